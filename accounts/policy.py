@@ -1,0 +1,144 @@
+"""The access policy: the one place that decides who may do what, where.
+
+A role granted on a unit covers that unit's whole subtree. Every page, API call and
+export asks this module, in one of two forms:
+
+- ``can(user, action, unit)``: may this user do ACTION on this unit?
+- ``organizations_for(user, action)`` / ``members_for(user, action)``: where may they?
+
+Object fetches go through ``get_<thing>_for(user, pk, action)``, which raise Http404 for
+anything outside the user's scope, so a stranger cannot even learn that a record exists.
+"""
+
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Role, RoleGrant
+from members.models import Member
+from organizations.models import Organization
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    MANAGE_UNITS = "manage_units"
+    MANAGE_MEMBERS = "manage_members"
+    GRANT_ROLES = "grant_roles"
+    VIEW_AUDIT = "view_audit"
+
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.COMMITTEE: frozenset({Action.VIEW, Action.GRANT_ROLES, Action.VIEW_AUDIT}),
+    Role.OFFICE: frozenset(
+        {Action.VIEW, Action.MANAGE_UNITS, Action.MANAGE_MEMBERS, Action.VIEW_AUDIT}
+    ),
+    Role.PROPAGANDA: frozenset({Action.VIEW}),
+    Role.INSPECTION: frozenset({Action.VIEW, Action.VIEW_AUDIT}),
+}
+
+EVERYWHERE = None  # what scope_paths returns for a superuser
+
+
+def roles_allowing(action: Action) -> list[str]:
+    return [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+
+
+def scope_paths(user, action: Action) -> list[str] | None:
+    """Tree paths under which `user` may do `action`; EVERYWHERE for superusers.
+
+    Nested grants collapse to the outermost one. Cached on the user object, which
+    lives for one request.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return EVERYWHERE
+    cache = user.__dict__.setdefault("_policy_scope", {})
+    if action not in cache:
+        paths = sorted(
+            RoleGrant.objects.active()
+            .filter(user=user, role__in=roles_allowing(action))
+            .values_list("organization__path", flat=True)
+            .distinct()
+        )
+        outermost: list[str] = []
+        for path in paths:
+            if not any(path.startswith(kept) for kept in outermost):
+                outermost.append(path)
+        cache[action] = outermost
+    return cache[action]
+
+
+def forget(user) -> None:
+    """Drop the cached scope after the user's grants change."""
+    user.__dict__.pop("_policy_scope", None)
+
+
+def can(user, action: Action, organization: Organization) -> bool:
+    paths = scope_paths(user, action)
+    if paths is EVERYWHERE:
+        return True
+    return any(organization.path.startswith(path) for path in paths)
+
+
+def _path_filter(paths: list[str], field: str) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+def organizations_for(user, action: Action) -> QuerySet[Organization]:
+    paths = scope_paths(user, action)
+    if paths is EVERYWHERE:
+        return Organization.objects.all()
+    return Organization.objects.filter(_path_filter(paths, "path"))
+
+
+def members_for(user, action: Action) -> QuerySet[Member]:
+    """Members whose current unit lies in scope; for VIEW, also the user's own record."""
+    paths = scope_paths(user, action)
+    if paths is EVERYWHERE:
+        return Member.objects.all()
+    q = _path_filter(paths, "organization__path")
+    if action == Action.VIEW and user.is_authenticated:
+        q |= Q(user=user)
+    return Member.objects.filter(q)
+
+
+def has_any_scope(user, action: Action) -> bool:
+    paths = scope_paths(user, action)
+    return paths is EVERYWHERE or bool(paths)
+
+
+def top_units_for(user, action: Action) -> QuerySet[Organization]:
+    """The outermost units of the user's scope: where their tree starts."""
+    paths = scope_paths(user, action)
+    if paths is EVERYWHERE:
+        return Organization.objects.get_root_nodes()
+    return Organization.objects.filter(path__in=paths).order_by("path")
+
+
+def get_organization_for(user, pk, action: Action) -> Organization:
+    try:
+        return organizations_for(user, action).select_related("level").get(pk=pk)
+    except (Organization.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_member_for(user, pk, action: Action) -> Member:
+    try:
+        return (
+            members_for(user, action)
+            .select_related("organization", "organization__level")
+            .get(pk=pk)
+        )
+    except (Member.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_member(user, action: Action, member: Member) -> bool:
+    if action == Action.VIEW and member.user_id is not None and member.user_id == user.pk:
+        return True
+    return can(user, action, member.organization)

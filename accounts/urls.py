@@ -1,0 +1,13 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("roles/unit/<int:unit_pk>/", views.role_list, name="roles"),
+    path("roles/<int:grant_pk>/revoke/", views.role_revoke, name="revoke"),
+    path("tokens/", views.token_list, name="tokens"),
+]

@@ -1,0 +1,101 @@
+"""The shared cast of the test suite.
+
+A city committee (Thành ủy Hà Nam) with two grassroots committees and their cells, a
+second province (Tỉnh ủy Ninh Bình) that nobody in Hà Nam may see, and the people who
+work in them.
+"""
+
+import datetime as dt
+
+import pytest
+
+from accounts.models import Role, RoleGrant, User
+from members.models import Gender, Member, MemberStatus
+from members.services import member_derive
+from organizations.models import Level, Organization
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings, tmp_path):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def level(code: str) -> Level:
+    return Level.objects.get(code=code)
+
+
+def add_unit(parent, name, code, level_code, issuer=""):
+    unit = Organization(
+        name=name,
+        code=code,
+        level=level(level_code),
+        issuer_code=issuer,
+        valid_from=dt.date(2020, 1, 1),
+    )
+    return (
+        Organization.objects.add_child(parent, instance=unit)
+        if parent
+        else Organization.objects.add_root(instance=unit)
+    )
+
+
+def add_member(unit, full_name, card, status=MemberStatus.OFFICIAL, **extra):
+    values = {
+        "gender": Gender.MALE,
+        "date_of_birth": dt.date(1985, 5, 17),
+        "admitted_on": dt.date(2010, 3, 2),
+        "official_on": dt.date(2011, 3, 2) if status != MemberStatus.PROBATIONARY else None,
+        **extra,
+    }
+    member = member_derive(
+        Member(full_name=full_name, card_number=card, status=status, organization=unit, **values)
+    )
+    member.save()
+    Organization.objects.filter(pk=unit.pk).update(member_count=unit.members.active().count())
+    return member
+
+
+class World:
+    """Names for the fixture objects, so tests read as sentences."""
+
+
+@pytest.fixture
+def world(db):
+    w = World()
+    w.city = add_unit(None, "Thành ủy Hà Nam", "HNA", "TU", "TU")
+    w.ward = add_unit(w.city, "Đảng bộ phường Lam Hạ", "HNA-LH", "ĐU", "ĐU")
+    w.cell = add_unit(w.ward, "Chi bộ khu phố 1", "HNA-LH-KP1", "CB", "CB")
+    w.cell2 = add_unit(w.ward, "Chi bộ khu phố 2", "HNA-LH-KP2", "CB", "CB")
+    w.commune = add_unit(w.city, "Đảng bộ xã Tiên Tân", "HNA-TT", "ĐU", "ĐU")
+    w.commune_cell = add_unit(w.commune, "Chi bộ thôn Đồng Ao", "HNA-TT-DA", "CB", "CB")
+    for unit in (w.city, w.ward, w.cell, w.cell2, w.commune, w.commune_cell):
+        unit.refresh_from_db()
+
+    w.other = add_unit(None, "Tỉnh ủy Ninh Bình", "NBI", "TU", "TU")
+    w.other_cell = add_unit(w.other, "Chi bộ phố Vân Giang", "NBI-VG", "CB", "CB")
+    w.other.refresh_from_db()
+
+    w.an = add_member(w.cell, "Nguyễn Văn An", "010203")
+    w.binh = add_member(w.cell, "Trần Thị Bình", "010204", gender=Gender.FEMALE)
+    w.cuong = add_member(w.commune_cell, "Lê Quốc Cường", "020301", MemberStatus.PROBATIONARY)
+    w.stranger = add_member(w.other_cell, "Phạm Văn Xa", "990001")
+
+    w.admin = User.objects.create_superuser("admin", "admin@example.vn", "pw")
+    w.clerk = _user("vanphong", Role.OFFICE, w.city)
+    w.secretary = _user("bithu", Role.COMMITTEE, w.ward)
+    w.ward_clerk = _user("vanphong_lamha", Role.OFFICE, w.ward)
+    w.propaganda = _user("tuyengiao", Role.PROPAGANDA, w.city)
+    w.inspector = _user("kiemtra", Role.INSPECTION, w.city)
+    w.outsider = _user("ninhbinh", Role.OFFICE, w.other)
+    w.member_user = User.objects.create_user("an", password="pw")
+    Member.objects.filter(pk=w.an.pk).update(user=w.member_user)
+    w.an.refresh_from_db()
+    return w
+
+
+def _user(username, role, unit):
+    user = User.objects.create_user(username, password="pw")
+    RoleGrant.objects.create(user=user, organization=unit, role=role)
+    return user

@@ -1,0 +1,15 @@
+from ninja import NinjaAPI
+
+from accounts.api import TokenAuth
+from members.api import router as members_router
+from organizations.api import router as organizations_router
+
+api = NinjaAPI(
+    title="nghiquyet API",
+    version="1",
+    description="Dữ liệu tổ chức đảng và đảng viên, theo đúng phạm vi quyền của người gọi.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+api.add_router("/units/", organizations_router)
+api.add_router("/members/", members_router)

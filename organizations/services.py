@@ -1,0 +1,116 @@
+"""Writes to the unit tree. Each records an audit entry."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record, diff, snapshot
+from organizations.models import Organization, OrganizationRename
+
+_EDITABLE = ("name", "code", "level", "issuer_code", "valid_from")
+
+
+@transaction.atomic
+def organization_create(actor, *, parent: Organization | None, **fields) -> Organization:
+    if parent is not None and not parent.is_open:
+        raise ValidationError(_("Không thể thêm đơn vị vào đơn vị đã đóng."))
+    unit = Organization(**fields)
+    unit = (
+        Organization.objects.add_child(parent, instance=unit)
+        if parent
+        else Organization.objects.add_root(instance=unit)
+    )
+    audit_record(actor, "organization.create", unit, diff({}, snapshot(unit, _EDITABLE)))
+    return unit
+
+
+@transaction.atomic
+def organization_update(
+    actor, unit: Organization, *, renamed_on: dt.date, **fields
+) -> Organization:
+    """Change a unit's details; a new name keeps the old one for records dated before."""
+    before = snapshot(unit, _EDITABLE)
+    for key, value in fields.items():
+        setattr(unit, key, value)
+    changes = diff(before, snapshot(unit, _EDITABLE))
+    if not changes:
+        return unit
+    if "name" in changes:
+        OrganizationRename.objects.create(
+            organization=unit, old_name=before["name"], new_name=unit.name, renamed_on=renamed_on
+        )
+    unit.save(update_fields=list(changes))
+    audit_record(actor, "organization.update", unit, changes)
+    return unit
+
+
+@transaction.atomic
+def organization_move(actor, unit: Organization, new_parent: Organization) -> Organization:
+    if new_parent.path.startswith(unit.path):
+        raise ValidationError(_("Không thể chuyển một đơn vị vào chính nó hoặc đơn vị cấp dưới."))
+    if not new_parent.is_open:
+        raise ValidationError(_("Không thể chuyển vào đơn vị đã đóng."))
+    old_parent = Organization.objects.get_parent(unit)
+    Organization.objects.move(unit, new_parent, pos="sorted-child")
+    unit.refresh_from_db()
+    audit_record(
+        actor,
+        "organization.move",
+        unit,
+        {"parent": [str(old_parent) if old_parent else None, str(new_parent)]},
+    )
+    return unit
+
+
+@transaction.atomic
+def organization_close(actor, unit: Organization, *, closed_on: dt.date, note: str = "") -> None:
+    """Close a unit and its open descendants; nothing is deleted.
+
+    A unit that still has active members cannot close: they must be transferred first,
+    so that no member is left in a unit that no longer exists.
+    """
+    if not unit.is_open:
+        raise ValidationError(_("Đơn vị này đã đóng."))
+    if unit.valid_from and closed_on <= unit.valid_from:
+        raise ValidationError(_("Ngày đóng phải sau ngày bắt đầu hiệu lực."))
+    subtree = Organization.objects.within(unit.path).open_now()
+    remaining = Organization.objects.member_total(unit)
+    if remaining:
+        raise ValidationError(
+            _("Còn %(n)s đảng viên đang sinh hoạt trong đơn vị; hãy chuyển sinh hoạt trước.")
+            % {"n": remaining}
+        )
+    for closed in subtree:
+        audit_record(
+            actor, "organization.close", closed, {"valid_to": [None, closed_on.isoformat()]}
+        )
+    subtree.update(valid_to=closed_on, closing_note=note[:255])
+
+
+def member_counts_rebuild() -> int:
+    """Recount every unit's active members from the member rows; returns units changed."""
+    from members.models import Member
+
+    actual = dict(
+        Member.objects.active()
+        .values("organization")
+        .annotate(n=Count("pk"))
+        .values_list("organization", "n")
+    )
+    changed = 0
+    with transaction.atomic():
+        for unit_id, stored in Organization.objects.values_list("pk", "member_count"):
+            if actual.get(unit_id, 0) != stored:
+                Organization.objects.filter(pk=unit_id).update(member_count=actual.get(unit_id, 0))
+                changed += 1
+    return changed
+
+
+def member_count_add(deltas: dict[int, int]) -> None:
+    """Apply member-count changes per unit, inside the caller's transaction."""
+    for unit_id, delta in deltas.items():
+        if delta:
+            Organization.objects.filter(pk=unit_id).update(member_count=F("member_count") + delta)

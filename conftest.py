@@ -99,3 +99,47 @@ def _user(username, role, unit):
     user = User.objects.create_user(username, password="pw")
     RoleGrant.objects.create(user=user, organization=unit, role=role)
     return user
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def page(live_server):
+    """A real Chromium page; skipped, with a plain reason, where Chromium is absent."""
+    import os
+    import shutil
+
+    if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
+        pytest.skip(
+            "Chromium chưa được cài (apt-get install chromium): bỏ qua kiểm thử trình duyệt"
+        )
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django must allow its ORM here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(base_url=live_server.url, locale="vi-VN")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+def login(page, username, password="pw"):
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+
+
+def pytest_terminal_summary(terminalreporter):
+    skipped = terminalreporter.stats.get("skipped", [])
+    if any("Chromium" in str(getattr(r, "longrepr", "")) for r in skipped):
+        terminalreporter.write_line(
+            "CHÚ Ý: không có Chromium nên các kiểm thử trình duyệt đã bị bỏ qua.", yellow=True
+        )

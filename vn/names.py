@@ -11,7 +11,7 @@ _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _CODES = {letter: str(code) for code, letter in enumerate(_ALPHABET, start=10)}
 _CODES.update({digit: str(50 + int(digit)) for digit in "0123456789"})
 _PART_SEP = "00"  # between given, middle and family name
-_END = "01"  # after the last part, before the tones
+_END = "01"  # after a part's letters, before its tones
 _WORD_SEP = "02"  # between words of one part ("Thị Minh")
 
 # ngang 0, huyền 1, hỏi 2, ngã 3, sắc 4, nặng 5
@@ -78,22 +78,24 @@ def _encode(word: str) -> tuple[str, str]:
 def sort_key(full_name: str) -> str:
     """Key that orders names the Vietnamese way under any database collation.
 
-    Names compare by given name, then middle name, then family name, letter by letter in
-    the Vietnamese alphabet (a ă â b c d đ e ê ... u ư v x y), ignoring case; tones
-    (ngang, huyền, hỏi, ngã, sắc, nặng) only break ties between otherwise equal names.
+    Names compare by given name, then middle name, then family name. Within each part,
+    letters compare in the Vietnamese alphabet (a ă â b c d đ e ê ... u ư v x y), ignoring
+    case, and the tones (ngang, huyền, hỏi, ngã, sắc, nặng) break ties before the next
+    part is looked at: a list reads An, Anh, Anh, Ánh, Ân, as people expect, with every
+    "Anh" together before every "Ánh".
 
     The key is made of ASCII digits only, because byte order, SQLite's BINARY and
     PostgreSQL's en_US.UTF-8 (or any ICU/glibc locale) all agree on strings of digits,
-    whereas they disagree on letters, case, spaces and diacritics. Layout: two digits per
-    letter (10-42, digits 50-59), "02" between words of a part, "00" between parts (so
-    "An" < "Anh" and an absent middle name sorts first), then "01" and one tone digit
-    per letter. Other characters are dropped. At most ``SORT_KEY_MAX_LENGTH`` characters:
-    tones are cut first, then letters from the end (family name first).
+    whereas they disagree on letters, case, spaces and diacritics. Layout per part: two
+    digits per letter (10-42, digits 50-59), "02" between words of a part, then "01" and
+    one tone digit per letter; parts are joined by "00". "01" sorts before any letter, so
+    "An" < "Anh"; a part's tone digits have the same length for the same letters, so the
+    next part lines up. At most ``SORT_KEY_MAX_LENGTH`` characters, cut at the end.
     """
     words = [code for code in map(_encode, normalize(full_name).split()) if code[0]]
     parts = (words[-1:], words[1:-1], words[:1] if len(words) > 1 else [])
-    letters = _PART_SEP.join(_WORD_SEP.join(codes for codes, _ in part) for part in parts)
-    tones = "".join(tone for part in parts for _, tone in part)
-    room = SORT_KEY_MAX_LENGTH - len(_END)
-    key = letters[: room - room % 2] + _END
-    return key + tones[: SORT_KEY_MAX_LENGTH - len(key)]
+    keys = [
+        _WORD_SEP.join(codes for codes, _ in part) + _END + "".join(tone for _, tone in part)
+        for part in parts
+    ]
+    return _PART_SEP.join(keys)[:SORT_KEY_MAX_LENGTH]

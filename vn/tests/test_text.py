@@ -86,6 +86,7 @@ def test_folding_makes_old_and_new_tone_placement_equal():
 def test_folding_never_raises_and_leaves_no_marks_or_capitals(text):
     folded = fold(text)
     assert folded == folded.strip()
+    assert folded == folded.lower()
     assert "đ" not in folded
     assert not any(unicodedata.category(ch) == "Mn" for ch in unicodedata.normalize("NFD", folded))
     assert fold(folded) == folded

@@ -1,0 +1,60 @@
+# Two commands matter: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_MEMBERS ?= 2000
+
+.PHONY: run test lint worker migrate demo messages clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+var:
+	mkdir -p var
+
+migrate: $(VENV)/.installed | var
+	DEBUG=true $(PY) manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=true $(PY) manage.py seed_demo --members $(DEMO_MEMBERS) --seed 1 --if-empty
+
+## Fresh clone → venv, install, migrate SQLite, demo data, server + worker.
+run: demo
+	DEBUG=true HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
+
+worker: $(VENV)/.installed
+	DEBUG=true $(PY) manage.py db_worker
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run --settings=nghiquyet.settings_test
+
+## Lint, then the whole suite on SQLite, then on PostgreSQL when DATABASE_URL is set.
+test: lint
+	env -u DATABASE_URL $(VENV)/bin/pytest -q
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== PostgreSQL: $$DATABASE_URL"; \
+		$(VENV)/bin/pytest -q; \
+	else \
+		echo "DATABASE_URL chưa đặt: bỏ qua lượt chạy trên PostgreSQL."; \
+	fi
+
+## Refresh the translation catalogues (needs GNU gettext).
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l en -l vi --ignore=.venv --ignore=var --ignore=bench
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

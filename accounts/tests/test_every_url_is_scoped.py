@@ -1,0 +1,152 @@
+"""Every URL pattern, asked by someone from another subtree, answers 403 or 404.
+
+The test walks the URL configuration, so a page added later is covered without
+anyone remembering to write a test for it. A new URL keyword must be added to
+OBJECTS below (the test fails until it is), or the pattern to UNSCOPED with a reason.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.models import ApiToken, RoleGrant
+from audit.models import AuditEntry
+from members.models import Member, RosterImport
+from organizations.models import Organization
+
+# Patterns that show nothing tied to a unit, and why.
+UNSCOPED = {
+    "home": "redirects to the user's own scope",
+    "organizations:tree": "lists only the user's own top units",
+    "members:me": "the user's own record",
+    "members:import-template": "an empty template file",
+    "accounts:login": "public",
+    "accounts:logout": "public",
+    "accounts:tokens": "the user's own tokens",
+    "set_language": "public",
+    "api:openapi-json": "the schema, no data",
+    "api:openapi-view": "the schema, no data",
+    "api:member_list": "filtered by policy.members_for (tested below)",
+    "api:api-root": "an index of the API, no data",
+}
+
+
+def _patterns(resolver=None, prefix="", namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            if ns == "admin":
+                continue  # Django admin: staff only, tested below
+            yield from _patterns(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield name, prefix + str(entry.pattern), entry
+
+
+def _objects_of(world, side):
+    """URL keyword → an object of the given side ('hanam' or 'ninhbinh')."""
+    if side == "ninhbinh":
+        unit, member = world.other_cell, world.stranger
+        grant = RoleGrant.objects.get(user=world.outsider)
+        owner = world.outsider
+    else:
+        unit, member = world.cell, world.an
+        grant = RoleGrant.objects.get(user=world.clerk)
+        owner = world.clerk
+    roster = RosterImport.objects.create(
+        organization=unit, original_name="ds.xlsx", stored_path="/nonexistent", created_by=owner
+    )
+    return {
+        "unit_pk": unit.pk,
+        "unit_id": unit.pk,
+        "member_pk": member.pk,
+        "member_id": member.pk,
+        "grant_pk": grant.pk,
+        "import_pk": roster.pk,
+    }
+
+
+def _url(route: str, values: dict) -> str:
+    import re
+
+    def fill(match):
+        return str(values[match.group(2)])
+
+    path = re.sub(r"<(?:(\w+):)?(\w+)>", fill, route)
+    return "/" + path.lstrip("^").rstrip("$")
+
+
+def _state():
+    return (
+        Organization.objects.count(),
+        sorted(Organization.objects.values_list("name", "path", "valid_to", "member_count")),
+        sorted(Member.objects.values_list("full_name", "organization_id", "left_on")),
+        RoleGrant.objects.filter(revoked_at__isnull=True).count(),
+        AuditEntry.objects.count(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("viewer", "target"), [("clerk", "ninhbinh"), ("outsider", "hanam"), ("secretary", "ninhbinh")]
+)
+def test_no_page_or_api_call_reaches_another_subtree(world, client, viewer, target):
+    user = getattr(world, viewer)
+    values = _objects_of(world, target)
+    _token, raw = ApiToken.issue(user, "test")
+    client.force_login(user)
+    before = _state()
+    checked = 0
+    for name, route, _entry in _patterns():
+        keywords = set(__import__("re").findall(r"<(?:\w+:)?(\w+)>", route))
+        if not keywords:
+            assert name in UNSCOPED, f"{route} ({name}) has no object keyword: scope it or list it"
+            continue
+        unknown = keywords - values.keys()
+        assert not unknown, f"{route}: add {unknown} to the test's objects"
+        url = _url(route, values)
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"} if url.startswith("/api/") else {}
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, **headers)
+            assert response.status_code in (403, 404, 405), f"{method.upper()} {url}"
+            checked += 1
+    assert checked >= 20
+    assert _state() == before
+
+
+def test_unscoped_pages_show_nothing_from_another_subtree(world, client):
+    client.force_login(world.clerk)
+    for path in ("/", "/units/", "/accounts/tokens/", "/members/me/"):
+        response = client.get(path, follow=True)
+        body = response.content.decode()
+        assert "Ninh Bình" not in body and "Phạm Văn Xa" not in body, path
+
+
+def test_the_member_list_api_returns_only_the_callers_subtree(world, client):
+    _token, raw = ApiToken.issue(world.outsider, "test")
+    response = client.get("/api/v1/members/", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 200
+    assert [m["full_name"] for m in response.json()["items"]] == ["Phạm Văn Xa"]
+    response = client.get(
+        f"/api/v1/members/?unit={world.cell.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
+    assert response.status_code == 404
+
+
+def test_django_admin_is_only_for_superusers(world, client):
+    client.force_login(world.clerk)
+    response = client.get("/admin/organizations/organization/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    client.force_login(world.admin)
+    assert client.get("/admin/organizations/organization/").status_code == 200
+
+
+def test_every_view_requires_login(world, client):
+    values = _objects_of(world, "hanam")
+    for name, route, _entry in _patterns():
+        if name in UNSCOPED:
+            continue
+        url = _url(route, values)
+        response = client.get(url)
+        assert response.status_code in (302, 401, 404), url
+        if response.status_code == 302:
+            assert "/accounts/login/" in response["Location"], url

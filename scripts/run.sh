@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Starts the background worker and the web server together; Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+
+$PY manage.py db_worker --interval 0.5 >var/worker.log 2>&1 &
+WORKER=$!
+trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
+
+cat <<INFO
+
+  nghiquyet đang chạy:  http://$HOST:$PORT/
+  Nhật ký tác vụ nền:   var/worker.log
+
+  Tài khoản thử (mật khẩu: demo12345)
+    admin           quản trị hệ thống (superuser, /admin/)
+    vanphong        văn phòng Thành ủy (quản lý tổ chức, đảng viên, nhập danh sách)
+    tuyengiao       tuyên giáo Thành ủy (xem)
+    kiemtra         kiểm tra Thành ủy (xem, lịch sử thay đổi)
+    bithu           cấp ủy một đảng bộ cơ sở (phân quyền trong đảng bộ)
+    vanphong_co_so  văn phòng một đảng bộ cơ sở
+    dangvien        một đảng viên (chỉ xem hồ sơ của mình)
+
+INFO
+$PY manage.py runserver "$HOST:$PORT"

@@ -12,6 +12,7 @@ import pytest
 from accounts.models import Role, RoleGrant, User
 from members.models import Gender, Member, MemberStatus
 from members.services import member_derive
+from organizations.levels import levels_ensure
 from organizations.models import Level, Organization
 
 
@@ -63,6 +64,7 @@ class World:
 
 @pytest.fixture
 def world(db):
+    levels_ensure()  # transactional tests flush the rows the data migration made
     w = World()
     w.city = add_unit(None, "Thành ủy Hà Nam", "HNA", "TU", "TU")
     w.ward = add_unit(w.city, "Đảng bộ phường Lam Hạ", "HNA-LH", "ĐU", "ĐU")

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role, RoleGrant
+from documents.models import Document
 from members.models import Member
 from organizations.models import Organization
 
@@ -26,12 +27,19 @@ class Action(StrEnum):
     MANAGE_MEMBERS = "manage_members"
     GRANT_ROLES = "grant_roles"
     VIEW_AUDIT = "view_audit"
+    MANAGE_DOCUMENTS = "manage_documents"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.COMMITTEE: frozenset({Action.VIEW, Action.GRANT_ROLES, Action.VIEW_AUDIT}),
     Role.OFFICE: frozenset(
-        {Action.VIEW, Action.MANAGE_UNITS, Action.MANAGE_MEMBERS, Action.VIEW_AUDIT}
+        {
+            Action.VIEW,
+            Action.MANAGE_UNITS,
+            Action.MANAGE_MEMBERS,
+            Action.VIEW_AUDIT,
+            Action.MANAGE_DOCUMENTS,
+        }
     ),
     Role.PROPAGANDA: frozenset({Action.VIEW}),
     Role.INSPECTION: frozenset({Action.VIEW, Action.VIEW_AUDIT}),
@@ -40,39 +48,32 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 EVERYWHERE = None  # what scope_paths returns for a superuser
 
 
-def roles_allowing(action: Action) -> list[str]:
-    return [role for role, actions in ROLE_ACTIONS.items() if action in actions]
-
-
 def scope_paths(user, action: Action) -> list[str] | None:
     """Tree paths under which `user` may do `action`; EVERYWHERE for superusers.
 
-    Nested grants collapse to the outermost one. Cached on the user object, which
-    lives for one request.
+    Nested grants collapse to the outermost one. The user's grants are read in one
+    query and cached on the user object, which lives for one request.
     """
     if not user.is_authenticated or not user.is_active:
         return []
     if user.is_superuser:
         return EVERYWHERE
-    cache = user.__dict__.setdefault("_policy_scope", {})
-    if action not in cache:
-        paths = sorted(
-            RoleGrant.objects.active()
-            .filter(user=user, role__in=roles_allowing(action))
-            .values_list("organization__path", flat=True)
-            .distinct()
+    grants = user.__dict__.get("_policy_grants")
+    if grants is None:
+        grants = list(
+            RoleGrant.objects.active().filter(user=user).values_list("role", "organization__path")
         )
-        outermost: list[str] = []
-        for path in paths:
-            if not any(path.startswith(kept) for kept in outermost):
-                outermost.append(path)
-        cache[action] = outermost
-    return cache[action]
+        user.__dict__["_policy_grants"] = grants
+    outermost: list[str] = []
+    for path in sorted({path for role, path in grants if action in ROLE_ACTIONS[role]}):
+        if not any(path.startswith(kept) for kept in outermost):
+            outermost.append(path)
+    return outermost
 
 
 def forget(user) -> None:
     """Drop the cached scope after the user's grants change."""
-    user.__dict__.pop("_policy_scope", None)
+    user.__dict__.pop("_policy_grants", None)
 
 
 def can(user, action: Action, organization: Organization) -> bool:
@@ -142,3 +143,33 @@ def can_member(user, action: Action, member: Member) -> bool:
     if action == Action.VIEW and member.user_id is not None and member.user_id == user.pk:
         return True
     return can(user, action, member.organization)
+
+
+def _ancestor_paths(paths: list[str]) -> set[str]:
+    step = Organization.steplen
+    return {path[:end] for path in paths for end in range(step, len(path), step)}
+
+
+def documents_for(user, action: Action) -> QuerySet[Document]:
+    """Documents registered in the user's subtree; for VIEW also those of the levels
+    above it, because a cell studies and implements what its superiors issue."""
+    paths = scope_paths(user, action)
+    if paths is EVERYWHERE:
+        return Document.objects.all()
+    q = _path_filter(paths, "owner__path")
+    if action == Action.VIEW and paths:
+        q |= Q(owner__path__in=_ancestor_paths(paths))
+    return Document.objects.filter(q)
+
+
+def can_document(user, action: Action, document: Document) -> bool:
+    return documents_for(user, action).filter(pk=document.pk).exists()
+
+
+def get_document_for(user, pk, action: Action) -> Document:
+    try:
+        return (
+            documents_for(user, action).select_related("owner", "owner__level", "issuer").get(pk=pk)
+        )
+    except (Document.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -13,9 +13,13 @@ from audit.models import AuditEntry
 from members import services
 from members.forms import LeaveForm, MemberForm, TransferForm
 from members.models import Member, MemberStatus
+from nghiquyet.forms import add_service_errors
 from organizations.models import Organization
 
 PAGE_SIZE = 50
+# OFFSET costs grow with depth (page 10,000 of 500,000 members takes over a second);
+# nobody reads that far, so deep lists ask for a search or a filter instead.
+MAX_PAGES = 200
 
 
 class _KnownCountPaginator(Paginator):
@@ -59,7 +63,9 @@ def member_list(request, unit_pk):
         paginator = _KnownCountPaginator(
             members, PAGE_SIZE, Organization.objects.member_total(unit)
         )
-    page = paginator.get_page(request.GET.get("page"))
+    requested = request.GET.get("page", "1")
+    number = min(int(requested), MAX_PAGES) if requested.isdigit() else 1
+    page = paginator.get_page(number)
     context = {
         "unit": unit,
         "page": page,
@@ -67,6 +73,8 @@ def member_list(request, unit_pk):
         "status": status,
         "statuses": MemberStatus.choices,
         "may_manage": policy.can(request.user, Action.MANAGE_MEMBERS, unit),
+        "truncated": paginator.num_pages > MAX_PAGES,
+        "max_pages": MAX_PAGES,
     }
     template = "members/_rows.html" if request.headers.get("HX-Request") else "members/list.html"
     return render(request, template, context)
@@ -96,14 +104,6 @@ def member_detail(request, member_pk):
     )
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_add(request, unit_pk):
@@ -115,7 +115,7 @@ def member_add(request, unit_pk):
         try:
             member = services.member_create(request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã thêm đảng viên %(name)s.") % {"name": member})
             return redirect("members:detail", member_pk=member.pk)
@@ -134,7 +134,7 @@ def member_edit(request, member_pk):
         try:
             services.member_update(request.user, member, **fields)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect("members:detail", member_pk=member.pk)
@@ -159,7 +159,7 @@ def member_transfer(request, member_pk):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã chuyển sinh hoạt."))
             return redirect("members:detail", member_pk=member.pk)
@@ -186,7 +186,7 @@ def member_leave(request, member_pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã ghi nhận thôi sinh hoạt."))
             return redirect("members:detail", member_pk=member.pk)

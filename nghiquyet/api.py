@@ -1,6 +1,7 @@
 from ninja import NinjaAPI
 
 from accounts.api import TokenAuth
+from documents.api import router as documents_router
 from members.api import router as members_router
 from organizations.api import router as organizations_router
 
@@ -13,3 +14,4 @@ api = NinjaAPI(
 )
 api.add_router("/units/", organizations_router)
 api.add_router("/members/", members_router)
+api.add_router("/documents/", documents_router)

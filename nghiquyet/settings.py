@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "audit",
     "organizations",
     "members",
+    "documents",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import policy
 from accounts.policy import Action
 from audit.models import AuditEntry
+from nghiquyet.forms import add_service_errors
 from organizations import services
 from organizations.forms import CloseForm, MoveForm, RenameDateForm, UnitForm
 from organizations.models import Organization
@@ -17,14 +18,6 @@ from organizations.models import Organization
 def _require(user, action: Action, unit: Organization) -> None:
     if not policy.can(user, action, unit):
         raise PermissionDenied
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -78,7 +71,7 @@ def unit_add(request, unit_pk):
         try:
             unit = services.organization_create(request.user, parent=parent, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã thêm đơn vị “%(name)s”.") % {"name": unit.name})
             return redirect("organizations:detail", unit_pk=unit.pk)
@@ -123,7 +116,7 @@ def unit_move(request, unit_pk):
         try:
             services.organization_move(request.user, unit, form.cleaned_data["new_parent"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã chuyển đơn vị."))
             return redirect("organizations:detail", unit_pk=unit.pk)
@@ -144,7 +137,7 @@ def unit_close(request, unit_pk):
         try:
             services.organization_close(request.user, unit, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Đã đóng đơn vị; lịch sử vẫn được giữ."))
             return redirect("organizations:detail", unit_pk=unit.pk)

@@ -58,3 +58,19 @@ def fold(s: str) -> str:
     s = unicodedata.normalize("NFD", normalize(s).lower())
     s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn").replace("đ", "d")
     return " ".join(unicodedata.normalize("NFC", s).split())
+
+
+def _fold_char(ch: str) -> str:
+    base = unicodedata.normalize("NFD", ch.lower())[:1] or ch
+    if base in "đð":
+        return "d"
+    return base if len(base) == 1 else ch
+
+
+def fold_aligned(s: str) -> str:
+    """Fold one character into one character, so offsets in the result are offsets in `s`.
+
+    For finding a search term in a text and showing the passage as it was written.
+    `s` should already be NFC (stored text is); whitespace is kept as it is.
+    """
+    return "".join(_fold_char(ch) if ord(ch) > 127 else ch.lower() for ch in s)

@@ -5,11 +5,14 @@ anyone remembering to write a test for it. A new URL keyword must be added to
 OBJECTS below (the test fails until it is), or the pattern to UNSCOPED with a reason.
 """
 
+import datetime as dt
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import ApiToken, RoleGrant
 from audit.models import AuditEntry
+from documents.models import Attachment, Document, DocumentLink, Obligation
 from members.models import Member, RosterImport
 from organizations.models import Organization
 
@@ -27,6 +30,13 @@ UNSCOPED = {
     "api:openapi-view": "the schema, no data",
     "api:member_list": "filtered by policy.members_for (tested below)",
     "api:api-root": "an index of the API, no data",
+    "documents:list": "filtered by policy.documents_for",
+    "documents:register": "offers only units the user may manage",
+    "documents:symbol-preview": "parses the typed text, reads no data",
+    "api:document_list": "filtered by policy.documents_for",
+    "api:document_search": "filtered by policy.documents_for",
+    "api:document_create": "GET lists through policy.documents_for; POST asks the policy "
+    "for the owner unit (documents/tests/test_document_api.py)",
 }
 
 
@@ -56,6 +66,30 @@ def _objects_of(world, side):
     roster = RosterImport.objects.create(
         organization=unit, original_name="ds.xlsx", stored_path="/nonexistent", created_by=owner
     )
+    document = Document.objects.create(
+        kind="ke_hoach",
+        issuer_name=unit.name,
+        issued_on=dt.date(2025, 1, 2),
+        title="Kế hoạch",
+        owner=unit,
+    )
+    higher = Document.objects.create(
+        kind="nghi_quyet",
+        issuer_name=unit.name,
+        issued_on=dt.date(2024, 1, 2),
+        title="NQ",
+        owner=unit,
+    )
+    link = DocumentLink.objects.create(source=document, target=higher, kind="implements")
+    obligation = Obligation.objects.create(document=higher, unit=unit, due_on=dt.date(2025, 3, 1))
+    attachment = Attachment.objects.create(
+        document=document,
+        original_name="a.pdf",
+        content_type="application/pdf",
+        size=1,
+        stored_path="documents/none.pdf",
+        sha256="0" * 64,
+    )
     return {
         "unit_pk": unit.pk,
         "unit_id": unit.pk,
@@ -63,7 +97,15 @@ def _objects_of(world, side):
         "member_id": member.pk,
         "grant_pk": grant.pk,
         "import_pk": roster.pk,
+        "document_pk": document.pk,
+        "document_id": document.pk,
+        "link_pk": link.pk,
+        "obligation_pk": obligation.pk,
+        "attachment_pk": attachment.pk,
     }
+
+
+API_BODY = {"target_id": 1, "kind": "implements"}
 
 
 def _url(route: str, values: dict) -> str:
@@ -81,6 +123,10 @@ def _state():
         Organization.objects.count(),
         sorted(Organization.objects.values_list("name", "path", "valid_to", "member_count")),
         sorted(Member.objects.values_list("full_name", "organization_id", "left_on")),
+        sorted(Document.objects.values_list("pk", "title", "symbol")),
+        DocumentLink.objects.count(),
+        sorted(Obligation.objects.values_list("pk", "state")),
+        Attachment.objects.count(),
         RoleGrant.objects.filter(revoked_at__isnull=True).count(),
         AuditEntry.objects.count(),
     )
@@ -106,7 +152,11 @@ def test_no_page_or_api_call_reaches_another_subtree(world, client, viewer, targ
         url = _url(route, values)
         headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"} if url.startswith("/api/") else {}
         for method in ("get", "post"):
-            response = getattr(client, method)(url, **headers)
+            extra = {}
+            if method == "post" and url.startswith("/api/"):
+                # A well-formed body, so the answer comes from the policy, not validation.
+                extra = {"data": API_BODY, "content_type": "application/json"}
+            response = getattr(client, method)(url, **headers, **extra)
             assert response.status_code in (403, 404, 405), f"{method.upper()} {url}"
             checked += 1
     assert checked >= 20
@@ -147,6 +197,6 @@ def test_every_view_requires_login(world, client):
             continue
         url = _url(route, values)
         response = client.get(url)
-        assert response.status_code in (302, 401, 404), url
+        assert response.status_code in (302, 401, 404, 405), url
         if response.status_code == 302:
             assert "/accounts/login/" in response["Location"], url

@@ -99,3 +99,16 @@ def test_the_member_history_is_for_auditors_only(world, client):
     client.force_login(world.inspector)
     assert client.get(f"/members/{world.an.pk}/history/").status_code == 200
     assert AuditEntry.objects.count() == 0
+
+
+def test_deep_pages_are_capped_and_the_page_says_how_to_narrow(world, client, monkeypatch):
+    from members import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(views, "MAX_PAGES", 2)
+    client.force_login(world.clerk)
+    body = client.get(f"/members/unit/{world.city.pk}/", {"page": "3"}).content.decode()
+    assert "Trang 2/3" in body and "Chỉ duyệt được 2 trang đầu" in body
+    assert "&amp;page=3" not in body  # no link past the cap
+    body = client.get(f"/members/unit/{world.city.pk}/", {"page": "abc"}).content.decode()
+    assert "Trang 1/3" in body

@@ -1,6 +1,9 @@
 """A clerk clicks through the tree and the member list in a real browser."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from conftest import login
 
@@ -16,8 +19,10 @@ def test_a_clerk_browses_the_tree_and_finds_a_member_without_diacritics(world, p
     assert row.locator("td.num").inner_text() == "2"
     page.get_by_role("link", name="Danh sách đảng viên").click()
     page.fill("input[name=q]", "nguyen van an")
-    page.locator("#member-rows").get_by_text("Nguyễn Văn An").wait_for()
-    assert page.locator("#member-rows tbody tr").count() == 1
+    rows = page.locator("#member-rows tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Nguyễn Văn An")
+    expect(page).to_have_url(re.compile(r"q=nguyen(\+|%20)van(\+|%20)an"))
     assert "Ninh Bình" not in page.content()
 
 

@@ -1,7 +1,7 @@
 import datetime as dt
 
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
 from conftest import add_member, add_unit

@@ -90,3 +90,14 @@ def test_folding_never_raises_and_leaves_no_marks_or_capitals(text):
     assert "đ" not in folded
     assert not any(unicodedata.category(ch) == "Mn" for ch in unicodedata.normalize("NFD", folded))
     assert fold(folded) == folded
+
+
+def test_aligned_folding_keeps_every_offset():
+    from vn.text import fold_aligned
+
+    text = "Nghị quyết số 23-NQ/TU  về ĐẢNG"
+    folded = fold_aligned(text)
+    assert folded == "nghi quyet so 23-nq/tu  ve dang"
+    assert len(folded) == len(text)
+    start = folded.index("quyet")
+    assert text[start : start + 5] == "quyết"

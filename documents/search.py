@@ -1,0 +1,97 @@
+"""Searching the registry: by symbol, by named resolution, by words with or without marks.
+
+PostgreSQL ranks with full-text search over `nq_unaccent(lower(search_text))` (a GIN
+index, see migration 0002); SQLite matches words in the folded column. Both cut the
+matching passage out of the text as written, using the one-for-one folded copy.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from documents.models import Document
+from documents.names import find_named_resolutions
+from documents.symbols import parse_symbol
+from vn.text import fold, fold_aligned
+
+PASSAGE = 90  # characters either side of the first hit
+_TSV = "to_tsvector('simple'::regconfig, nq_unaccent(lower(search_text)))"
+_TSQ = "plainto_tsquery('simple'::regconfig, nq_unaccent(lower(%s)))"
+
+
+@dataclass
+class Hit:
+    document: Document
+    before: str
+    match: str
+    after: str
+
+
+def _words(query: str) -> list[str]:
+    return [w for w in fold(query).split() if len(w) > 0][:12]
+
+
+def _by_words(documents: QuerySet[Document], query: str) -> QuerySet[Document]:
+    if connection.vendor == "postgresql":
+        return (
+            documents.annotate(
+                rank=RawSQL(f"ts_rank({_TSV}, {_TSQ})", (query,)),
+                hit=RawSQL(f"{_TSV} @@ {_TSQ}", (query,)),
+            )
+            .filter(hit=True)
+            .order_by("-rank", "-issued_on", "-pk")
+        )
+    for word in _words(query):
+        documents = documents.filter(search_folded__contains=word)
+    return documents.order_by("-issued_on", "-pk")
+
+
+def search(documents: QuerySet[Document], query: str, limit: int = 50) -> list[Hit]:
+    """The best `limit` matches among `documents` (already limited by the access policy)."""
+    query = query.strip()[:200]
+    if not query:
+        return []
+    symbol = parse_symbol(query)
+    if symbol is not None:
+        exact = list(documents.filter(symbol=symbol.canonical)[:limit])
+        if exact:
+            return [Hit(doc, "", "", "") for doc in exact]
+    named = find_named_resolutions(query)
+    if named and named[0].term:
+        matches = documents.filter(plenum=named[0].plenum, term=named[0].term)
+        return [Hit(doc, "", "", "") for doc in matches[:limit]]
+    rows = _by_words(documents, query).only(
+        "pk",
+        "kind",
+        "symbol",
+        "symbol_raw",
+        "title",
+        "issued_on",
+        "issuer_name",
+        "owner_id",
+        "search_text",
+        "search_folded",
+    )
+    hits = []
+    words = _words(query)
+    for doc in rows[:limit]:
+        hits.append(_passage(doc, words))
+    return hits
+
+
+def _passage(document: Document, words: list[str]) -> Hit:
+    text = document.search_text
+    folded = document.search_folded or fold_aligned(text)
+    positions = [(folded.find(word), word) for word in words if folded.find(word) >= 0]
+    if not positions:
+        return Hit(document, text[: PASSAGE * 2], "", "")
+    start, word = min(positions)
+    end = start + len(word)
+    return Hit(
+        document,
+        ("…" if start > PASSAGE else "") + text[max(0, start - PASSAGE) : start],
+        text[start:end],
+        text[end : end + PASSAGE] + ("…" if end + PASSAGE < len(text) else ""),
+    )

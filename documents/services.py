@@ -1,0 +1,256 @@
+"""Writes to the document registry. Each records an audit entry."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record, diff, snapshot
+from documents.models import Document, DocumentLink, Kind, LinkKind, Obligation
+from documents.symbols import Symbol, parse_symbol
+from vn.text import fold_aligned, normalize
+
+# Type codes whose kind is certain; QĐ (Quy định / Quyết định) and letters need a choice.
+KIND_OF_TYPE = {
+    "NQ": Kind.RESOLUTION,
+    "CT": Kind.DIRECTIVE,
+    "KL": Kind.CONCLUSION,
+    "QC": Kind.RULES,
+    "KH": Kind.PLAN,
+    "CTr": Kind.PROGRAMME,
+    "HD": Kind.GUIDANCE,
+    "CV": Kind.LETTER,
+    "TB": Kind.NOTICE,
+    "BC": Kind.REPORT,
+    "ĐA": Kind.PROJECT,
+    "TTr": Kind.SUBMISSION,
+    "NĐ": Kind.DECREE,
+    "": Kind.LETTER,
+}
+STATE_KIND_OF_TYPE = {"QĐ": Kind.DECISION, "TT": Kind.CIRCULAR}
+PARTY_KIND_OF_TYPE = {"TT": Kind.PARTY_CIRCULAR}
+
+EDITABLE = (
+    "kind",
+    "symbol_raw",
+    "symbol",
+    "issuer_name",
+    "issued_on",
+    "term",
+    "plenum",
+    "title",
+    "issuer",
+)
+
+
+class DuplicateDocument(ValidationError):
+    def __init__(self, existing: Document):
+        self.existing = existing
+        super().__init__(
+            _("Văn bản %(symbol)s đã được đăng ký.") % {"symbol": existing.display_symbol},
+            code="duplicate",
+        )
+
+
+def kind_for(symbol: Symbol) -> Kind | None:
+    """The kind a symbol names, or None where it is ambiguous (the Party's QĐ)."""
+    if symbol.system == "state" and not symbol.issued_by_party:
+        special = STATE_KIND_OF_TYPE
+    else:
+        special = PARTY_KIND_OF_TYPE
+    if symbol.doc_type in special:
+        return special[symbol.doc_type]
+    return KIND_OF_TYPE.get(symbol.doc_type)
+
+
+def read_symbol(raw: str) -> dict:
+    """Fields derived from what the clerk typed; empty when it cannot be read."""
+    raw = normalize(raw)
+    symbol = parse_symbol(raw) if raw else None
+    if symbol is None:
+        return {
+            "symbol_raw": raw,
+            "symbol": "",
+            "number": None,
+            "type_code": "",
+            "issuer_code": "",
+            "system": "",
+            "year": None,
+        }
+    return {
+        "symbol_raw": raw,
+        "symbol": symbol.canonical,
+        "number": symbol.number,
+        "type_code": symbol.doc_type,
+        "issuer_code": symbol.issuer,
+        "system": symbol.system,
+        "year": symbol.year,
+    }
+
+
+def dedupe_key(document: Document) -> str:
+    """Party documents number per type within a committee's term; State ones per year."""
+    if not document.symbol:
+        return ""
+    if document.system == "party":
+        period = f"k{document.term}" if document.term else "k?"
+    else:
+        period = f"y{document.year or document.issued_on.year}"
+    parts = (document.system, document.issuer_code, document.type_code, document.kind)
+    return "|".join((*parts, str(document.number), period))
+
+
+def document_reindex(document: Document) -> None:
+    """Rebuild the searchable text from the record and its extracted attachments."""
+    pieces = [document.display_symbol, document.symbol_raw, document.title, document.issuer_name]
+    pieces += [text for text in document.attachments.values_list("text", flat=True) if text]
+    document.search_text = normalize("\n".join(p for p in pieces if p))
+    document.search_folded = fold_aligned(document.search_text)
+
+
+def _check_unique(document: Document) -> None:
+    document.dedupe_key = dedupe_key(document)
+    if not document.dedupe_key:
+        return
+    clash = Document.objects.filter(dedupe_key=document.dedupe_key).exclude(pk=document.pk)
+    existing = clash.first()
+    if existing is not None:
+        raise DuplicateDocument(existing)
+
+
+def _check_fields(document: Document) -> None:
+    if document.issued_on > timezone.localdate():
+        raise ValidationError({"issued_on": _("Ngày ban hành không được sau ngày hôm nay.")})
+    if not normalize(document.title):
+        raise ValidationError({"title": _("Trích yếu không được để trống.")})
+
+
+@transaction.atomic
+def document_register(actor, *, owner, symbol_raw: str, **fields) -> Document:
+    document = Document(owner=owner, created_by=actor, **fields, **read_symbol(symbol_raw))
+    document.title = normalize(document.title)
+    document.issuer_name = normalize(document.issuer_name)
+    _check_fields(document)
+    _check_unique(document)
+    document_reindex(document)
+    document.save()
+    audit_record(actor, "document.register", document, diff({}, snapshot(document, EDITABLE)))
+    return document
+
+
+@transaction.atomic
+def document_update(actor, document: Document, *, symbol_raw: str, **fields) -> Document:
+    before = snapshot(document, EDITABLE)
+    for key, value in {**fields, **read_symbol(symbol_raw)}.items():
+        setattr(document, key, value)
+    document.title = normalize(document.title)
+    _check_fields(document)
+    _check_unique(document)
+    changes = diff(before, snapshot(document, EDITABLE))
+    if not changes:
+        return document
+    document_reindex(document)
+    document.save()
+    audit_record(actor, "document.update", document, changes)
+    return document
+
+
+def _reaches(start: Document, goal: Document) -> bool:
+    """Whether following links upward from `start` arrives at `goal`: one query a level."""
+    frontier, seen = {start.pk}, set()
+    while frontier:
+        if goal.pk in frontier:
+            return True
+        seen |= frontier
+        frontier = (
+            set(
+                DocumentLink.objects.filter(source_id__in=frontier).values_list(
+                    "target_id", flat=True
+                )
+            )
+            - seen
+        )
+    return False
+
+
+@transaction.atomic
+def link_create(actor, *, source: Document, target: Document, kind: str) -> DocumentLink:
+    if source.pk == target.pk:
+        raise ValidationError(_("Một văn bản không thể liên kết với chính nó."))
+    if DocumentLink.objects.filter(source=source, target=target, kind=kind).exists():
+        raise ValidationError(_("Liên kết này đã có."))
+    if _reaches(target, source):
+        raise ValidationError(
+            _("Liên kết này tạo thành vòng: %(t)s đã (gián tiếp) dựa trên %(s)s.")
+            % {"t": target.display_symbol, "s": source.display_symbol}
+        )
+    link = DocumentLink.objects.create(source=source, target=target, kind=kind, created_by=actor)
+    audit_record(
+        actor,
+        "document.link",
+        source,
+        {"link": [None, f"{LinkKind(kind).label} {target.display_symbol}"]},
+    )
+    if kind == LinkKind.IMPLEMENTS:
+        _fulfil(target, source)
+    return link
+
+
+@transaction.atomic
+def link_delete(actor, link: DocumentLink) -> None:
+    audit_record(
+        actor,
+        "document.unlink",
+        link.source,
+        {"link": [f"{link.get_kind_display()} {link.target.display_symbol}", None]},
+    )
+    Obligation.objects.filter(document=link.target, plan=link.source).update(
+        plan=None, state=Obligation.State.DRAFTED, sent_on=None
+    )
+    link.delete()
+
+
+def _fulfil(document: Document, plan: Document) -> None:
+    """The plan's owner has issued what was asked of it."""
+    Obligation.objects.filter(document=document, unit=plan.owner_id).update(
+        plan=plan, state=Obligation.State.SENT, sent_on=plan.issued_on
+    )
+
+
+@transaction.atomic
+def obligations_assign(actor, *, document: Document, units, due_on: dt.date) -> int:
+    """Ask each unit to issue its implementing plan by `due_on`; returns how many are new."""
+    existing = set(Obligation.objects.filter(document=document).values_list("unit_id", flat=True))
+    new = [
+        Obligation(document=document, unit=unit, due_on=due_on)
+        for unit in units
+        if unit.pk not in existing
+    ]
+    Obligation.objects.bulk_create(new)
+    for plan in Document.objects.filter(
+        links_out__target=document, links_out__kind=LinkKind.IMPLEMENTS
+    ):
+        _fulfil(document, plan)
+    audit_record(
+        actor,
+        "document.obligations",
+        document,
+        {"units": [None, len(new)], "due_on": [None, due_on.isoformat()]},
+    )
+    return len(new)
+
+
+@transaction.atomic
+def obligation_mark_drafted(actor, obligation: Obligation) -> None:
+    if obligation.state != Obligation.State.NOT_DRAFTED:
+        return
+    obligation.state = Obligation.State.DRAFTED
+    obligation.save(update_fields=["state"])
+    audit_record(
+        actor,
+        "obligation.drafted",
+        obligation.document,
+        {"unit": [None, str(obligation.unit)]},
+    )

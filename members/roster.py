@@ -1,0 +1,781 @@
+"""Reading and checking a roster file of party members (XLSX or CSV); no HTTP here.
+
+`sniff` vets an upload by its content before anything is stored, `read_roster` turns a
+stored file into parsed rows, and `check_rows` decides row by row what an import would
+do. Nothing here writes to the database: `members.tasks` applies a check.
+"""
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import secrets
+import zipfile
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import policy
+from accounts.policy import Action
+from members.models import Gender, Member, MemberStatus, Transfer
+from members.services import EDITABLE, member_derive, member_problems
+from organizations.models import Organization
+from vn.formats import format_date, format_decimal, format_int, parse_date
+from vn.text import fold, normalize
+
+MB = 1024 * 1024
+MAX_ROWS = 200_000
+BATCH = 2_000
+PROGRESS_EVERY = 1_000
+
+# Zip-bomb guard, applied to the central directory before openpyxl opens anything.
+MAX_UNCOMPRESSED = 200 * MB
+MAX_RATIO = 100
+RATIO_CHECKED_FROM = MB  # small parts (styles, themes) may compress well; they are harmless
+MAX_ZIP_ENTRIES = 1_000
+
+CREATE, UPDATE, UNCHANGED, REJECT = "create", "update", "unchanged", "reject"
+ACTIONS = (CREATE, UPDATE, UNCHANGED, REJECT)
+TRANSFER_NOTE = "Nhập danh sách"
+
+# Member fields compared with the stored record; the card number is the key itself.
+COMPARED = tuple(name for name in EDITABLE if name != "card_number")
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+class RosterError(Exception):
+    """A problem with the file as a whole; the message is for the user, in Vietnamese."""
+
+
+def _not_a_roster() -> RosterError:
+    return RosterError(_("Tệp không phải XLSX hoặc CSV. Hãy tải lên tệp theo mẫu."))
+
+
+def _corrupt() -> RosterError:
+    return RosterError(
+        _("Tệp XLSX bị hỏng, không đọc được. Hãy mở bằng Excel, lưu lại rồi tải lên lần nữa.")
+    )
+
+
+# --- The columns --------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a card number typed into a number cell
+    return normalize(str(value))
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return parse_date(_text(value))
+
+
+def _words(value: Any) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(_text(value))).split())
+
+
+@lru_cache(maxsize=256)
+def _gender_of(words: str) -> str | None:
+    return {"nam": Gender.MALE, "nu": Gender.FEMALE}.get(words)
+
+
+def _gender(value: Any) -> str:
+    gender = _gender_of(_words(value))
+    if gender is None:
+        raise ValueError(
+            _('Giới tính "%(value)s" không hợp lệ; ghi "Nam" hoặc "Nữ".') % {"value": _text(value)}
+        )
+    return gender
+
+
+@lru_cache(maxsize=256)
+def _status_of(words: str) -> str | None:
+    if words.startswith("mien"):  # "Miễn sinh hoạt", "Miễn công tác và sinh hoạt", ...
+        return MemberStatus.EXEMPT
+    known = {"chinh thuc": MemberStatus.OFFICIAL, "du bi": MemberStatus.PROBATIONARY}
+    known.update({value: value for value in MemberStatus.values})
+    return known.get(words)
+
+
+def _status(value: Any) -> str:
+    status = _status_of(_words(value))
+    if status is None:
+        raise ValueError(
+            _(
+                'Trạng thái "%(value)s" không hợp lệ; '
+                'ghi "Chính thức", "Dự bị" hoặc "Miễn sinh hoạt".'
+            )
+            % {"value": _text(value)}
+        )
+    return status
+
+
+def _limited(field_name: str) -> Callable[[Any], str]:
+    limit = Member._meta.get_field(field_name).max_length
+
+    def parse(value: Any) -> str:
+        text = _text(value)
+        if len(text) > limit:
+            raise ValueError(_("Dài quá %(n)s ký tự.") % {"n": limit})
+        return text
+
+    return parse
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    parse: Callable[[Any], Any]
+    required: bool = True
+    aliases: tuple[str, ...] = ()
+    width: int = 16
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (_words(self.header), *self.aliases)
+
+
+# The headers are the file format, the same in every language of the interface.
+COLUMNS = (
+    Column("card_number", "Số thẻ đảng viên", _limited("card_number"), aliases=("so the",)),
+    Column("full_name", "Họ và tên", _limited("full_name"), width=28),
+    Column("gender", "Giới tính", _gender, width=10),
+    Column("date_of_birth", "Ngày sinh", _date, width=12),
+    Column("status", "Trạng thái", _status, width=18),
+    Column("admitted_on", "Ngày vào Đảng", _date, width=15),
+    Column("official_on", "Ngày chính thức", _date, required=False, width=16),
+    Column("unit_code", "Mã chi bộ", _text, aliases=("ma don vi",), width=18),
+)
+HEADERS = {column.key: column.header for column in COLUMNS}
+
+
+def _reason(row: int, key: str, message: str) -> str:
+    return _('Dòng %(row)s, cột "%(column)s": %(message)s') % {
+        "row": row,
+        "column": HEADERS[key],
+        "message": message,
+    }
+
+
+# --- The file -----------------------------------------------------------------------
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and other Office 97-2003 files
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def sniff(file: BinaryIO, size: int) -> str:
+    """ "xlsx" or "csv", judged by content and never by the name; raises RosterError."""
+    limit = settings.MAX_UPLOAD_MB
+    if size > limit * MB:
+        raise RosterError(
+            _("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB.")
+            % {"size": format_decimal(size / MB, 1), "limit": format_int(limit)}
+        )
+    if size == 0:
+        raise RosterError(_("Tệp rỗng."))
+    file.seek(0)
+    head = file.read(8)
+    file.seek(0)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        _check_zip(file)
+        return "xlsx"
+    if head.startswith(_OLE_MAGIC):
+        raise RosterError(
+            _(
+                "Tệp Excel 97–2003 (.xls) không được hỗ trợ. "
+                "Hãy mở bằng Excel và lưu lại dưới dạng .xlsx."
+            )
+        )
+    if head.startswith(b"%PDF") or not _is_text(file):
+        raise _not_a_roster()
+    return "csv"
+
+
+def _is_text(file: BinaryIO) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := file.read(MB):
+            if _CONTROL.search(decoder.decode(chunk)):
+                return False
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    finally:
+        file.seek(0)
+    return True
+
+
+def _check_zip(file: BinaryIO) -> None:
+    """Refuse archives that are not a workbook or that would inflate out of proportion.
+
+    Only the central directory is read. zipfile never inflates an entry past the size
+    declared there, so bounding the declared sizes bounds the work openpyxl can be made
+    to do.
+    """
+    try:
+        with zipfile.ZipFile(file) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        raise _corrupt() from None
+    finally:
+        file.seek(0)
+    names = {entry.filename for entry in entries}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise _not_a_roster()
+    bomb = (
+        len(entries) > MAX_ZIP_ENTRIES
+        or sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED
+        or any(
+            entry.file_size > RATIO_CHECKED_FROM
+            and entry.file_size > MAX_RATIO * max(entry.compress_size, 1)
+            for entry in entries
+        )
+    )
+    if bomb:
+        raise RosterError(_("Tệp XLSX bất thường (nén quá mức), có thể là tệp độc hại."))
+
+
+def _xlsx_sheet(path: Path) -> tuple[Iterator[tuple], int, Callable[[], None]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises a dozen kinds for a damaged package
+        raise _corrupt() from None
+    if not workbook.worksheets:
+        workbook.close()
+        raise RosterError(_("Tệp XLSX không có trang tính nào."))
+    sheet = workbook.worksheets[0]
+    estimate = max((sheet.max_row or 0) - 1, 0)
+    sheet.reset_dimensions()  # the stored size may be wrong; read to the real end
+    return _guarded(sheet.iter_rows(min_row=1, values_only=True)), estimate, workbook.close
+
+
+def _guarded(rows: Iterator[tuple]) -> Iterator[tuple]:
+    # Damage inside a sheet surfaces only while reading it.
+    try:
+        yield from rows
+    except (zipfile.BadZipFile, zlib.error, SyntaxError, KeyError, ValueError, OSError, EOFError):
+        raise _corrupt() from None
+
+
+def _csv_sheet(path: Path) -> tuple[Iterator[list], int, Callable[[], None]]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _not_a_roster() from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    def rows() -> Iterator[list]:
+        try:
+            yield from reader
+        except csv.Error as error:
+            raise RosterError(
+                _("Tệp CSV không đọc được ở dòng %(row)s: %(error)s")
+                % {"row": reader.line_num, "error": error}
+            ) from None
+
+    return rows(), text.count("\n"), lambda: None
+
+
+@dataclass(slots=True)
+class RosterRow:
+    """One data row: parsed values by column key, and the problem of each bad cell."""
+
+    number: int
+    values: dict[str, Any]
+    errors: dict[str, str]
+    raw_name: str = ""
+
+
+def _positions(header: tuple | list | None) -> dict[str, int]:
+    found = [_words(cell) if cell is not None else "" for cell in header or ()]
+    positions: dict[str, int] = {}
+    for column in COLUMNS:
+        for name in column.names:
+            if name in found:
+                positions[column.key] = found.index(name)
+                break
+    missing = [f'"{column.header}"' for column in COLUMNS if column.key not in positions]
+    if missing:
+        raise RosterError(
+            _("Thiếu cột %(columns)s ở dòng tiêu đề (dòng 1). Hãy dùng tệp mẫu.")
+            % {"columns": ", ".join(missing)}
+        )
+    return positions
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _parse_row(number: int, cells: tuple | list, positions: dict[str, int]) -> RosterRow | None:
+    raw = {key: cells[i] if i < len(cells) else None for key, i in positions.items()}
+    if all(_blank(value) for value in raw.values()):
+        return None
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for column in COLUMNS:
+        value = raw[column.key]
+        values[column.key] = None
+        if _blank(value):
+            if column.required:
+                errors[column.key] = _("Không được để trống.")
+            continue
+        try:
+            values[column.key] = column.parse(value)
+        except ValueError as error:
+            errors[column.key] = str(error)
+    row = RosterRow(number, values, errors, raw_name=_text(raw["full_name"] or ""))
+    if values["full_name"] or values["card_number"]:
+        # The stored forms, exactly as a member saved through the forms would have them.
+        derived = member_derive(
+            Member(full_name=values["full_name"] or "", card_number=values["card_number"] or "")
+        )
+        if values["full_name"]:
+            values["full_name"] = derived.full_name
+        if values["card_number"]:
+            values["card_number"] = derived.card_number
+    return row
+
+
+def read_roster(path: Path, progress: Progress | None = None) -> list[RosterRow]:
+    """Every non-empty data row of the file's first sheet; file problems raise RosterError."""
+    report = progress or _silent
+    with path.open("rb") as file:
+        kind = sniff(file, path.stat().st_size)
+    rows_of, estimate, close = _xlsx_sheet(path) if kind == "xlsx" else _csv_sheet(path)
+    try:
+        positions = _positions(next(rows_of, None))
+        rows: list[RosterRow] = []
+        for number, cells in enumerate(rows_of, start=2):
+            row = _parse_row(number, cells, positions)
+            if row is None:
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise RosterError(
+                    _("Tệp có quá %(n)s dòng dữ liệu; hãy chia thành nhiều tệp nhỏ hơn.")
+                    % {"n": format_int(MAX_ROWS)}
+                )
+            rows.append(row)
+            if len(rows) % PROGRESS_EVERY == 0:
+                report("read", len(rows), max(estimate, len(rows)))
+    finally:
+        close()
+    if not rows:
+        raise RosterError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
+    report("read", len(rows), len(rows))
+    return rows
+
+
+def _silent(phase: str, done: int, total: int) -> None:
+    pass
+
+
+# --- The check ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RowOutcome:
+    row: int
+    card: str
+    name: str
+    action: str
+    details: list[str]
+
+    def as_json(self) -> dict:
+        return {
+            "row": self.row,
+            "card": self.card,
+            "name": self.name,
+            "action": self.action,
+            "details": self.details,
+        }
+
+
+@dataclass(slots=True)
+class PlannedWrite:
+    """What applying one row writes: a new member, or changes to an existing one."""
+
+    row: int
+    member_id: int | None
+    values: dict[str, Any]  # every EDITABLE field, in stored form
+    unit: Organization
+    from_unit_id: int | None  # set when the member moves to another cell
+    changes: dict[str, list]  # {field: [old, new]} for the audit entry
+    fields: list[str]  # model fields to update
+
+    def member(self) -> Member:
+        return member_derive(Member(pk=self.member_id, organization=self.unit, **self.values))
+
+
+@dataclass
+class CheckResult:
+    outcomes: list[RowOutcome] = field(default_factory=list)
+    writes: list[PlannedWrite] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def rejected(self) -> int:
+        return self.counts[REJECT]
+
+
+def _shown(key: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if key == "gender":
+        return str(Gender(value).label)
+    if key == "status":
+        return str(MemberStatus(value).label)
+    return str(value)
+
+
+def _units_by_code(user, codes: set[str]) -> dict[str, Organization]:
+    """Units the user may manage members in, by upper-cased code; others stay unknown."""
+    found: dict[str, Organization] = {}
+    spellings = sorted(codes | {code.upper() for code in codes})
+    for start in range(0, len(spellings), BATCH):
+        units = (
+            policy.organizations_for(user, Action.MANAGE_MEMBERS)
+            .filter(code__in=spellings[start : start + BATCH])
+            .select_related("level")
+        )
+        found.update({unit.code.upper(): unit for unit in units})
+    return found
+
+
+def _members_by_card(user, cards: list[str]) -> dict[str, dict]:
+    known = {
+        row["card_number"]: row
+        for row in Member.objects.filter(card_number__in=cards).values(
+            "pk", "card_number", *COMPARED, "organization_id", "organization__name", "left_on"
+        )
+    }
+    in_scope = set(
+        policy.members_for(user, Action.MANAGE_MEMBERS)
+        .filter(card_number__in=cards)
+        .values_list("pk", flat=True)
+    )
+    last_moves = dict(
+        Transfer.objects.filter(member_id__in=in_scope)
+        .order_by()
+        .values("member_id")
+        .annotate(last=Max("transferred_on"))
+        .values_list("member_id", "last")
+    )
+    for row in known.values():
+        row["in_scope"] = row["pk"] in in_scope
+        row["last_move"] = last_moves.get(row["pk"])
+    return known
+
+
+class _Checker:
+    def __init__(self, organization: Organization, user, today: dt.date):
+        self.organization = organization
+        self.user = user
+        self.today = today
+        self.rows_by_card: dict[str, list[int]] = defaultdict(list)
+        self.units: dict[str, Organization] = {}
+        self.known: dict[str, dict] = {}
+
+    def prepare(self, rows: list[RosterRow]) -> None:
+        codes: set[str] = set()
+        for row in rows:
+            if row.values["card_number"] and "card_number" not in row.errors:
+                self.rows_by_card[row.values["card_number"]].append(row.number)
+            if row.values["unit_code"] and "unit_code" not in row.errors:
+                codes.add(row.values["unit_code"])
+        self.units = _units_by_code(self.user, codes)
+
+    def look_up(self, rows: list[RosterRow]) -> None:
+        cards = [row.values["card_number"] for row in rows if row.values["card_number"]]
+        self.known = _members_by_card(self.user, cards)
+
+    def decide(self, row: RosterRow) -> tuple[RowOutcome, PlannedWrite | None]:
+        values, errors = row.values, dict(row.errors)
+        card = values["card_number"] or ""
+        unit = self._unit(values["unit_code"], errors)
+        member = self._member(row, card, errors)
+        problems = member_problems(
+            {**{key: values[key] for key in COMPARED if key not in errors}, "organization": unit},
+            self.today,
+        )
+        for key, message in problems.items():
+            column = "unit_code" if key == "organization" else key
+            errors.setdefault(column, message)
+        if member and unit and unit.pk != member["organization_id"] and not errors:
+            self._check_move(member, errors)
+        name = values["full_name"] or row.raw_name
+        if errors:
+            reasons = [_reason(row.number, key, errors[key]) for key in HEADERS if key in errors]
+            return RowOutcome(row.number, card, name, REJECT, reasons), None
+        return self._plan(row, card, name, unit, member)
+
+    def _unit(self, code: str | None, errors: dict[str, str]) -> Organization | None:
+        if not code or "unit_code" in errors:
+            return None
+        unit = self.units.get(code.upper())
+        if unit is None:
+            # The same words for a unit that does not exist and one the user may not
+            # see, so that a file cannot be used to probe for other provinces' codes.
+            errors["unit_code"] = _(
+                'Mã chi bộ "%(code)s" không có trong hệ thống hoặc ngoài phạm vi quản lý của bạn.'
+            ) % {"code": code}
+            return None
+        if not unit.path.startswith(self.organization.path):
+            errors["unit_code"] = _(
+                "Chi bộ “%(name)s” ngoài phạm vi đơn vị “%(unit)s” đang nhập danh sách."
+            ) % {"name": unit.name, "unit": self.organization.name}
+            return None
+        return unit
+
+    def _member(self, row: RosterRow, card: str, errors: dict[str, str]) -> dict | None:
+        if not card or "card_number" in errors:
+            return None
+        others = [n for n in self.rows_by_card[card] if n != row.number]
+        if others:
+            errors["card_number"] = _('Số thẻ "%(card)s" trùng với dòng %(rows)s.') % {
+                "card": card,
+                "rows": ", ".join(str(n) for n in others),
+            }
+            return None
+        member = self.known.get(card)
+        if member is None:
+            return None
+        if not member["in_scope"]:
+            errors["card_number"] = _(
+                'Số thẻ "%(card)s" đã thuộc về một đảng viên ngoài phạm vi quản lý của bạn.'
+            ) % {"card": card}
+            return None
+        if member["left_on"] is not None:
+            errors["card_number"] = _(
+                'Số thẻ "%(card)s" là của đảng viên đã thôi sinh hoạt từ %(day)s; '
+                "không nhập lại bằng tệp được."
+            ) % {"card": card, "day": format_date(member["left_on"])}
+            return None
+        return member
+
+    def _check_move(self, member: dict, errors: dict[str, str]) -> None:
+        # The rules of members.services.member_transfer, for a transfer dated today.
+        if member["last_move"] and member["last_move"] > self.today:
+            errors["unit_code"] = _(
+                "Đảng viên có lần chuyển sinh hoạt ngày %(day)s, sau ngày hôm nay."
+            ) % {"day": format_date(member["last_move"])}
+
+    def _plan(
+        self, row: RosterRow, card: str, name: str, unit: Organization, member: dict | None
+    ) -> tuple[RowOutcome, PlannedWrite | None]:
+        values = {key: row.values[key] for key in EDITABLE}
+        if member is None:
+            changes = {key: [None, _plain(values[key])] for key in EDITABLE}
+            changes["organization"] = [None, unit.name]
+            details = [_("Chi bộ: %(name)s") % {"name": unit.name}]
+            plan = PlannedWrite(row.number, None, values, unit, None, changes, [])
+            return RowOutcome(row.number, card, name, CREATE, details), plan
+        fields = [key for key in COMPARED if values[key] != member[key]]
+        changes = {key: [_plain(member[key]), _plain(values[key])] for key in fields}
+        details = [
+            f"{HEADERS[key]}: {_shown(key, member[key])} → {_shown(key, values[key])}"
+            for key in fields
+        ]
+        moved = unit.pk != member["organization_id"]
+        if moved:
+            fields.append("organization")
+            changes["organization"] = [member["organization__name"], unit.name]
+            details.append(
+                _("Chuyển sinh hoạt: %(old)s → %(new)s")
+                % {"old": member["organization__name"], "new": unit.name}
+            )
+        if not fields:
+            return RowOutcome(row.number, card, name, UNCHANGED, []), None
+        if "full_name" in fields:
+            fields += ["sort_key", "search_text"]
+        plan = PlannedWrite(
+            row.number,
+            member["pk"],
+            values,
+            unit,
+            member["organization_id"] if moved else None,
+            changes,
+            fields,
+        )
+        return RowOutcome(row.number, card, name, UPDATE, details), plan
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def check_rows(
+    rows: list[RosterRow],
+    organization: Organization,
+    user,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> CheckResult:
+    """What importing `rows` into `organization`'s subtree as `user` would do, row by row.
+
+    Reads the database in batches of BATCH card numbers; writes nothing.
+    """
+    report = progress or _silent
+    checker = _Checker(organization, user, today or timezone.localdate())
+    checker.prepare(rows)
+    result = CheckResult()
+    total = len(rows)
+    for start in range(0, total, BATCH):
+        batch = rows[start : start + BATCH]
+        checker.look_up(batch)
+        for done, row in enumerate(batch, start=start + 1):
+            outcome, plan = checker.decide(row)
+            result.outcomes.append(outcome)
+            result.counts[outcome.action] += 1
+            if plan is not None:
+                result.writes.append(plan)
+            if done % PROGRESS_EVERY == 0:
+                report("check", done, total)
+    report("check", total, total)
+    return result
+
+
+def check_roster(
+    path: Path, organization: Organization, user, progress: Progress | None = None
+) -> CheckResult:
+    return check_rows(read_roster(path, progress), organization, user, progress)
+
+
+# --- Storage ------------------------------------------------------------------------
+
+
+def roster_dir() -> Path:
+    return Path(settings.PRIVATE_MEDIA_ROOT) / "rosters"
+
+
+def store_upload(chunks: Iterable[bytes], kind: str) -> str:
+    """Save an upload under a random name outside any web root; returns the stored path."""
+    folder = roster_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_hex(16)}.{kind}"
+    with (folder / name).open("xb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    return f"rosters/{name}"
+
+
+def stored_file(stored_path: str) -> Path:
+    """The file behind a RosterImport.stored_path; only ever inside the roster folder."""
+    root = roster_dir().resolve()
+    path = (Path(settings.PRIVATE_MEDIA_ROOT) / stored_path).resolve()
+    if path.parent != root or not path.is_file():
+        raise RosterError(_("Không còn tệp đã tải lên; hãy tải tệp lên lại."))
+    return path
+
+
+# --- The empty template -------------------------------------------------------------
+
+EXAMPLE = (
+    "012345",
+    "Nguyễn Thị Hoa",
+    "Nữ",
+    dt.date(1990, 8, 15),
+    "Chính thức",
+    dt.date(2015, 2, 3),
+    dt.date(2016, 2, 3),
+    "HN-PBD-CB03",
+)
+
+
+def _notes() -> list[str]:
+    return [
+        _("Cách điền danh sách đảng viên"),
+        _("Điền ở trang “Danh sách”: mỗi dòng một đảng viên; giữ nguyên dòng tiêu đề."),
+        _("Số thẻ đảng viên: nếu số thẻ đã có trong hệ thống, thông tin sẽ được cập nhật."),
+        _("Giới tính: Nam hoặc Nữ."),
+        _("Ngày: dạng dd/mm/yyyy, ví dụ 15/08/1990."),
+        _("Trạng thái: Chính thức, Dự bị hoặc Miễn sinh hoạt."),
+        _("Ngày chính thức: để trống với đảng viên dự bị."),
+        _(
+            "Mã chi bộ: mã đơn vị trong hệ thống; ghi mã chi bộ khác với hiện tại "
+            "là chuyển sinh hoạt đảng viên sang chi bộ đó."
+        ),
+        _(
+            "Hệ thống kiểm tra cả tệp trước khi nhập. Chỉ khi không còn dòng nào bị từ chối "
+            "mới nhập được, và nhập tất cả trong một lần."
+        ),
+        _("Ví dụ:"),
+    ]
+
+
+def template_xlsx() -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Danh sách"
+    sheet.append([column.header for column in COLUMNS])
+    sheet.freeze_panes = "A2"
+    last_row = MAX_ROWS + 1
+    for index, column in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(index)
+        sheet.cell(row=1, column=index).font = Font(bold=True)
+        dimension = sheet.column_dimensions[letter]
+        dimension.width = column.width
+        if column.parse is _date:
+            dimension.number_format = "DD/MM/YYYY"
+        elif column.key == "card_number":
+            dimension.number_format = "@"  # text, so leading zeros survive
+    for key, choices in (("gender", "Nam,Nữ"), ("status", "Chính thức,Dự bị,Miễn sinh hoạt")):
+        letter = get_column_letter([c.key for c in COLUMNS].index(key) + 1)
+        validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
+        validation.add(f"{letter}2:{letter}{last_row}")
+        sheet.add_data_validation(validation)
+
+    guide = workbook.create_sheet("Hướng dẫn")
+    notes = _notes()
+    for note in notes:
+        guide.append([note])
+    guide.cell(row=1, column=1).font = Font(bold=True)
+    guide.append([column.header for column in COLUMNS])
+    header_row = guide.max_row
+    guide.append(list(EXAMPLE))
+    for index, column in enumerate(COLUMNS, start=1):
+        guide.cell(row=header_row, column=index).font = Font(bold=True)
+        guide.column_dimensions[get_column_letter(index)].width = column.width
+        if column.parse is _date:
+            guide.cell(row=header_row + 1, column=index).number_format = "DD/MM/YYYY"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def template_csv() -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerow([column.header for column in COLUMNS])
+    # The BOM is what makes Excel on Windows read the file as UTF-8.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -1,0 +1,50 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from nghiquyet import settings as project_settings
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_database_url_selects_the_engine():
+    pg = project_settings.database_from_url("postgres://u:p%40ss@db.example:5433/nq")
+    assert pg["ENGINE"] == "django.db.backends.postgresql"
+    assert (pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"], pg["NAME"]) == (
+        "u",
+        "p@ss",
+        "db.example",
+        "5433",
+        "nq",
+    )
+    lite = project_settings.database_from_url("")
+    assert lite["ENGINE"] == "django.db.backends.sqlite3"
+    assert lite["NAME"].endswith("var/nghiquyet.sqlite3")
+    with pytest.raises(ImproperlyConfigured):
+        project_settings.database_from_url("mysql://x/y")
+
+
+def test_malformed_settings_fail_loudly(monkeypatch):
+    monkeypatch.setenv("MAX_UPLOAD_MB", "twenty")
+    with pytest.raises(ImproperlyConfigured, match="MAX_UPLOAD_MB"):
+        project_settings.envint("MAX_UPLOAD_MB", 20)
+    monkeypatch.setenv("DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG"):
+        project_settings.envbool("DEBUG", False)
+
+
+def test_pages_speak_vietnamese_by_default_and_english_on_request(client, db):
+    body = client.get("/accounts/login/").content.decode()
+    assert 'lang="vi"' in body and "Đăng nhập" in body
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    body = client.get("/accounts/login/").content.decode()
+    assert 'lang="en"' in body and "Log in" in body
+
+
+def test_static_assets_are_vendored_not_fetched(client, db):
+    body = client.get("/accounts/login/").content.decode()
+    assert "/static/vendor/htmx.min.js" in body
+    assert "http://" not in body.replace("http://www.w3.org", "") and "https://" not in body

@@ -75,7 +75,8 @@ def document_list(request, filters: Query[DocumentFilter]):
 def document_search(request, q: str):
     visible = policy.documents_for(request.auth, Action.VIEW)
     return [
-        SearchHit(document=hit.document, passage=f"{hit.before}[{hit.match}]{hit.after}")
+        # Plain data: ninja builds DocumentOut from the model once, running its resolver.
+        {"document": hit.document, "passage": f"{hit.before}[{hit.match}]{hit.after}"}
         for hit in search(visible, q)
     ]
 

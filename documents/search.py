@@ -1,14 +1,15 @@
 """Searching the registry: by symbol, by named resolution, by words with or without marks.
 
-PostgreSQL ranks with full-text search over `nq_unaccent(lower(search_text))` (a GIN
-index, see migration 0002); SQLite matches words in the folded column. Both cut the
+PostgreSQL ranks with full-text search over the stored column
+`search_vector = to_tsvector(nq_unaccent(lower(search_text)))` (a GIN index; it exists on
+PostgreSQL only, see migration 0002); SQLite matches words in the folded column. Both cut the
 matching passage out of the text as written, using the one-for-one folded copy.
 """
 
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from documents.models import Document
@@ -17,7 +18,7 @@ from documents.symbols import parse_symbol
 from vn.text import fold, fold_aligned
 
 PASSAGE = 90  # characters either side of the first hit
-_TSV = "to_tsvector('simple'::regconfig, nq_unaccent(lower(search_text)))"
+_TSV = '"documents_document"."search_vector"'
 _TSQ = "plainto_tsquery('simple'::regconfig, nq_unaccent(lower(%s)))"
 
 
@@ -35,12 +36,10 @@ def _words(query: str) -> list[str]:
 
 def _by_words(documents: QuerySet[Document], query: str) -> QuerySet[Document]:
     if connection.vendor == "postgresql":
+        matches = RawSQL(f"{_TSV} @@ {_TSQ}", (query,), output_field=BooleanField())
         return (
-            documents.annotate(
-                rank=RawSQL(f"ts_rank({_TSV}, {_TSQ})", (query,)),
-                hit=RawSQL(f"{_TSV} @@ {_TSQ}", (query,)),
-            )
-            .filter(hit=True)
+            documents.filter(matches)
+            .annotate(rank=RawSQL(f"ts_rank({_TSV}, {_TSQ})", (query,)))
             .order_by("-rank", "-issued_on", "-pk")
         )
     for word in _words(query):

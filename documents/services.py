@@ -4,12 +4,14 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, diff, snapshot
 from documents.models import Document, DocumentLink, Kind, LinkKind, Obligation
 from documents.symbols import Symbol, parse_symbol
+from organizations.models import Organization
 from vn.text import fold_aligned, normalize
 
 # Type codes whose kind is certain; QĐ (Quy định / Quyết định) and letters need a choice.
@@ -91,7 +93,17 @@ def read_symbol(raw: str) -> dict:
 
 
 def dedupe_key(document: Document) -> str:
-    """Party documents number per type within a committee's term; State ones per year."""
+    """Party documents number per type within a committee's term; State ones per year.
+
+    Issuer codes name a level (TU, ĐU, UBND), not one committee: every province has its
+    own 23-NQ/TU and every ward its own 01-KH/ĐU. So the key ends with the registry that
+    holds the record, and `_check_unique` compares it along that registry's line only.
+    """
+    prefix = _dedupe_prefix(document)
+    return f"{prefix}|o{document.owner_id}" if prefix else ""
+
+
+def _dedupe_prefix(document: Document) -> str:
     if not document.symbol:
         return ""
     if document.system == "party":
@@ -105,17 +117,29 @@ def dedupe_key(document: Document) -> str:
 def document_reindex(document: Document) -> None:
     """Rebuild the searchable text from the record and its extracted attachments."""
     pieces = [document.display_symbol, document.symbol_raw, document.title, document.issuer_name]
-    pieces += [text for text in document.attachments.values_list("text", flat=True) if text]
+    if document.pk is not None:  # a document being registered has no attachments yet
+        pieces += [text for text in document.attachments.values_list("text", flat=True) if text]
     document.search_text = normalize("\n".join(p for p in pieces if p))
     document.search_folded = fold_aligned(document.search_text)
 
 
 def _check_unique(document: Document) -> None:
+    """Refuse a document already held by the owner, a unit above it or a unit below it:
+    the ones its clerks see. Another province's or a sibling ward's record is not a clash
+    (and must not be revealed)."""
     document.dedupe_key = dedupe_key(document)
     if not document.dedupe_key:
         return
-    clash = Document.objects.filter(dedupe_key=document.dedupe_key).exclude(pk=document.pk)
-    existing = clash.first()
+    path, step = document.owner.path, Organization.steplen
+    line = Q(owner__path__startswith=path) | Q(
+        owner__path__in=[path[:end] for end in range(step, len(path), step)]
+    )
+    existing = (
+        Document.objects.filter(line, dedupe_key__startswith=f"{_dedupe_prefix(document)}|o")
+        .exclude(pk=document.pk)
+        .order_by("pk")
+        .first()
+    )
     if existing is not None:
         raise DuplicateDocument(existing)
 
@@ -125,6 +149,9 @@ def _check_fields(document: Document) -> None:
         raise ValidationError({"issued_on": _("Ngày ban hành không được sau ngày hôm nay.")})
     if not normalize(document.title):
         raise ValidationError({"title": _("Trích yếu không được để trống.")})
+    if document.system == "party" and not document.term:
+        # The form says so too; the API and any other caller must not store "khóa ?".
+        raise ValidationError({"term": _("Văn bản của Đảng đánh số theo nhiệm kỳ: hãy nhập khóa.")})
 
 
 @transaction.atomic
@@ -206,9 +233,10 @@ def link_delete(actor, link: DocumentLink) -> None:
         link.source,
         {"link": [f"{link.get_kind_display()} {link.target.display_symbol}", None]},
     )
-    Obligation.objects.filter(document=link.target, plan=link.source).update(
-        plan=None, state=Obligation.State.DRAFTED, sent_on=None
-    )
+    if link.kind == LinkKind.IMPLEMENTS:  # only this link made the plan count as sent
+        Obligation.objects.filter(document=link.target, plan=link.source).update(
+            plan=None, state=Obligation.State.DRAFTED, sent_on=None
+        )
     link.delete()
 
 

@@ -65,6 +65,11 @@ def symbol_preview(request):
     return render(request, "documents/_symbol_preview.html", {"raw": raw, "symbol": symbol})
 
 
+def _preview(form):
+    raw = form["symbol_raw"].value() or ""
+    return parse_symbol(raw) if raw.strip() else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_register(request):
@@ -86,7 +91,11 @@ def document_register(request):
         else:
             messages.success(request, _("Đã đăng ký văn bản."))
             return redirect("documents:detail", document_pk=document.pk)
-    return render(request, "documents/form.html", {"form": form, "duplicate": duplicate})
+    return render(
+        request,
+        "documents/form.html",
+        {"form": form, "duplicate": duplicate, "preview": _preview(form)},
+    )
 
 
 @login_required
@@ -108,7 +117,9 @@ def document_edit(request, document_pk):
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect("documents:detail", document_pk=document.pk)
     return render(
-        request, "documents/form.html", {"form": form, "document": document, "duplicate": duplicate}
+        request,
+        "documents/form.html",
+        {"form": form, "document": document, "duplicate": duplicate, "preview": _preview(form)},
     )
 
 

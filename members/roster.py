@@ -30,6 +30,7 @@ from accounts.policy import Action
 from members.models import Gender, Member, MemberStatus, Transfer
 from members.services import EDITABLE, member_derive, member_problems
 from organizations.models import Organization
+from vn import names
 from vn.formats import format_date, format_decimal, format_int, parse_date
 from vn.text import fold, normalize
 
@@ -89,7 +90,6 @@ def _words(value: Any) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(_text(value))).split())
 
 
-@lru_cache(maxsize=256)
 def _gender_of(words: str) -> str | None:
     return {"nam": Gender.MALE, "nu": Gender.FEMALE}.get(words)
 
@@ -103,7 +103,6 @@ def _gender(value: Any) -> str:
     return gender
 
 
-@lru_cache(maxsize=256)
 def _status_of(words: str) -> str | None:
     if words.startswith("mien"):  # "Miễn sinh hoạt", "Miễn công tác và sinh hoạt", ...
         return MemberStatus.EXEMPT
@@ -137,6 +136,11 @@ def _limited(field_name: str) -> Callable[[Any], str]:
     return parse
 
 
+def _repeated(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`parse` remembered per cell value: a column repeats the same few values."""
+    return lru_cache(maxsize=10_000, typed=True)(parse)
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -155,14 +159,15 @@ class Column:
 COLUMNS = (
     Column("card_number", "Số thẻ đảng viên", _limited("card_number"), aliases=("so the",)),
     Column("full_name", "Họ và tên", _limited("full_name"), width=28),
-    Column("gender", "Giới tính", _gender, width=10),
-    Column("date_of_birth", "Ngày sinh", _date, width=12),
-    Column("status", "Trạng thái", _status, width=18),
-    Column("admitted_on", "Ngày vào Đảng", _date, width=15),
-    Column("official_on", "Ngày chính thức", _date, required=False, width=16),
-    Column("unit_code", "Mã chi bộ", _text, aliases=("ma don vi",), width=18),
+    Column("gender", "Giới tính", _repeated(_gender), width=10),
+    Column("date_of_birth", "Ngày sinh", _repeated(_date), width=12),
+    Column("status", "Trạng thái", _repeated(_status), width=18),
+    Column("admitted_on", "Ngày vào Đảng", _repeated(_date), width=15),
+    Column("official_on", "Ngày chính thức", _repeated(_date), required=False, width=16),
+    Column("unit_code", "Mã chi bộ", _repeated(_text), aliases=("ma don vi",), width=18),
 )
 HEADERS = {column.key: column.header for column in COLUMNS}
+DATE_COLUMNS = ("date_of_birth", "admitted_on", "official_on")
 
 
 def _reason(row: int, key: str, message: str) -> str:
@@ -327,7 +332,9 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _parse_row(number: int, cells: tuple | list, positions: dict[str, int]) -> RosterRow | None:
+def _parse_row(
+    number: int, cells: tuple | list, positions: dict[str, int], scratch: Member
+) -> RosterRow | None:
     raw = {key: cells[i] if i < len(cells) else None for key, i in positions.items()}
     if all(_blank(value) for value in raw.values()):
         return None
@@ -344,16 +351,17 @@ def _parse_row(number: int, cells: tuple | list, positions: dict[str, int]) -> R
             values[column.key] = column.parse(value)
         except ValueError as error:
             errors[column.key] = str(error)
-    row = RosterRow(number, values, errors, raw_name=_text(raw["full_name"] or ""))
-    if values["full_name"] or values["card_number"]:
-        # The stored forms, exactly as a member saved through the forms would have them.
-        derived = member_derive(
-            Member(full_name=values["full_name"] or "", card_number=values["card_number"] or "")
-        )
-        if values["full_name"]:
-            values["full_name"] = derived.full_name
-        if values["card_number"]:
-            values["card_number"] = derived.card_number
+    row = RosterRow(number, values, errors)
+    if "full_name" in errors:
+        row.raw_name = _text(raw["full_name"] or "")
+    if values["full_name"]:
+        # What member_derive stores; its sort key and search text are built when written.
+        values["full_name"] = names.display_name(values["full_name"])
+    card = values["card_number"]
+    # Plain upper-case letters and digits are already in stored form; skip the work.
+    if card and not (card.isascii() and card.isalnum() and card == card.upper()):
+        scratch.full_name, scratch.card_number = "", card
+        values["card_number"] = member_derive(scratch).card_number
     return row
 
 
@@ -365,9 +373,10 @@ def read_roster(path: Path, progress: Progress | None = None) -> list[RosterRow]
     rows_of, estimate, close = _xlsx_sheet(path) if kind == "xlsx" else _csv_sheet(path)
     try:
         positions = _positions(next(rows_of, None))
+        scratch = Member()  # reused: only member_derive's card form is wanted here
         rows: list[RosterRow] = []
         for number, cells in enumerate(rows_of, start=2):
-            row = _parse_row(number, cells, positions)
+            row = _parse_row(number, cells, positions, scratch)
             if row is None:
                 continue
             if len(rows) >= MAX_ROWS:
@@ -746,7 +755,7 @@ def template_xlsx() -> bytes:
         sheet.cell(row=1, column=index).font = Font(bold=True)
         dimension = sheet.column_dimensions[letter]
         dimension.width = column.width
-        if column.parse is _date:
+        if column.key in DATE_COLUMNS:
             dimension.number_format = "DD/MM/YYYY"
         elif column.key == "card_number":
             dimension.number_format = "@"  # text, so leading zeros survive
@@ -767,7 +776,7 @@ def template_xlsx() -> bytes:
     for index, column in enumerate(COLUMNS, start=1):
         guide.cell(row=header_row, column=index).font = Font(bold=True)
         guide.column_dimensions[get_column_letter(index)].width = column.width
-        if column.parse is _date:
+        if column.key in DATE_COLUMNS:
             guide.cell(row=header_row + 1, column=index).number_format = "DD/MM/YYYY"
     out = io.BytesIO()
     workbook.save(out)

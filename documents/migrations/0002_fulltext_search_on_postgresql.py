@@ -1,8 +1,9 @@
 """Diacritic-insensitive full-text search on PostgreSQL.
 
 `unaccent()` is only STABLE (it reads a dictionary that could change), so it cannot
-appear in an index expression; the usual remedy is an IMMUTABLE wrapper that names
-its dictionary explicitly. SQLite searches the folded column instead.
+appear in an index or a generated column; the usual remedy is an IMMUTABLE wrapper that
+names its dictionary explicitly. The tsvector is a stored generated column, so ranking
+reads it instead of re-parsing every matching text. SQLite searches the folded column.
 """
 
 from django.db import migrations
@@ -15,12 +16,15 @@ CREATE = [
     AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$
     """,
     """
-    CREATE INDEX IF NOT EXISTS documents_document_fts ON documents_document
-    USING gin (to_tsvector('simple'::regconfig, nq_unaccent(lower(search_text))))
+    ALTER TABLE documents_document ADD COLUMN search_vector tsvector
+    GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, nq_unaccent(lower(search_text))))
+    STORED
     """,
+    "CREATE INDEX documents_document_fts ON documents_document USING gin (search_vector)",
 ]
 DROP = [
     "DROP INDEX IF EXISTS documents_document_fts",
+    "ALTER TABLE documents_document DROP COLUMN IF EXISTS search_vector",
     "DROP FUNCTION IF EXISTS nq_unaccent(text)",
 ]
 

@@ -228,7 +228,7 @@ def main() -> None:
                 conn.execute(f"CREATE DATABASE {name}")
             env["DATABASE_URL"] = args.admin_url.rsplit("/", 1)[0] + f"/{name}"
 
-            def cleanup():
+            def cleanup(name=name):
                 with psycopg.connect(args.admin_url, autocommit=True) as conn:
                     conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 

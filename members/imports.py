@@ -17,6 +17,7 @@ from members import roster
 from members.forms import RosterUploadForm
 from members.models import RosterImport
 from members.tasks import progress_of, roster_apply, roster_check
+from nghiquyet.uploads import UploadError
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def import_upload(request, unit_pk):
             upload = form.cleaned_data["file"]
             try:
                 kind = roster.sniff(upload, upload.size)
-            except roster.RosterError as error:
+            except UploadError as error:
                 form.add_error("file", str(error))
             else:
                 record = RosterImport.objects.create(

@@ -10,7 +10,6 @@ import csv
 import datetime as dt
 import io
 import re
-import secrets
 import zipfile
 import zlib
 from collections import Counter, defaultdict
@@ -20,7 +19,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,21 +27,23 @@ from accounts import policy
 from accounts.policy import Action
 from members.models import Gender, Member, MemberStatus, Transfer
 from members.services import EDITABLE, member_derive, member_problems
+from nghiquyet.uploads import (
+    MB,
+    UploadError,
+    check_size,
+    private_file,
+    store_private,
+    zip_names,
+)
 from organizations.models import Organization
 from vn import names
-from vn.formats import format_date, format_decimal, format_int, parse_date
+from vn.formats import format_date, format_int, parse_date
 from vn.text import fold, normalize
 
-MB = 1024 * 1024
 MAX_ROWS = 200_000
 BATCH = 2_000
 PROGRESS_EVERY = 1_000
 
-# Zip-bomb guard, applied to the central directory before openpyxl opens anything.
-MAX_UNCOMPRESSED = 200 * MB
-MAX_RATIO = 100
-RATIO_CHECKED_FROM = MB  # small parts (styles, themes) may compress well; they are harmless
-MAX_ZIP_ENTRIES = 1_000
 
 CREATE, UPDATE, UNCHANGED, REJECT = "create", "update", "unchanged", "reject"
 ACTIONS = (CREATE, UPDATE, UNCHANGED, REJECT)
@@ -55,7 +55,7 @@ COMPARED = tuple(name for name in EDITABLE if name != "card_number")
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 
-class RosterError(Exception):
+class RosterError(UploadError):
     """A problem with the file as a whole; the message is for the user, in Vietnamese."""
 
 
@@ -186,14 +186,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def sniff(file: BinaryIO, size: int) -> str:
     """ "xlsx" or "csv", judged by content and never by the name; raises RosterError."""
-    limit = settings.MAX_UPLOAD_MB
-    if size > limit * MB:
-        raise RosterError(
-            _("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB.")
-            % {"size": format_decimal(size / MB, 1), "limit": format_int(limit)}
-        )
-    if size == 0:
-        raise RosterError(_("Tệp rỗng."))
+    check_size(size)
     file.seek(0)
     head = file.read(8)
     file.seek(0)
@@ -227,33 +220,13 @@ def _is_text(file: BinaryIO) -> bool:
 
 
 def _check_zip(file: BinaryIO) -> None:
-    """Refuse archives that are not a workbook or that would inflate out of proportion.
-
-    Only the central directory is read. zipfile never inflates an entry past the size
-    declared there, so bounding the declared sizes bounds the work openpyxl can be made
-    to do.
-    """
+    """Refuse archives that are not a workbook, before openpyxl opens anything."""
     try:
-        with zipfile.ZipFile(file) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-        raise _corrupt() from None
-    finally:
-        file.seek(0)
-    names = {entry.filename for entry in entries}
+        names = zip_names(file)
+    except UploadError as error:
+        raise RosterError(str(error)) from None
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise _not_a_roster()
-    bomb = (
-        len(entries) > MAX_ZIP_ENTRIES
-        or sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED
-        or any(
-            entry.file_size > RATIO_CHECKED_FROM
-            and entry.file_size > MAX_RATIO * max(entry.compress_size, 1)
-            for entry in entries
-        )
-    )
-    if bomb:
-        raise RosterError(_("Tệp XLSX bất thường (nén quá mức), có thể là tệp độc hại."))
 
 
 def _xlsx_sheet(path: Path) -> tuple[Iterator[tuple], int, Callable[[], None]]:
@@ -679,26 +652,18 @@ def check_roster(
 # --- Storage ------------------------------------------------------------------------
 
 
-def roster_dir() -> Path:
-    return Path(settings.PRIVATE_MEDIA_ROOT) / "rosters"
+FOLDER = "rosters"
 
 
 def store_upload(chunks: Iterable[bytes], kind: str) -> str:
     """Save an upload under a random name outside any web root; returns the stored path."""
-    folder = roster_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.{kind}"
-    with (folder / name).open("xb") as out:
-        for chunk in chunks:
-            out.write(chunk)
-    return f"rosters/{name}"
+    return store_private(chunks, FOLDER, kind)
 
 
 def stored_file(stored_path: str) -> Path:
     """The file behind a RosterImport.stored_path; only ever inside the roster folder."""
-    root = roster_dir().resolve()
-    path = (Path(settings.PRIVATE_MEDIA_ROOT) / stored_path).resolve()
-    if path.parent != root or not path.is_file():
+    path = private_file(stored_path, FOLDER)
+    if path is None:
         raise RosterError(_("Không còn tệp đã tải lên; hãy tải tệp lên lại."))
     return path
 

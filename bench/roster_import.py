@@ -1,0 +1,149 @@
+"""Roster import rate for a 100,000-row XLSX, on PostgreSQL (and SQLite with --sqlite).
+
+Usage: .venv/bin/python bench/roster_import.py [--rows 100000] [--sqlite]
+
+A fresh database gets a demo tree (seed_demo, 20,000 members), then an XLSX of `rows`
+new members spread over its cells is written with openpyxl, and the two jobs of an import
+run in-process exactly as the worker runs them: the dry run (roster_check), the apply
+(roster_apply), then the same file again (every row unchanged). Prints a Markdown table.
+"""
+
+import argparse
+import datetime as dt
+import io
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+DB_NAME = "nghiquyet_bench_roster"
+
+
+def workbook(rows: int, unit_codes: list[str]) -> bytes:
+    from openpyxl import Workbook
+
+    from members.roster import COLUMNS
+
+    rng = random.Random(7)
+    families = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ"]
+    middles = ["Văn", "Thị", "Đức", "Ngọc", "Minh", "Thu", "Hữu", "Quang"]
+    givens = ["An", "Bình", "Cường", "Dũng", "Hà", "Hương", "Lan", "Nam", "Phúc", "Yến"]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Danh sách")
+    sheet.append([column.header for column in COLUMNS])
+    for i in range(rows):
+        born = dt.date(1950 + rng.randrange(35), 1 + rng.randrange(12), 1 + rng.randrange(28))
+        admitted = dt.date(born.year + 20 + rng.randrange(10), 3, 2)
+        name = f"{rng.choice(families)} {rng.choice(middles)} {rng.choice(givens)}"
+        sheet.append(
+            [
+                f"9{i:07d}",
+                name,
+                rng.choice(["Nam", "Nữ"]),
+                born,
+                "Chính thức",
+                admitted,
+                admitted.replace(year=admitted.year + 1),
+                rng.choice(unit_codes),
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def run(rows: int) -> list[tuple[str, float, int]]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from members import roster
+    from members.models import Member, RosterImport
+    from members.tasks import roster_apply, roster_check
+    from organizations.models import Organization
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", members=20_000, seed=1, reset=True, verbosity=0, stdout=io.StringIO())
+    root = Organization.objects.get(depth=1, valid_to__isnull=True)
+    clerk = User.objects.get(username="vanphong")
+    codes = list(
+        Organization.objects.open_now()
+        .filter(level__holds_members=True)
+        .values_list("code", flat=True)
+    )
+    print(f"writing a {rows:,}-row XLSX over {len(codes):,} cells…", file=sys.stderr)
+    content = workbook(rows, codes)
+    print(f"XLSX: {len(content) / 1024 / 1024:.1f} MB", file=sys.stderr)
+
+    results = []
+    for label in ("new members", "same file again"):
+        record = RosterImport.objects.create(
+            organization=root,
+            original_name="bench.xlsx",
+            stored_path=roster.store_upload([content], "xlsx"),
+            created_by=clerk,
+        )
+        start = time.perf_counter()
+        roster_check.func(record.pk)
+        results.append((f"check, {label}", time.perf_counter() - start, rows))
+        RosterImport.objects.filter(pk=record.pk).update(state=RosterImport.State.APPLYING)
+        start = time.perf_counter()
+        roster_apply.func(record.pk)
+        results.append((f"apply, {label}", time.perf_counter() - start, rows))
+        record.refresh_from_db()
+        print(
+            f"{label}: {record.state}, created {record.created_count:,}, "
+            f"unchanged {record.unchanged_count:,}, rejected {record.rejected_count:,}",
+            file=sys.stderr,
+        )
+    print(f"members now: {Member.objects.count():,}", file=sys.stderr)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--sqlite", action="store_true", help="SQLite under var/bench/")
+    parser.add_argument("--admin-url", default=ADMIN_URL)
+    args = parser.parse_args()
+    sys.path.insert(0, str(REPO))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "nghiquyet.settings"
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+    os.environ["TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
+    os.environ["VAR_DIR"] = str(REPO / "var" / "bench")
+    engine = "SQLite" if args.sqlite else "PostgreSQL"
+    if args.sqlite:
+        path = REPO / "var" / "bench" / "roster.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    else:
+        import psycopg
+
+        with psycopg.connect(args.admin_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {DB_NAME}")
+        os.environ["DATABASE_URL"] = args.admin_url.rsplit("/", 1)[0] + f"/{DB_NAME}"
+    try:
+        results = run(args.rows)
+    finally:
+        if not args.sqlite:
+            from django.db import connections
+
+            connections.close_all()
+            with psycopg.connect(args.admin_url, autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    print("| engine | step | rows | seconds | rows/s |")
+    print("|---|---|--:|--:|--:|")
+    for step, seconds, rows in results:
+        print(f"| {engine} | {step} | {rows:,} | {seconds:.1f} | {rows / seconds:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()

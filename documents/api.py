@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -96,7 +96,7 @@ def document_create(request, payload: DocumentIn):
         if fields["kind"] is None:
             raise HttpError(422, "Hãy cho biết loại văn bản (kind).")
     try:
-        return 201, services.document_register(request.auth, owner=owner, **fields)
+        return Status(201, services.document_register(request.auth, owner=owner, **fields))
     except services.DuplicateDocument as error:
         raise HttpError(409, f"{error.messages[0]} (id {error.existing.pk})") from None
     except ValidationError as error:
@@ -111,4 +111,6 @@ def link_create(request, document_id: int, payload: LinkIn):
         link = services.link_create(request.auth, source=source, target=target, kind=payload.kind)
     except ValidationError as error:
         raise _invalid(error) from None
-    return 201, {"id": link.pk, "source_id": source.pk, "target_id": target.pk, "kind": link.kind}
+    return Status(
+        201, {"id": link.pk, "source_id": source.pk, "target_id": target.pk, "kind": link.kind}
+    )

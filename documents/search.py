@@ -83,7 +83,10 @@ def search(documents: QuerySet[Document], query: str, limit: int = 50) -> list[H
 def _passage(document: Document, words: list[str]) -> Hit:
     text = document.search_text
     folded = document.search_folded or fold_aligned(text)
-    positions = [(folded.find(word), word) for word in words if folded.find(word) >= 0]
+    # The whole phrase where it occurs as typed, else the earliest single word.
+    phrase = " ".join(words)
+    positions = [(folded.find(phrase), phrase)] if folded.find(phrase) >= 0 else []
+    positions = positions or [(folded.find(w), w) for w in words if folded.find(w) >= 0]
     if not positions:
         return Hit(document, text[: PASSAGE * 2], "", "")
     start, word = min(positions)

@@ -76,7 +76,10 @@ def document_search(request, q: str):
     visible = policy.documents_for(request.auth, Action.VIEW)
     return [
         # Plain data: ninja builds DocumentOut from the model once, running its resolver.
-        {"document": hit.document, "passage": f"{hit.before}[{hit.match}]{hit.after}"}
+        {
+            "document": hit.document,
+            "passage": f"{hit.before}[{hit.match}]{hit.after}" if hit.match else "",
+        }
         for hit in search(visible, q)
     ]
 

@@ -12,10 +12,19 @@ _ORDINALS = {
     "muoi ba": 13, "muoi bon": 14, "muoi lam": 15,
 }  # fmt: skip
 _NUMBER = r"(?:\d{1,2}|[ivxl]{1,7}|" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + ")"
+_TERM = r"[\s,(]*(?:khoa\s+(?P<term>" + _NUMBER + r"))?"
 _PATTERN = re.compile(
+    # "Nghị quyết (Hội nghị) Trung ương 8 khóa XIII", "NQ TW8 khóa XIII"
     r"(?:nghi quyet|nq)\s*(?:cua\s+)?(?:hoi nghi\s+)?(?:ban chap hanh\s+)?"
-    r"(?:trung uong|tw|tu)\s*(?:dang\s+)?(?:lan thu\s+|lan\s+)?(?P<plenum>" + _NUMBER + r")"
-    r"[\s,(]*(?:khoa\s+(?P<term>" + _NUMBER + r"))?",
+    r"(?:trung uong|tw|tu)\s*(?:dang\s+)?(?:lan thu\s+|lan\s+)?(?P<plenum>"
+    + _NUMBER
+    + r")"
+    + _TERM
+    # "Nghị quyết Hội nghị lần thứ tám Ban Chấp hành Trung ương Đảng khóa XIII"
+    + r"|(?:nghi quyet|nq)\s+hoi nghi\s+(?:lan thu\s+)?(?P<plenum2>"
+    + _NUMBER
+    + r")"
+    r"\s+(?:cua\s+)?ban chap hanh trung uong(?:\s+dang)?" + _TERM.replace("term", "term2"),
 )
 
 
@@ -58,8 +67,9 @@ def find_named_resolutions(text: str) -> list[NamedResolution]:
     """Central plenum resolutions named in `text`, in order, without repeats."""
     found: list[NamedResolution] = []
     for match in _PATTERN.finditer(fold(text)):
-        plenum = _number(match["plenum"])
-        term = _number(match["term"]) if match["term"] else None
+        plenum = _number(match["plenum"] or match["plenum2"])
+        written_term = match["term"] or match["term2"]
+        term = _number(written_term) if written_term else None
         if plenum is None or not 1 <= plenum <= 20:
             continue
         if term is not None and not 1 <= term <= 20:

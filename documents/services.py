@@ -116,7 +116,8 @@ def _dedupe_prefix(document: Document) -> str:
 
 def document_reindex(document: Document) -> None:
     """Rebuild the searchable text from the record and its extracted attachments."""
-    pieces = [document.display_symbol, document.symbol_raw, document.title, document.issuer_name]
+    symbols = dict.fromkeys([document.display_symbol, document.symbol_raw])  # once each
+    pieces = [*symbols, document.title, document.issuer_name]
     if document.pk is not None:  # a document being registered has no attachments yet
         pieces += [text for text in document.attachments.values_list("text", flat=True) if text]
     document.search_text = normalize("\n".join(p for p in pieces if p))

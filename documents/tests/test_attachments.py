@@ -1,9 +1,7 @@
 """Attaching the PDF or DOCX of a document; every file that is not one is refused."""
 
-import datetime as dt
 import io
 import random
-import zipfile
 from pathlib import Path
 
 import docx
@@ -12,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader, PdfWriter
 
 from audit.models import AuditEntry
-from documents import services
 from documents.models import Attachment
+from documents.tests.office_files import docx_bytes, zip_bytes
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -59,37 +57,6 @@ def encrypted_pdf_bytes() -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def docx_bytes(*paragraphs: str) -> bytes:
-    document = docx.Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def zip_bytes(entries: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return out.getvalue()
-
-
-@pytest.fixture
-def programme(world):
-    return services.document_register(
-        world.clerk,
-        owner=world.city,
-        symbol_raw="30-CTr/TU",
-        kind="chuong_trinh",
-        issuer_name="Thành ủy Hà Nam",
-        issued_on=dt.date(2024, 3, 10),
-        term=20,
-        title="Chương trình hành động thực hiện Nghị quyết 45-NQ/TW",
-    )
 
 
 def upload(client, document, content: bytes, name: str, content_type="application/octet-stream"):

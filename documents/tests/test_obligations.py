@@ -3,24 +3,8 @@
 import datetime as dt
 import re
 
-import pytest
-
 from documents import services
 from documents.models import Document, Kind, Obligation
-
-
-@pytest.fixture
-def programme(world):
-    return services.document_register(
-        world.clerk,
-        owner=world.city,
-        symbol_raw="30-CTr/TU",
-        kind=Kind.PROGRAMME,
-        issuer_name="Thành ủy Hà Nam",
-        issued_on=dt.date(2024, 3, 10),
-        term=20,
-        title="Chương trình hành động thực hiện Nghị quyết 45-NQ/TW",
-    )
 
 
 def assign(client, document, units, due_on="30/06/2024"):

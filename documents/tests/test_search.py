@@ -2,16 +2,15 @@
 its files and by the name readers give a Central resolution; on SQLite and PostgreSQL."""
 
 import datetime as dt
-import io
 import re
 
-import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from documents import services
 from documents.models import Attachment, Document, Kind
 from documents.search import search
+from documents.tests.office_files import docx_bytes
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -86,15 +85,6 @@ def found(client, query) -> list[int]:
     page = response.content.decode()
     hits = page[page.index('<ol class="hits">') : page.index("</ol>")]
     return [int(pk) for pk in re.findall(r'<li><a href="/documents/(\d+)/">', hits)]
-
-
-def docx_bytes(*paragraphs: str) -> bytes:
-    document = docx.Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 @pytest.mark.parametrize("query", ["23-NQ/TU", "23- nq/tu", "Số: 23-NQ/TU"])

@@ -1,8 +1,6 @@
 """Files that are not rosters, or not safe to open, are refused with a clear message."""
 
-import io
 import random
-import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -10,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.utils.html import escape
 
+from documents.tests.office_files import zip_bytes
 from members import roster
 from members.models import RosterImport
 from members.tests.roster_files import HEADER, checked, csv_bytes, newcomer, upload, xlsx
@@ -22,14 +21,6 @@ def _refused(response) -> str:
     folder = Path(settings.PRIVATE_MEDIA_ROOT) / roster.FOLDER
     assert not folder.exists() or not any(folder.iterdir())
     return response.content.decode()
-
-
-def _zip(entries: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -70,7 +61,7 @@ def test_an_old_xls_file_gets_advice_to_save_it_as_xlsx(world, client):
 
 def test_a_zip_that_is_not_a_workbook_is_refused(world, client):
     client.force_login(world.clerk)
-    content = _zip({"word/document.xml": b"<w/>", "[Content_Types].xml": b"<Types/>"})
+    content = zip_bytes({"word/document.xml": b"<w/>", "[Content_Types].xml": b"<Types/>"})
     page = _refused(upload(client, world.ward, content, "danh-sach.xlsx"))
     assert "Tệp không phải XLSX hoặc CSV" in page
 
@@ -85,7 +76,7 @@ def test_a_corrupt_zip_is_refused(world, client):
 
 def test_a_zip_bomb_is_refused_before_openpyxl_opens_it(world, client, no_openpyxl):
     client.force_login(world.clerk)
-    bomb = _zip(
+    bomb = zip_bytes(
         {
             "[Content_Types].xml": b"<Types/>",
             "xl/workbook.xml": b"<workbook/>",
@@ -102,7 +93,7 @@ def test_a_zip_bomb_is_refused_before_openpyxl_opens_it(world, client, no_openpy
 def test_a_zip_bomb_on_disk_is_refused_by_the_reader_too(tmp_path, no_openpyxl):
     path = tmp_path / "bomb.xlsx"
     path.write_bytes(
-        _zip({"[Content_Types].xml": b"<T/>", "xl/workbook.xml": b"<w/>", "x": bytes(5 << 20)})
+        zip_bytes({"[Content_Types].xml": b"<T/>", "xl/workbook.xml": b"<w/>", "x": bytes(5 << 20)})
     )
     with pytest.raises(roster.RosterError, match="nén quá mức"):
         roster.read_roster(path)

@@ -48,3 +48,8 @@ def test_static_assets_are_vendored_not_fetched(client, db):
     body = client.get("/accounts/login/").content.decode()
     assert "/static/vendor/htmx.min.js" in body
     assert "http://" not in body.replace("http://www.w3.org", "") and "https://" not in body
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client, db):
+    body = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="vi"' in body and "Đăng nhập" in body

@@ -80,7 +80,10 @@ class LinkForm(forms.Form):
     target = forms.CharField(
         label=_("Văn bản cấp trên / được thay thế"),
         max_length=120,
-        help_text=_("Số, ký hiệu của văn bản đã đăng ký, ví dụ 45-NQ/TW."),
+        help_text=_(
+            "Số, ký hiệu của văn bản đã đăng ký (45-NQ/TW), có thể kèm năm (23-NQ/TU 2024), "
+            "hoặc tên nghị quyết (Nghị quyết Hội nghị Trung ương 8 khóa XIII)."
+        ),
     )
 
 

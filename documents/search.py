@@ -6,6 +6,7 @@ PostgreSQL only, see migration 0002); SQLite matches words in the folded column.
 matching passage out of the text as written, using the one-for-one folded copy.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.db import connection
@@ -97,3 +98,28 @@ def _passage(document: Document, words: list[str]) -> Hit:
         text[start:end],
         text[end : end + PASSAGE] + ("…" if end + PASSAGE < len(text) else ""),
     )
+
+
+_YEAR_SUFFIX = re.compile(r"\s+\(?((?:19|20)\d{2})\)?\s*$")
+
+
+def resolve(documents: QuerySet[Document], text: str) -> list[Document]:
+    """The documents a clerk means by `text`: a symbol (optionally followed by the year
+    of issue, to tell apart equal symbols of different terms) or a named plenum
+    resolution. Newest first."""
+    text = text.strip()[:200]
+    year = None
+    if match := _YEAR_SUFFIX.search(text):
+        year, text = int(match.group(1)), text[: match.start()]
+    symbol = parse_symbol(text)
+    if symbol is not None:
+        found = documents.filter(symbol=symbol.canonical)
+    else:
+        named = find_named_resolutions(text)
+        if named and named[0].term:
+            found = documents.filter(plenum=named[0].plenum, term=named[0].term)
+        else:
+            found = documents.filter(symbol_raw=text)
+    if year is not None:
+        found = found.filter(issued_on__year=year)
+    return list(found.order_by("-issued_on", "-pk")[:20])

@@ -15,9 +15,10 @@ from documents import services
 from documents.cascade import cascade
 from documents.forms import DocumentForm, LinkForm, ObligationForm
 from documents.models import Document, DocumentLink, Kind, Obligation
-from documents.search import search
+from documents.search import resolve, search
 from documents.symbols import parse_symbol
 from nghiquyet.forms import add_service_errors
+from vn.formats import format_date
 
 
 def _require_manage(user, document: Document) -> None:
@@ -159,16 +160,27 @@ def link_add(request, document_pk):
     _require_manage(request.user, document)
     form = LinkForm(request.POST)
     if form.is_valid():
-        symbol = parse_symbol(form.cleaned_data["target"])
         visible = policy.documents_for(request.user, Action.VIEW)
-        target = visible.filter(symbol=symbol.canonical).first() if symbol else None
-        if target is None:
-            target = visible.filter(symbol_raw=form.cleaned_data["target"].strip()).first()
-        if target is None:
+        candidates = resolve(visible, form.cleaned_data["target"])
+        target = candidates[0] if len(candidates) == 1 else None
+        if not candidates:
             messages.error(
                 request,
                 _("Không tìm thấy văn bản “%(s)s” trong sổ đăng ký.")
                 % {"s": form.cleaned_data["target"]},
+            )
+        elif target is None:
+            listed = "; ".join(
+                f"{d.display_symbol} ({d.issuer_name}, {format_date(d.issued_on)})"
+                for d in candidates
+            )
+            messages.error(
+                request,
+                _(
+                    "Có %(n)s văn bản khớp: %(list)s. Hãy nhập kèm năm ban hành, "
+                    "ví dụ “23-NQ/TU 2024”."
+                )
+                % {"n": len(candidates), "list": listed},
             )
         else:
             try:

@@ -284,3 +284,30 @@ def test_an_outsider_cannot_remove_a_link(world, client, chain):
     client.force_login(world.ward_clerk)
     assert client.post(f"/documents/links/{the_link.pk}/delete/").status_code == 404
     assert DocumentLink.objects.filter(pk=the_link.pk).exists()
+
+
+def test_equal_symbols_of_two_terms_are_told_apart_by_the_year(world, client):
+    from documents import services
+    from documents.models import Document, Kind
+
+    def register(term, year):
+        return services.document_register(
+            world.clerk, owner=world.city, symbol_raw="23-NQ/TU", kind=Kind.RESOLUTION,
+            issuer_name="Thành ủy Hà Nam", issued_on=dt.date(year, 5, 1), term=term,
+            title=f"Nghị quyết khóa {term}",
+        )  # fmt: skip
+
+    older, newer = register(19, 2018), register(20, 2023)
+    plan = services.document_register(
+        world.clerk, owner=world.city, symbol_raw="12-KH/TU", kind=Kind.PLAN,
+        issuer_name="Thành ủy Hà Nam", issued_on=dt.date(2024, 1, 5), term=20, title="Kế hoạch",
+    )  # fmt: skip
+    client.force_login(world.clerk)
+    response = client.post(
+        f"/documents/{plan.pk}/links/", {"kind": "implements", "target": "23-NQ/TU"}, follow=True
+    )
+    assert "Có 2 văn bản khớp" in response.content.decode()
+    assert not plan.links_out.exists()
+    client.post(f"/documents/{plan.pk}/links/", {"kind": "implements", "target": "23-NQ/TU 2023"})
+    assert [link.target for link in plan.links_out.all()] == [newer]
+    assert older != newer and Document.objects.count() == 3

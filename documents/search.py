@@ -19,6 +19,7 @@ from documents.symbols import parse_symbol
 from vn.text import fold, fold_aligned
 
 PASSAGE = 90  # characters either side of the first hit
+RANKED = 2000  # on PostgreSQL, how many of the newest matches are ranked
 _TSV = '"documents_document"."search_vector"'
 _TSQ = "plainto_tsquery('simple'::regconfig, nq_unaccent(lower(%s)))"
 
@@ -38,8 +39,11 @@ def _words(query: str) -> list[str]:
 def _by_words(documents: QuerySet[Document], query: str) -> QuerySet[Document]:
     if connection.vendor == "postgresql":
         matches = RawSQL(f"{_TSV} @@ {_TSQ}", (query,), output_field=BooleanField())
+        # Ranking reads each candidate's whole vector, so a query matching most of the
+        # registry would rank all of it; the newest RANKED matches are ranked instead.
+        newest = documents.filter(matches).order_by("-issued_on", "-pk").values("pk")[:RANKED]
         return (
-            documents.filter(matches)
+            documents.filter(pk__in=newest)
             .annotate(rank=RawSQL(f"ts_rank({_TSV}, {_TSQ})", (query,)))
             .order_by("-rank", "-issued_on", "-pk")
         )

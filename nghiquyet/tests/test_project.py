@@ -53,3 +53,42 @@ def test_static_assets_are_vendored_not_fetched(client, db):
 def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client, db):
     body = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="vi"' in body and "Đăng nhập" in body
+
+
+def _po_entries(path):
+    """(msgid, msgstr, fuzzy) for each entry of a .po file, plural forms joined."""
+    import re
+
+    entries = []
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        if "msgid" not in block:
+            continue
+        fuzzy = "#, fuzzy" in block
+
+        def text(keyword, block=block):
+            pattern = rf'^{keyword} "(.*)"\n((?:".*"\n?)*)'
+            match = re.search(pattern, block + "\n", re.M)
+            if not match:
+                return ""
+            return match.group(1) + "".join(re.findall(r'^"(.*)"$', match.group(2), re.M))
+
+        msgstr = text("msgstr") or text(r"msgstr\[0\]")
+        entries.append((text("msgid"), msgstr, fuzzy))
+    return entries
+
+
+def test_the_english_catalogue_is_complete_and_compiled():
+    import gettext
+    from pathlib import Path
+
+    folder = Path(project_settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
+    entries = [e for e in _po_entries(folder / "django.po") if e[0]]
+    assert len(entries) > 300
+    assert [msgid for msgid, msgstr, fuzzy in entries if not msgstr or fuzzy] == []
+    with (folder / "django.mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    stale = [
+        msgid for msgid, msgstr, _ in entries
+        if "\\" not in msgid and "%" not in msgid and compiled.gettext(msgid) != msgstr
+    ]  # fmt: skip
+    assert stale == [], "run `make messages` (or msgfmt) to recompile django.mo"

@@ -20,7 +20,8 @@ from vn.text import fold, fold_aligned
 
 PASSAGE = 90  # characters either side of the first hit
 RANKED = 2000  # on PostgreSQL, how many of the newest matches are ranked
-_TSV = '"documents_document"."search_vector"'
+# Unqualified, so that inside the candidate subquery it names the subquery's own row.
+_TSV = "search_vector"
 _TSQ = "plainto_tsquery('simple'::regconfig, nq_unaccent(lower(%s)))"
 
 

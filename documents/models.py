@@ -98,7 +98,12 @@ class Document(models.Model):
                 fields=["dedupe_key"], condition=~Q(dedupe_key=""), name="one_document_per_key"
             )
         ]
-        indexes = [models.Index(fields=["term", "plenum"])]
+        indexes = [
+            models.Index(fields=["term", "plenum"]),
+            # The registry's default order, and the newest-first walk that picks which
+            # full-text matches get ranked.
+            models.Index(fields=["-issued_on", "-id"], name="documents_newest_first"),
+        ]
 
     def __str__(self) -> str:
         label = self.symbol or self.symbol_raw

@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0002_fulltext_search_on_postgresql'),
-        ('organizations', '0002_default_levels'),
+        ("documents", "0002_fulltext_search_on_postgresql"),
+        ("organizations", "0002_default_levels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['-issued_on', '-id'], name='documents_newest_first'),
+            model_name="document",
+            index=models.Index(fields=["-issued_on", "-id"], name="documents_newest_first"),
         ),
     ]

@@ -66,6 +66,18 @@ def symbol_preview(request):
     return render(request, "documents/_symbol_preview.html", {"raw": raw, "symbol": symbol})
 
 
+def _write(form, write) -> tuple[Document | None, Document | None]:
+    """Run a registry write; show its refusal on the form. (saved, existing duplicate)."""
+    try:
+        return write(), None
+    except services.DuplicateDocument as error:
+        form.add_error("symbol_raw", error)
+        return None, error.existing
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None, None
+
+
 def _preview(form):
     raw = form["symbol_raw"].value() or ""
     return parse_symbol(raw) if raw.strip() else None
@@ -81,15 +93,10 @@ def document_register(request):
     form = DocumentForm(request.POST or None, owners=owners, initial=initial)
     duplicate = None
     if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
-        try:
-            document = services.document_register(request.user, **fields)
-        except services.DuplicateDocument as error:
-            duplicate = error.existing
-            form.add_error("symbol_raw", error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        document, duplicate = _write(
+            form, lambda: services.document_register(request.user, **form.cleaned_data)
+        )
+        if document is not None:
             messages.success(request, _("Đã đăng ký văn bản."))
             return redirect("documents:detail", document_pk=document.pk)
     return render(
@@ -107,14 +114,10 @@ def document_edit(request, document_pk):
     form = DocumentForm(request.POST or None, instance=Document.objects.get(pk=document.pk))
     duplicate = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.document_update(request.user, document, **form.cleaned_data)
-        except services.DuplicateDocument as error:
-            duplicate = error.existing
-            form.add_error("symbol_raw", error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        saved, duplicate = _write(
+            form, lambda: services.document_update(request.user, document, **form.cleaned_data)
+        )
+        if saved is not None:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect("documents:detail", document_pk=document.pk)
     return render(

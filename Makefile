@@ -12,7 +12,11 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+# A local .env (never committed) makes plain `manage.py …` work in a development clone.
+.env:
+	cp .env.example .env
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python .env
 	$(PY) -m pip install --quiet -e .
 	touch $@
 

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role, RoleGrant
+from campaigns.models import Campaign
 from documents.models import Document
 from members.models import Member
 from organizations.models import Organization
@@ -28,6 +29,7 @@ class Action(StrEnum):
     GRANT_ROLES = "grant_roles"
     VIEW_AUDIT = "view_audit"
     MANAGE_DOCUMENTS = "manage_documents"
+    MANAGE_CAMPAIGNS = "manage_campaigns"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -41,7 +43,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_DOCUMENTS,
         }
     ),
-    Role.PROPAGANDA: frozenset({Action.VIEW}),
+    Role.PROPAGANDA: frozenset({Action.VIEW, Action.MANAGE_CAMPAIGNS}),
     Role.INSPECTION: frozenset({Action.VIEW, Action.VIEW_AUDIT}),
 }
 
@@ -150,16 +152,55 @@ def _ancestor_paths(paths: list[str]) -> set[str]:
     return {path[:end] for path in paths for end in range(step, len(path), step)}
 
 
-def documents_for(user, action: Action) -> QuerySet[Document]:
-    """Documents registered in the user's subtree; for VIEW also those of the levels
-    above it, because a cell studies and implements what its superiors issue."""
+def _own_cell_paths(user) -> set[str]:
+    """The user's own cell and every unit above it, when the user is a member."""
+    if not user.is_authenticated:
+        return set()
+    cells = list(
+        Member.objects.active().filter(user=user).values_list("organization__path", flat=True)
+    )
+    return set(cells) | _ancestor_paths(cells)
+
+
+def _scoped(queryset, user, action: Action, owner_field: str) -> QuerySet:
+    """Rows owned in the user's subtree; for VIEW also those of the levels above it
+    (a cell studies and implements what its superiors issue)."""
     paths = scope_paths(user, action)
     if paths is EVERYWHERE:
-        return Document.objects.all()
-    q = _path_filter(paths, "owner__path")
+        return queryset
+    q = _path_filter(paths, f"{owner_field}__path")
     if action == Action.VIEW and paths:
-        q |= Q(owner__path__in=_ancestor_paths(paths))
-    return Document.objects.filter(q)
+        q |= Q(**{f"{owner_field}__path__in": _ancestor_paths(paths)})
+    return queryset.filter(q)
+
+
+def campaigns_for(user, action: Action) -> QuerySet[Campaign]:
+    """Campaigns over the user's scope; for VIEW also those covering the user's own cell."""
+    campaigns = _scoped(Campaign.objects.all(), user, action, "owner")
+    if action == Action.VIEW and scope_paths(user, action) is not EVERYWHERE:
+        own = _own_cell_paths(user)
+        if own:
+            campaigns = campaigns | Campaign.objects.filter(owner__path__in=own)
+    return campaigns
+
+
+def documents_for(user, action: Action) -> QuerySet[Document]:
+    """Documents registered in the user's subtree or above it; for VIEW also those that
+    the campaigns covering the user's own cell ask them to study."""
+    documents = _scoped(Document.objects.all(), user, action, "owner")
+    if action == Action.VIEW and scope_paths(user, action) is not EVERYWHERE:
+        own = _own_cell_paths(user)
+        if own:
+            studied = Document.objects.filter(campaigns__owner__path__in=own).values("pk")
+            documents = documents | Document.objects.filter(pk__in=studied)
+    return documents
+
+
+def get_campaign_for(user, pk, action: Action) -> Campaign:
+    try:
+        return campaigns_for(user, action).select_related("owner", "owner__level").get(pk=pk)
+    except (Campaign.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def can_document(user, action: Action, document: Document) -> bool:

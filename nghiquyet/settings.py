@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "organizations",
     "members",
     "documents",
+    "campaigns",
 ]
 
 MIDDLEWARE = [

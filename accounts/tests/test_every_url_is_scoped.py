@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import ApiToken, RoleGrant
 from audit.models import AuditEntry
+from campaigns.models import Campaign
 from documents.models import Attachment, Document, DocumentLink, Obligation
 from members.models import Member, RosterImport
 from organizations.models import Organization
@@ -31,6 +32,8 @@ UNSCOPED = {
     "api:member_list": "filtered by policy.members_for (tested below)",
     "api:api-root": "an index of the API, no data",
     "documents:list": "filtered by policy.documents_for",
+    "campaigns:list": "filtered by policy.campaigns_for",
+    "campaigns:create": "offers only units and documents the user may use",
     "documents:register": "offers only units the user may manage",
     "documents:symbol-preview": "parses the typed text, reads no data",
     "api:document_list": "filtered by policy.documents_for",
@@ -82,6 +85,9 @@ def _objects_of(world, side):
     )
     link = DocumentLink.objects.create(source=document, target=higher, kind="implements")
     obligation = Obligation.objects.create(document=higher, unit=unit, due_on=dt.date(2025, 3, 1))
+    campaign = Campaign.objects.create(
+        title="Học tập", owner=unit, conference_deadline=dt.date(2026, 12, 31)
+    )
     attachment = Attachment.objects.create(
         document=document,
         original_name="a.pdf",
@@ -102,6 +108,7 @@ def _objects_of(world, side):
         "link_pk": link.pk,
         "obligation_pk": obligation.pk,
         "attachment_pk": attachment.pk,
+        "campaign_pk": campaign.pk,
     }
 
 
@@ -127,6 +134,7 @@ def _state():
         DocumentLink.objects.count(),
         sorted(Obligation.objects.values_list("pk", "state")),
         Attachment.objects.count(),
+        Campaign.objects.count(),
         RoleGrant.objects.filter(revoked_at__isnull=True).count(),
         AuditEntry.objects.count(),
     )

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from campaigns import views
+
+app_name = "campaigns"
+urlpatterns = [
+    path("", views.campaign_list, name="list"),
+    path("new/", views.campaign_create, name="create"),
+    path("<int:campaign_pk>/", views.campaign_detail, name="detail"),
+]

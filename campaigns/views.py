@@ -1,0 +1,66 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import policy
+from accounts.policy import Action
+from campaigns import services
+from campaigns.forms import CampaignForm
+from nghiquyet.forms import add_service_errors
+
+
+@login_required
+def campaign_list(request):
+    campaigns = policy.campaigns_for(request.user, Action.VIEW).select_related("owner")
+    return render(
+        request,
+        "campaigns/list.html",
+        {
+            "campaigns": campaigns[:500],
+            "may_create": policy.has_any_scope(request.user, Action.MANAGE_CAMPAIGNS),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_create(request):
+    owners = (
+        policy.organizations_for(request.user, Action.MANAGE_CAMPAIGNS)
+        .open_now()
+        .select_related("level")
+        .order_by("path")
+    )
+    if not owners.exists():
+        raise PermissionDenied
+    documents = policy.documents_for(request.user, Action.VIEW).order_by("-issued_on", "-pk")
+    form = CampaignForm(request.POST or None, owners=owners, documents=documents)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        fields["prompts"] = fields.pop("prompts_text")
+        fields["rating_scale"] = fields.pop("scale_text")
+        try:
+            campaign = services.campaign_create(request.user, **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã tạo đợt học tập."))
+            return redirect("campaigns:detail", campaign_pk=campaign.pk)
+    return render(request, "campaigns/form.html", {"form": form})
+
+
+@login_required
+def campaign_detail(request, campaign_pk):
+    campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
+    visible = policy.documents_for(request.user, Action.VIEW)
+    documents = campaign.documents.filter(pk__in=visible.values("pk")).prefetch_related(
+        "attachments"
+    )
+    return render(
+        request,
+        "campaigns/detail.html",
+        {"campaign": campaign, "documents": documents},
+    )

@@ -54,7 +54,10 @@ def add_member(unit, full_name, card, status=MemberStatus.OFFICIAL, **extra):
         Member(full_name=full_name, card_number=card, status=status, organization=unit, **values)
     )
     member.save()
-    Organization.objects.filter(pk=unit.pk).update(member_count=unit.members.active().count())
+    active = unit.members.active()
+    Organization.objects.filter(pk=unit.pk).update(
+        member_count=active.count(), exempt_count=active.filter(status=MemberStatus.EXEMPT).count()
+    )
     return member
 
 

@@ -17,6 +17,7 @@ from django.http import Http404
 
 from accounts.models import Role, RoleGrant
 from campaigns.models import Campaign
+from conferences.models import BridgePoint, Conference, Makeup
 from documents.models import Document
 from members.models import Member
 from organizations.models import Organization
@@ -30,10 +31,13 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_DOCUMENTS = "manage_documents"
     MANAGE_CAMPAIGNS = "manage_campaigns"
+    MANAGE_CONFERENCES = "manage_conferences"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.COMMITTEE: frozenset({Action.VIEW, Action.GRANT_ROLES, Action.VIEW_AUDIT}),
+    Role.COMMITTEE: frozenset(
+        {Action.VIEW, Action.GRANT_ROLES, Action.VIEW_AUDIT, Action.MANAGE_CONFERENCES}
+    ),
     Role.OFFICE: frozenset(
         {
             Action.VIEW,
@@ -43,7 +47,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_DOCUMENTS,
         }
     ),
-    Role.PROPAGANDA: frozenset({Action.VIEW, Action.MANAGE_CAMPAIGNS}),
+    Role.PROPAGANDA: frozenset({Action.VIEW, Action.MANAGE_CAMPAIGNS, Action.MANAGE_CONFERENCES}),
     Role.INSPECTION: frozenset({Action.VIEW, Action.VIEW_AUDIT}),
 }
 
@@ -213,4 +217,69 @@ def get_document_for(user, pk, action: Action) -> Document:
             documents_for(user, action).select_related("owner", "owner__level", "issuer").get(pk=pk)
         )
     except (Document.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def conferences_for(user, action: Action) -> QuerySet[Conference]:
+    """Conferences organised in the user's scope or holding a bridge point there; for VIEW
+    also those organised above it (a unit relays or joins them) and, for members, those
+    organised by their own cell or a unit above it."""
+    paths = scope_paths(user, action)
+    if paths is EVERYWHERE:
+        return Conference.objects.all()
+    hosted = BridgePoint.objects.filter(_path_filter(paths, "host__path")).values("conference")
+    q = _path_filter(paths, "organizer__path") | Q(pk__in=hosted)
+    if action == Action.VIEW:
+        q |= Q(organizer__path__in=_ancestor_paths(paths) | _own_cell_paths(user))
+    return Conference.objects.filter(q)
+
+
+def get_conference_for(user, pk, action: Action) -> Conference:
+    """For MANAGE_CONFERENCES, only the organiser's managers; hosts manage their points."""
+    conferences = conferences_for(user, action)
+    if action != Action.VIEW:
+        paths = scope_paths(user, action)
+        if paths is not EVERYWHERE:
+            conferences = conferences.filter(_path_filter(paths, "organizer__path"))
+    try:
+        return conferences.select_related("campaign", "organizer", "relayed_from").get(pk=pk)
+    except (Conference.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def bridge_points_for(user, action: Action) -> QuerySet[BridgePoint]:
+    """Bridge points the user may see (in a visible conference) or run: for
+    MANAGE_CONFERENCES those hosted in scope or belonging to a conference organised there."""
+    if action == Action.VIEW:
+        return BridgePoint.objects.filter(conference__in=conferences_for(user, action))
+    paths = scope_paths(user, action)
+    if paths is EVERYWHERE:
+        return BridgePoint.objects.all()
+    return BridgePoint.objects.filter(
+        _path_filter(paths, "host__path") | _path_filter(paths, "conference__organizer__path")
+    )
+
+
+def get_bridge_point_for(user, pk, action: Action) -> BridgePoint:
+    try:
+        return (
+            bridge_points_for(user, action)
+            .select_related("conference", "conference__campaign", "host")
+            .get(pk=pk)
+        )
+    except (BridgePoint.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def makeups_for(user, action: Action) -> QuerySet[Makeup]:
+    paths = scope_paths(user, action)
+    if paths is EVERYWHERE:
+        return Makeup.objects.all()
+    return Makeup.objects.filter(_path_filter(paths, "organization__path"))
+
+
+def get_makeup_for(user, pk, action: Action) -> Makeup:
+    try:
+        return makeups_for(user, action).select_related("campaign", "organization").get(pk=pk)
+    except (Makeup.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import Document
+from members.models import MemberStatus
 from organizations.models import Organization
 
 # The two contents of letter 1726-CV/BTGTU, the usual default for learning reports.
@@ -59,3 +60,10 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def requires(self, status: str) -> bool:
+        """Whether a member with `status` must take part (rather than being encouraged)."""
+        return self.exempt_required or status != MemberStatus.EXEMPT
+
+    def required_statuses(self) -> list[str]:
+        return [status for status in MemberStatus.values if self.requires(status)]

@@ -59,8 +59,25 @@ def campaign_detail(request, campaign_pk):
     documents = campaign.documents.filter(pk__in=visible.values("pk")).prefetch_related(
         "attachments"
     )
+    conferences = (
+        policy.conferences_for(request.user, Action.VIEW)
+        .filter(campaign=campaign)
+        .select_related("organizer")
+        .order_by("starts_at")
+    )
+    may_schedule = (
+        policy.organizations_for(request.user, Action.MANAGE_CONFERENCES)
+        .filter(path__startswith=campaign.owner.path)
+        .exists()
+    )
     return render(
         request,
         "campaigns/detail.html",
-        {"campaign": campaign, "documents": documents},
+        {
+            "campaign": campaign,
+            "documents": documents,
+            "conferences": conferences[:200],
+            "may_schedule": may_schedule,
+            "sees_figures": policy.has_any_scope(request.user, Action.VIEW),
+        },
     )

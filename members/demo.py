@@ -504,9 +504,12 @@ def _insert_members(
     used: set[str] = set()
     batch: list[Member] = []
     made = 0
+    exempt: Counter[int] = Counter()
     for unit in root.walk():
         for _ in range(unit.members):
-            batch.append(_member(rng, today, used, pks[unit.code]))
+            member = _member(rng, today, used, pks[unit.code])
+            exempt[member.organization_id] += member.status == MemberStatus.EXEMPT
+            batch.append(member)
             if len(batch) == BATCH_SIZE:
                 Member.objects.bulk_create(batch, batch_size=BATCH_SIZE)
                 made += len(batch)
@@ -514,6 +517,11 @@ def _insert_members(
                 if made % report_every == 0:
                     _say(stdout, f"  … {format_int(made)}/{format_int(total)} đảng viên")
     Member.objects.bulk_create(batch, batch_size=BATCH_SIZE)
+    Organization.objects.bulk_update(
+        [Organization(pk=pk, exempt_count=n) for pk, n in exempt.items() if n],
+        ["exempt_count"],
+        batch_size=BATCH_SIZE,
+    )
     return made + len(batch)
 
 

@@ -81,6 +81,13 @@ def _check(values: dict) -> None:
         raise ValidationError(problems)
 
 
+def _exempt(member: Member, sign: int, unit_id: int | None = None) -> dict[int, int]:
+    """The exempt-count change that adding (`sign` 1) or removing (-1) `member` makes."""
+    if member.status != MemberStatus.EXEMPT:
+        return {}
+    return {unit_id or member.organization_id: sign}
+
+
 @transaction.atomic
 def member_create(actor, **fields) -> Member:
     _check(fields)
@@ -88,7 +95,7 @@ def member_create(actor, **fields) -> Member:
     if Member.objects.filter(card_number=member.card_number).exists():
         raise ValidationError({"card_number": _("Số thẻ đảng viên này đã có trong hệ thống.")})
     member.save()
-    member_count_add({member.organization_id: 1})
+    member_count_add({member.organization_id: 1}, _exempt(member, 1))
     audit_record(actor, "member.create", member, diff({}, snapshot(member, EDITABLE)))
     return member
 
@@ -108,6 +115,10 @@ def member_update(actor, member: Member, **fields) -> Member:
     if "card_number" in changes and duplicate.exists():
         raise ValidationError({"card_number": _("Số thẻ đảng viên này đã có trong hệ thống.")})
     member.save(update_fields=[*changes, "sort_key", "search_text"])
+    if "status" in changes and member.is_active:
+        was_exempt = before["status"] == MemberStatus.EXEMPT
+        is_exempt = member.status == MemberStatus.EXEMPT
+        member_count_add({}, {member.organization_id: int(is_exempt) - int(was_exempt)})
     audit_record(actor, "member.update", member, changes)
     return member
 
@@ -136,7 +147,10 @@ def member_transfer(
         note=note,
         recorded_by=actor,
     )
-    member_count_add({member.organization_id: -1, to.pk: 1})
+    member_count_add(
+        {member.organization_id: -1, to.pk: 1},
+        {**_exempt(member, -1), **_exempt(member, 1, to.pk)},
+    )
     audit_record(
         actor, "member.transfer", member, {"organization": [str(member.organization), str(to)]}
     )
@@ -153,7 +167,7 @@ def member_leave(actor, member: Member, *, on: dt.date, reason: str) -> Member:
         raise ValidationError({"left_on": _("Ngày thôi sinh hoạt không hợp lệ.")})
     member.left_on, member.left_reason = on, reason
     member.save(update_fields=["left_on", "left_reason"])
-    member_count_add({member.organization_id: -1})
+    member_count_add({member.organization_id: -1}, _exempt(member, -1))
     audit_record(
         actor,
         "member.leave",

@@ -22,7 +22,7 @@ from accounts import policy
 from accounts.policy import Action
 from audit.models import AuditEntry
 from audit.services import audit_entry, audit_record
-from members.models import Member, RosterImport, Transfer
+from members.models import Member, MemberStatus, RosterImport, Transfer
 from members.roster import (
     BATCH,
     CREATE,
@@ -41,6 +41,7 @@ from members.roster import (
 from organizations.services import member_count_add
 
 logger = logging.getLogger(__name__)
+EXEMPT = MemberStatus.EXEMPT
 
 State = RosterImport.State
 KEEP_ROWS = 2_000  # outcomes kept besides the rejects, which are all kept
@@ -223,6 +224,7 @@ def _write(result: CheckResult, roster: RosterImport, actor, report: _Reporter) 
     today = timezone.localdate()
     total, done = len(result.writes), 0
     deltas: Counter[int] = Counter()
+    exempt: Counter[int] = Counter()
     creates = [plan for plan in result.writes if plan.member_id is None]
     updates = [plan for plan in result.writes if plan.member_id is not None]
     transferred = 0
@@ -239,6 +241,7 @@ def _write(result: CheckResult, roster: RosterImport, actor, report: _Reporter) 
             batch_size=BATCH,
         )
         deltas.update(plan.unit.pk for plan in batch)
+        exempt.update(plan.unit.pk for plan in batch if plan.values["status"] == EXEMPT)
         done += len(batch)
         report("write", done, total)
 
@@ -265,6 +268,10 @@ def _write(result: CheckResult, roster: RosterImport, actor, report: _Reporter) 
         for plan in moves:
             deltas[plan.from_unit_id] -= 1
             deltas[plan.unit.pk] += 1
+        for plan in batch:
+            was = plan.changes.get("status", [plan.values["status"]])[0] == EXEMPT
+            exempt[plan.from_unit_id or plan.unit.pk] -= was
+            exempt[plan.unit.pk] += plan.values["status"] == EXEMPT
         transferred += len(moves)
         AuditEntry.objects.bulk_create(
             [
@@ -276,7 +283,7 @@ def _write(result: CheckResult, roster: RosterImport, actor, report: _Reporter) 
         done += len(batch)
         report("write", done, total)
 
-    member_count_add(dict(deltas))
+    member_count_add(dict(deltas), dict(exempt))
     if result.writes:
         audit_record(
             actor,

@@ -1,6 +1,8 @@
 from ninja import NinjaAPI
 
 from accounts.api import TokenAuth
+from conferences.api import campaign_router
+from conferences.api import router as conferences_router
 from documents.api import router as documents_router
 from members.api import router as members_router
 from organizations.api import router as organizations_router
@@ -15,3 +17,5 @@ api = NinjaAPI(
 api.add_router("/units/", organizations_router)
 api.add_router("/members/", members_router)
 api.add_router("/documents/", documents_router)
+api.add_router("/conferences/", conferences_router)
+api.add_router("/campaigns/", campaign_router)

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "members",
     "documents",
     "campaigns",
+    "conferences",
 ]
 
 MIDDLEWARE = [

@@ -87,6 +87,8 @@ class Organization(MP_Node):
     closing_note = models.CharField(_("lý do đóng"), max_length=255, blank=True)
     # Active members whose current unit is this one; the tree sums it over path ranges.
     member_count = models.PositiveIntegerField(_("số đảng viên trực tiếp"), default=0)
+    # Of those, the exempt ones (miễn sinh hoạt), whom campaigns usually do not require.
+    exempt_count = models.PositiveIntegerField(_("số đảng viên miễn sinh hoạt"), default=0)
 
     node_order_by = ["name"]
     objects = OrganizationManager()

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, diff, snapshot
@@ -91,26 +91,38 @@ def organization_close(actor, unit: Organization, *, closed_on: dt.date, note: s
 
 
 def member_counts_rebuild() -> int:
-    """Recount every unit's active members from the member rows; returns units changed."""
-    from members.models import Member
+    """Recount every unit's active and exempt members from the member rows; returns units
+    changed."""
+    from members.models import Member, MemberStatus
 
-    actual = dict(
-        Member.objects.active()
-        .values("organization")
-        .annotate(n=Count("pk"))
-        .values_list("organization", "n")
-    )
+    active = Member.objects.active().values("organization").order_by()
+    actual = {
+        row["organization"]: (row["n"], row["exempt"])
+        for row in active.annotate(
+            n=Count("pk"), exempt=Count("pk", filter=Q(status=MemberStatus.EXEMPT))
+        )
+    }
     changed = 0
     with transaction.atomic():
-        for unit_id, stored in Organization.objects.values_list("pk", "member_count"):
-            if actual.get(unit_id, 0) != stored:
-                Organization.objects.filter(pk=unit_id).update(member_count=actual.get(unit_id, 0))
+        stored = Organization.objects.values_list("pk", "member_count", "exempt_count")
+        for unit_id, members, exempt in stored:
+            counted = actual.get(unit_id, (0, 0))
+            if counted != (members, exempt):
+                Organization.objects.filter(pk=unit_id).update(
+                    member_count=counted[0], exempt_count=counted[1]
+                )
                 changed += 1
     return changed
 
 
-def member_count_add(deltas: dict[int, int]) -> None:
-    """Apply member-count changes per unit, inside the caller's transaction."""
-    for unit_id, delta in deltas.items():
-        if delta:
-            Organization.objects.filter(pk=unit_id).update(member_count=F("member_count") + delta)
+def member_count_add(deltas: dict[int, int], exempt: dict[int, int] | None = None) -> None:
+    """Apply member-count changes per unit (and, in `exempt`, changes to the exempt
+    share), inside the caller's transaction."""
+    exempt = exempt or {}
+    for unit_id in set(deltas) | set(exempt):
+        members, exempts = deltas.get(unit_id, 0), exempt.get(unit_id, 0)
+        if members or exempts:
+            Organization.objects.filter(pk=unit_id).update(
+                member_count=F("member_count") + members,
+                exempt_count=F("exempt_count") + exempts,
+            )

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import ApiToken, RoleGrant
 from audit.models import AuditEntry
 from campaigns.models import Campaign
+from conferences.models import Attendance, BridgePoint, Conference, Makeup
 from documents.models import Attachment, Document, DocumentLink, Obligation
 from members.models import Member, RosterImport
 from organizations.models import Organization
@@ -88,6 +89,18 @@ def _objects_of(world, side):
     campaign = Campaign.objects.create(
         title="Học tập", owner=unit, conference_deadline=dt.date(2026, 12, 31)
     )
+    conference = Conference.objects.create(
+        campaign=campaign,
+        organizer=unit,
+        title="Hội nghị",
+        starts_at=dt.datetime(2026, 1, 5, 8, tzinfo=dt.UTC),
+        venue="Hội trường",
+    )
+    point = BridgePoint.objects.create(conference=conference, name="Điểm cầu", host=unit)
+    point.units.set([unit])
+    makeup = Makeup.objects.create(
+        campaign=campaign, organization=unit, held_on=dt.date(2026, 1, 9), venue="Phòng họp"
+    )
     attachment = Attachment.objects.create(
         document=document,
         original_name="a.pdf",
@@ -109,10 +122,22 @@ def _objects_of(world, side):
         "obligation_pk": obligation.pk,
         "attachment_pk": attachment.pk,
         "campaign_pk": campaign.pk,
+        "campaign_id": campaign.pk,
+        "conference_pk": conference.pk,
+        "conference_id": conference.pk,
+        "bridge_pk": point.pk,
+        "bridge_point_id": point.pk,
+        "makeup_pk": makeup.pk,
     }
 
 
-API_BODY = {"target_id": 1, "kind": "implements"}
+API_BODY = {
+    "target_id": 1,
+    "kind": "implements",
+    "token": "x",
+    "card_number": "010203",
+    "status": "present",
+}
 
 
 def _url(route: str, values: dict) -> str:
@@ -135,6 +160,9 @@ def _state():
         sorted(Obligation.objects.values_list("pk", "state")),
         Attachment.objects.count(),
         Campaign.objects.count(),
+        Attendance.objects.count(),
+        sorted(BridgePoint.objects.values_list("pk", "guests", "present")),
+        sorted(Conference.objects.values_list("pk", "closed_at")),
         RoleGrant.objects.filter(revoked_at__isnull=True).count(),
         AuditEntry.objects.count(),
     )

@@ -3,7 +3,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from members.services import member_transfer
+from members.models import MemberStatus
+from members.services import member_create, member_leave, member_transfer, member_update
 from organizations import services
 from organizations.models import Organization, OrganizationRename
 
@@ -76,3 +77,26 @@ def test_the_counter_rebuild_reproduces_the_maintained_counters(world):
     Organization.objects.update(member_count=0)
     services.member_counts_rebuild()
     assert dict(Organization.objects.values_list("pk", "member_count")) == before
+
+
+def test_exempt_members_are_counted_apart_through_every_change(world):
+    elder = member_create(
+        world.clerk,
+        full_name="Vũ Văn Lão",
+        gender="M",
+        date_of_birth=dt.date(1940, 1, 1),
+        card_number="010300",
+        status=MemberStatus.EXEMPT,
+        admitted_on=dt.date(1965, 1, 1),
+        official_on=dt.date(1966, 1, 1),
+        organization=world.cell,
+    )
+    member_update(world.clerk, world.an, status=MemberStatus.EXEMPT)
+    member_transfer(world.clerk, elder, world.cell2, on=dt.date(2024, 1, 1))
+    member_update(world.clerk, world.an, status=MemberStatus.OFFICIAL)
+    member_update(world.clerk, world.binh, status=MemberStatus.EXEMPT)
+    member_leave(world.clerk, world.binh, on=dt.date(2025, 1, 1), reason="deceased")
+
+    exempt = dict(Organization.objects.values_list("code", "exempt_count"))
+    assert (exempt["HNA-LH-KP1"], exempt["HNA-LH-KP2"]) == (0, 1)
+    assert services.member_counts_rebuild() == 0

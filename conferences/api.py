@@ -1,0 +1,153 @@
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from accounts import policy
+from accounts.policy import Action
+from conferences import services
+from conferences.checkin import CheckinError
+from conferences.models import Attendance, Conference
+from conferences.rollup import campaign_rollup, rollup_unit
+from members.models import Member
+
+router = Router(tags=["conferences"])
+campaign_router = Router(tags=["campaigns"])
+
+
+class BridgePointOut(Schema):
+    id: int
+    name: str
+    host_id: int
+    is_main: bool
+    present: int
+    left_early: int
+    absent: int
+    guests: int
+
+
+class ConferenceOut(Schema):
+    id: int
+    campaign_id: int
+    organizer_id: int
+    title: str
+    starts_at: dt.datetime
+    format: str
+    venue: str
+    closed: bool
+    bridge_points: list[BridgePointOut]
+
+    @staticmethod
+    def resolve_closed(obj: Conference) -> bool:
+        return obj.is_closed
+
+    @staticmethod
+    def resolve_bridge_points(obj: Conference):
+        return list(obj.bridge_points.all())
+
+
+class CheckinIn(Schema):
+    token: str
+
+
+class MarkIn(Schema):
+    card_number: str
+    status: str
+    reason: str = ""
+
+
+class MarkOut(Schema):
+    id: int
+    member_id: int
+    bridge_point_id: int
+    status: str
+    reason: str
+    channel: str
+    marked_at: dt.datetime
+    report_due: dt.date
+
+
+class FiguresOut(Schema):
+    unit: dict
+    members: int
+    required: int
+    attended: int
+    present_in_person: int
+    present_online: int
+    left_early: int
+    absent_excused: int
+    absent_unexcused: int
+    not_marked: int
+    made_up: int
+    encouraged: int
+    guests: int
+    rate: float | None
+    cells: int
+    cells_held: int
+
+
+class RollupOut(Schema):
+    campaign_id: int
+    total: FiguresOut
+    children: list[FiguresOut]
+    conferences: int
+    bridge_points: int
+    makeups: int
+    makeups_done: int
+
+
+@router.get("/{conference_id}", response=ConferenceOut)
+def conference_get(request, conference_id: int):
+    return policy.get_conference_for(request.auth, conference_id, Action.VIEW)
+
+
+@router.post("/{conference_id}/checkin", response={201: MarkOut})
+def conference_checkin(request, conference_id: int, payload: CheckinIn):
+    """A member checks in with the token read from the QR code at their bridge point."""
+    conference = policy.get_conference_for(request.auth, conference_id, Action.VIEW)
+    try:
+        return Status(201, services.checkin(request.auth, conference, payload.token))
+    except CheckinError as error:
+        raise HttpError(409 if error.conflict else 422, str(error)) from None
+
+
+@router.post("/bridge-points/{bridge_point_id}/marks", response={200: MarkOut, 201: MarkOut})
+def bridge_point_mark(request, bridge_point_id: int, payload: MarkIn):
+    """The host of a bridge point marks one member, by card number."""
+    point = policy.get_bridge_point_for(request.auth, bridge_point_id, Action.MANAGE_CONFERENCES)
+    card = payload.card_number.strip().upper()
+    member = Member.objects.filter(card_number=card).select_related("organization").first()
+    if member is None:
+        raise HttpError(422, f"Không có đảng viên mang số thẻ {card}.")
+    existed = Attendance.objects.filter(
+        campaign_id=point.conference.campaign_id, member=member
+    ).exists()
+    try:
+        mark, _changed = services.attendance_mark(
+            request.auth, point, member, payload.status, reason=payload.reason
+        )
+    except ValidationError as error:
+        raise HttpError(409 if existed else 422, " ".join(error.messages)) from None
+    return Status(200 if existed else 201, mark)
+
+
+@campaign_router.get("/{campaign_id}/rollup", response=RollupOut)
+def rollup(request, campaign_id: int, unit: int | None = None):
+    """Attendance figures of a campaign for a subtree (default: the campaign's unit, or
+    the widest unit the caller sees) and for each unit just below it."""
+    campaign = policy.get_campaign_for(request.auth, campaign_id, Action.VIEW)
+    try:
+        root = rollup_unit(request.auth, campaign, unit)
+    except PermissionDenied:
+        raise HttpError(403, "Không có quyền xem số liệu của đợt này.") from None
+    figures = campaign_rollup(campaign, root)
+    return {
+        "campaign_id": campaign.pk,
+        "total": figures.total.as_json(),
+        "children": [child.as_json() for child in figures.children],
+        "conferences": figures.conferences,
+        "bridge_points": figures.bridge_points,
+        "makeups": figures.makeups,
+        "makeups_done": figures.makeups_done,
+    }

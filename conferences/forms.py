@@ -1,0 +1,118 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from conferences.models import BridgePoint, Conference, Makeup, Status
+from members.forms import DATE_WIDGET
+from organizations.models import Organization
+
+DATETIME_WIDGET = forms.DateTimeInput(
+    attrs={"placeholder": "dd/mm/yyyy hh:mm", "inputmode": "numeric"}
+)
+MAX_TOPICS = 30
+
+
+def _unit_label(unit: Organization) -> str:
+    return f"{unit.name} ({unit.code})"
+
+
+class ConferenceForm(forms.ModelForm):
+    topics_text = forms.CharField(
+        label=_("Chuyên đề và báo cáo viên"),
+        help_text=_("Mỗi dòng một chuyên đề: tên chuyên đề | báo cáo viên, chức vụ."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=6000,
+    )
+
+    class Meta:
+        model = Conference
+        fields = [
+            "organizer",
+            "title",
+            "starts_at",
+            "ends_at",
+            "format",
+            "venue",
+            "relayed_from",
+            "agenda",
+        ]
+        widgets = {
+            "starts_at": DATETIME_WIDGET,
+            "ends_at": DATETIME_WIDGET,
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, organizers=None, relays=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["organizer"]
+            self.fields["topics_text"].initial = "\n".join(
+                f"{t.title} | {t.reporter}" for t in self.instance.topics.all()
+            )
+        else:
+            self.fields["organizer"].queryset = organizers or Organization.objects.none()
+            self.fields["organizer"].label_from_instance = _unit_label
+        self.fields["relayed_from"].queryset = relays or Conference.objects.none()
+        self.fields["relayed_from"].label_from_instance = lambda c: (
+            f"{c.title} — {c.organizer.name}"
+        )
+
+    def clean_topics_text(self) -> list[tuple[str, str]]:
+        topics = []
+        for number, line in enumerate(self.cleaned_data["topics_text"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            title, bar, reporter = line.partition("|")
+            title, reporter = title.strip(), reporter.strip()
+            if not bar or not title or not reporter:
+                raise forms.ValidationError(
+                    _("Dòng %(n)s: cần dạng “tên chuyên đề | báo cáo viên”.") % {"n": number}
+                )
+            if len(title) > 300 or len(reporter) > 200:
+                raise forms.ValidationError(_("Dòng %(n)s quá dài.") % {"n": number})
+            topics.append((title, reporter))
+        if len(topics) > MAX_TOPICS:
+            raise forms.ValidationError(_("Tối đa %(n)s chuyên đề.") % {"n": MAX_TOPICS})
+        return topics
+
+
+class BridgePointForm(forms.ModelForm):
+    class Meta:
+        model = BridgePoint
+        fields = ["name", "host", "units", "chair", "address"]
+        widgets = {"units": forms.SelectMultiple(attrs={"size": 8})}
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("host", "units"):
+            self.fields[name].queryset = units if units is not None else Organization.objects.none()
+            self.fields[name].label_from_instance = _unit_label
+        self.fields["units"].help_text = _(
+            "Đảng viên của các đơn vị này (kể cả đơn vị trực thuộc) dự tại điểm cầu."
+        )
+
+
+class MarkForm(forms.Form):
+    member = forms.IntegerField()
+    status = forms.ChoiceField(choices=Status.choices)
+    reason = forms.CharField(max_length=255, required=False)
+
+
+class GuestsForm(forms.Form):
+    guests = forms.IntegerField(label=_("Khách mời"), min_value=0, max_value=100_000)
+
+
+class MakeupForm(forms.ModelForm):
+    marks = forms.TypedMultipleChoiceField(coerce=int, label=_("Đảng viên học bù"))
+
+    class Meta:
+        model = Makeup
+        fields = ["held_on", "venue", "reporter"]
+        widgets = {"held_on": DATE_WIDGET}
+
+    def __init__(self, *args, absentees=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["marks"].choices = [(mark.pk, mark.member.full_name) for mark in absentees]
+        self.fields["marks"].error_messages["required"] = _(
+            "Hãy chọn ít nhất một đảng viên cần học bù."
+        )

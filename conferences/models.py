@@ -1,0 +1,283 @@
+"""Conferences of a campaign, their bridge points and topics, attendance and make-up.
+
+Every conference has at least one bridge point: an in-person conference has its hall, an
+online one has the main site and one point per place that joins. Attendance is marked per
+member at a bridge point; a member has at most one mark per campaign, so figures never
+count anyone twice. Headcounts are counters kept by the services beside every mark.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign
+from members.models import Member
+from organizations.models import Organization
+
+
+class Format(models.TextChoices):
+    IN_PERSON = "in_person", _("Trực tiếp")
+    ONLINE = "online", _("Trực tuyến")
+    HYBRID = "hybrid", _("Trực tiếp kết hợp trực tuyến")
+
+
+class Conference(models.Model):
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="conferences", verbose_name=_("đợt")
+    )
+    organizer = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="conferences",
+        verbose_name=_("đơn vị tổ chức"),
+    )
+    title = models.CharField(_("tên hội nghị"), max_length=255)
+    starts_at = models.DateTimeField(_("bắt đầu"))
+    ends_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    format = models.CharField(
+        _("hình thức"), max_length=12, choices=Format.choices, default=Format.IN_PERSON
+    )
+    venue = models.CharField(_("địa điểm chính"), max_length=255)
+    agenda = models.TextField(_("chương trình"), blank=True)
+    relayed_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="relays",
+        verbose_name=_("truyền hình từ hội nghị"),
+        help_text=_("Hội nghị cấp trên mà điểm cầu này tiếp sóng."),
+    )
+    closed_at = models.DateTimeField(_("kết thúc điểm danh"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        verbose_name = _("hội nghị")
+        verbose_name_plural = _("hội nghị")
+        indexes = [models.Index(fields=["campaign", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def is_online(self) -> bool:
+        return self.format != Format.IN_PERSON
+
+
+class Topic(models.Model):
+    """A chuyên đề, presented by a named reporter (báo cáo viên)."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="topics")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("chuyên đề"), max_length=300)
+    reporter = models.CharField(_("báo cáo viên"), max_length=200)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("chuyên đề")
+        verbose_name_plural = _("chuyên đề")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BridgePoint(models.Model):
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="bridge_points"
+    )
+    name = models.CharField(_("tên điểm cầu"), max_length=255)
+    host = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="hosted_bridge_points",
+        verbose_name=_("đơn vị chủ trì điểm cầu"),
+    )
+    # The members of these units' subtrees make up the expected roster.
+    units = models.ManyToManyField(
+        Organization, related_name="bridge_points", verbose_name=_("đơn vị dự tại điểm cầu")
+    )
+    chair = models.CharField(_("người chủ trì"), max_length=200, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    is_main = models.BooleanField(_("điểm cầu chính"), default=False)
+    # Headcounts, kept by the attendance services in the same transaction as each mark.
+    present = models.PositiveIntegerField(default=0)
+    left_early = models.PositiveIntegerField(default=0)
+    absent = models.PositiveIntegerField(default=0)
+    guests = models.PositiveIntegerField(_("khách mời (không phải đảng viên)"), default=0)
+
+    class Meta:
+        ordering = ["-is_main", "name", "pk"]
+        verbose_name = _("điểm cầu")
+        verbose_name_plural = _("điểm cầu")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def online(self) -> bool:
+        """Whether those marked here follow the conference over the video link: everyone
+        but those in the main hall (an in-person conference has nothing else)."""
+        return not self.is_main
+
+    @property
+    def headcount(self) -> int:
+        return self.present + self.left_early + self.guests
+
+
+class Status(models.TextChoices):
+    PRESENT = "present", _("Có mặt")
+    LEFT_EARLY = "left_early", _("Về sớm")
+    ABSENT_EXCUSED = "absent_excused", _("Vắng có lý do")
+    ABSENT_UNEXCUSED = "absent_unexcused", _("Vắng không lý do")
+
+
+ATTENDED = (Status.PRESENT, Status.LEFT_EARLY)
+ABSENT = (Status.ABSENT_EXCUSED, Status.ABSENT_UNEXCUSED)
+
+
+class Channel(models.TextChoices):
+    ROSTER = "roster", _("Điểm danh theo danh sách")
+    QR = "qr", _("Quét mã QR")
+    XLSX = "xlsx", _("Tải tệp điểm danh")
+    CLOSE = "close", _("Chưa điểm danh khi kết thúc")
+
+
+class Attendance(models.Model):
+    """One member's attendance in a campaign: where, how, and when their report is due."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+")
+    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="attendances")
+    bridge_point = models.ForeignKey(
+        BridgePoint, on_delete=models.PROTECT, related_name="attendances"
+    )
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendances")
+    # The member's cell when marked: figures stay where they were earned after a transfer.
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    required = models.BooleanField(default=True)
+    online = models.BooleanField(default=False)
+    status = models.CharField(_("tình trạng"), max_length=20, choices=Status.choices)
+    reason = models.CharField(_("lý do vắng"), max_length=255, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    # A digest of the QR token used, so that the same token cannot be replayed.
+    token_digest = models.CharField(max_length=64, blank=True)
+    makeup = models.ForeignKey(
+        "Makeup", on_delete=models.PROTECT, null=True, blank=True, related_name="attendances"
+    )
+    made_up = models.BooleanField(_("đã học bù"), default=False)
+    report_due = models.DateField(_("hạn nộp bài thu hoạch"))
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("điểm danh")
+        verbose_name_plural = _("điểm danh")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "member"], name="attendance_once_per_campaign"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["bridge_point", "status"]),
+            models.Index(fields=["campaign", "organization", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.status}"
+
+    @property
+    def attended(self) -> bool:
+        return self.status in ATTENDED
+
+
+class Makeup(models.Model):
+    """A make-up briefing (học bù) a unit holds for its absentees."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="makeups")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+    )
+    held_on = models.DateField(_("ngày học bù"))
+    venue = models.CharField(_("địa điểm"), max_length=255)
+    reporter = models.CharField(_("người truyền đạt"), max_length=200, blank=True)
+    done = models.BooleanField(_("đã tổ chức"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("buổi học bù")
+        verbose_name_plural = _("buổi học bù")
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.held_on:%d/%m/%Y}"
+
+
+TALLY_FIELDS = (
+    "present",
+    "present_online",
+    "left_early",
+    "absent_excused",
+    "absent_unexcused",
+    "made_up",
+    "encouraged",
+    "guests",
+)
+
+
+class TallyQuerySet(models.QuerySet):
+    def totals(self, campaign: Campaign, path: str) -> dict[str, int]:
+        """The campaign's figures over the subtree at `path`: one indexed range sum."""
+        row = self.filter(campaign=campaign, organization__path__startswith=path).aggregate(
+            **{name: Sum(name) for name in TALLY_FIELDS}
+        )
+        return {name: row[name] or 0 for name in TALLY_FIELDS}
+
+    def held_cells(self, campaign: Campaign, path: str) -> QuerySet:
+        """Units in the subtree at `path` whose members have been marked at a conference."""
+        marked = F("present") + F("left_early") + F("absent_excused") + F("absent_unexcused")
+        return self.alias(marked=marked).filter(
+            campaign=campaign, organization__path__startswith=path, marked__gt=0
+        )
+
+
+class Tally(models.Model):
+    """A campaign's attendance figures for one unit's own members (and its guests).
+
+    Kept by the attendance services in the same transaction as each mark; `tally_rebuild`
+    recounts them from the marks and must find nothing to change.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    present = models.PositiveIntegerField(default=0)
+    present_online = models.PositiveIntegerField(default=0)
+    left_early = models.PositiveIntegerField(default=0)
+    absent_excused = models.PositiveIntegerField(default=0)
+    absent_unexcused = models.PositiveIntegerField(default=0)
+    made_up = models.PositiveIntegerField(default=0)
+    # Members not required (exempt) who came anyway.
+    encouraged = models.PositiveIntegerField(default=0)
+    guests = models.PositiveIntegerField(default=0)
+
+    objects = TallyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "organization"], name="tally_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.organization_id}"

@@ -1,0 +1,203 @@
+"""A campaign's attendance figures for any subtree, and for each unit just below it.
+
+Everything is summed from per-unit counters over path ranges (member and exempt counts on
+the units, campaign tallies), so the number of queries does not grow with the members.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr
+from django.http import Http404
+
+from accounts import policy
+from accounts.policy import Action
+from campaigns.models import Campaign
+from conferences.models import TALLY_FIELDS, BridgePoint, Conference, Makeup, Tally
+from organizations.models import Organization
+
+
+@dataclass
+class Figures:
+    unit: Organization
+    members: int = 0
+    exempt: int = 0
+    required: int = 0
+    cells: int = 0
+    cells_held: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TALLY_FIELDS, 0))
+
+    @property
+    def attended(self) -> int:
+        return self.counts["present"] + self.counts["left_early"]
+
+    @property
+    def present_in_person(self) -> int:
+        return self.counts["present"] - self.counts["present_online"]
+
+    @property
+    def absent(self) -> int:
+        return self.counts["absent_excused"] + self.counts["absent_unexcused"]
+
+    @property
+    def not_marked(self) -> int:
+        return max(self.required - self.attended - self.absent, 0)
+
+    @property
+    def rate(self) -> float | None:
+        """Required members who attended, over required members."""
+        return self.attended / self.required if self.required else None
+
+    @property
+    def bar(self) -> float:
+        """The rate in percent, for drawing."""
+        return min(100.0, 100.0 * (self.rate or 0.0))
+
+    @property
+    def done(self) -> bool:
+        return self.cells > 0 and self.cells_held >= self.cells
+
+    def as_json(self) -> dict:
+        return {
+            "unit": {"id": self.unit.pk, "code": self.unit.code, "name": self.unit.name},
+            "members": self.members,
+            "required": self.required,
+            "attended": self.attended,
+            "present_in_person": self.present_in_person,
+            "present_online": self.counts["present_online"],
+            "left_early": self.counts["left_early"],
+            "absent_excused": self.counts["absent_excused"],
+            "absent_unexcused": self.counts["absent_unexcused"],
+            "not_marked": self.not_marked,
+            "made_up": self.counts["made_up"],
+            "encouraged": self.counts["encouraged"],
+            "guests": self.counts["guests"],
+            "rate": round(self.rate, 4) if self.rate is not None else None,
+            "cells": self.cells,
+            "cells_held": self.cells_held,
+        }
+
+
+@dataclass
+class Rollup:
+    campaign: Campaign
+    total: Figures
+    children: list[Figures]
+    conferences: int
+    bridge_points: int
+    makeups: int
+    makeups_done: int
+
+    @property
+    def children_done(self) -> int:
+        return sum(1 for child in self.children if child.done)
+
+
+def _by_child(queryset, parent: Organization, path_field: str, **sums) -> dict[str, dict]:
+    length = (parent.depth + 1) * Organization.steplen
+    rows = (
+        queryset.filter(**{f"{path_field}__startswith": parent.path})
+        .exclude(**{path_field: parent.path})
+        .annotate(child_path=Substr(path_field, 1, length))
+        .values("child_path")
+        .annotate(**sums)
+        .order_by()
+    )
+    return {row.pop("child_path"): row for row in rows}
+
+
+def _unit_sums(campaign: Campaign) -> dict:
+    cell = Q(level__holds_members=True, valid_to__isnull=True)
+    return {
+        "members": Sum("member_count"),
+        "exempt": Sum("exempt_count"),
+        "cells": Count("pk", filter=cell),
+    }
+
+
+def _fill(figures: Figures, campaign: Campaign, units: dict, tallies: dict, held: int) -> None:
+    figures.members = units.get("members") or 0
+    figures.exempt = units.get("exempt") or 0
+    figures.cells = units.get("cells") or 0
+    figures.required = figures.members - (0 if campaign.exempt_required else figures.exempt)
+    figures.counts = {name: tallies.get(name) or 0 for name in TALLY_FIELDS}
+    figures.cells_held = held
+
+
+def campaign_rollup(campaign: Campaign, unit: Organization) -> Rollup:
+    """Figures for `unit`'s subtree and for each child subtree; a constant number of
+    queries whatever the size of the tree."""
+    units = Organization.objects.filter(path__startswith=unit.path).order_by()
+    own_units = units.aggregate(**_unit_sums(campaign))
+    child_units = _by_child(Organization.objects.order_by(), unit, "path", **_unit_sums(campaign))
+
+    own_tally = Tally.objects.totals(campaign, unit.path)
+    tallies = Tally.objects.filter(campaign=campaign)
+    child_tallies = {
+        path: {name: row[f"sum_{name}"] for name in TALLY_FIELDS}
+        for path, row in _by_child(
+            tallies, unit, "organization__path", **{f"sum_{n}": Sum(n) for n in TALLY_FIELDS}
+        ).items()
+    }
+
+    held = Tally.objects.held_cells(campaign, unit.path).filter(
+        organization__level__holds_members=True, organization__valid_to__isnull=True
+    )
+    own_held = held.count()
+    child_held = {
+        path: row["n"]
+        for path, row in _by_child(held, unit, "organization__path", n=Count("pk")).items()
+    }
+
+    total = Figures(unit)
+    _fill(total, campaign, own_units, own_tally, own_held)
+    children = []
+    for child in Organization.objects.get_children(unit).select_related("level"):
+        figures = Figures(child)
+        _fill(
+            figures,
+            campaign,
+            child_units.get(child.path, {}),
+            child_tallies.get(child.path, {}),
+            child_held.get(child.path, 0),
+        )
+        children.append(figures)
+
+    conferences = Conference.objects.filter(
+        campaign=campaign, organizer__path__startswith=unit.path
+    )
+    points = BridgePoint.objects.filter(
+        conference__campaign=campaign, host__path__startswith=unit.path
+    )
+    makeups = Makeup.objects.filter(
+        campaign=campaign, organization__path__startswith=unit.path
+    ).aggregate(n=Count("pk"), done=Count("pk", filter=Q(done=True)))
+    return Rollup(
+        campaign=campaign,
+        total=total,
+        children=children,
+        conferences=conferences.count(),
+        bridge_points=points.count(),
+        makeups=makeups["n"],
+        makeups_done=makeups["done"],
+    )
+
+
+def rollup_unit(user, campaign: Campaign, wanted=None) -> Organization:
+    """The unit whose figures `user` asked for (`wanted`, a pk), else the widest unit of the
+    campaign they may see; 404 outside their scope."""
+    visible = policy.organizations_for(user, Action.VIEW).filter(
+        path__startswith=campaign.owner.path
+    )
+    if wanted not in (None, ""):
+        try:
+            return visible.select_related("level").get(pk=wanted)
+        except (Organization.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
+    if policy.can(user, Action.VIEW, campaign.owner):
+        return campaign.owner
+    top = visible.order_by("depth", "path").select_related("level").first()
+    if top is None:
+        raise PermissionDenied
+    return top

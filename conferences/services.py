@@ -1,0 +1,698 @@
+"""Writes for conferences, bridge points, attendance and make-up briefings.
+
+Every mark changes three things in one transaction: the mark itself, its bridge point's
+headcounts, and the campaign tally of the member's cell. `tally_rebuild` recounts the last
+two from the marks; a test proves it finds nothing to change.
+"""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEntry
+from audit.services import audit_entry, audit_record
+from campaigns.models import Campaign
+from conferences.checkin import CheckinError, token_read
+from conferences.models import (
+    ABSENT,
+    ATTENDED,
+    TALLY_FIELDS,
+    Attendance,
+    BridgePoint,
+    Channel,
+    Conference,
+    Format,
+    Makeup,
+    Status,
+    Tally,
+    Topic,
+)
+from members.models import Member
+from organizations.models import Organization
+from vn.formats import format_date
+
+BATCH = 2000
+
+# --- Conferences and bridge points ------------------------------------------------------
+
+
+def _conference_problems(campaign: Campaign, fields: dict) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    organizer = fields.get("organizer")
+    if organizer is not None:
+        if not organizer.path.startswith(campaign.owner.path):
+            problems["organizer"] = _(
+                "Đơn vị tổ chức phải thuộc phạm vi của đợt học tập (%(owner)s)."
+            ) % {"owner": campaign.owner.name}
+        elif not organizer.is_open:
+            problems["organizer"] = _("Đơn vị “%(name)s” đã đóng.") % {"name": organizer.name}
+    starts, ends = fields.get("starts_at"), fields.get("ends_at")
+    if starts and ends and ends <= starts:
+        problems["ends_at"] = _("Giờ kết thúc phải sau giờ bắt đầu.")
+    relayed = fields.get("relayed_from")
+    if relayed is not None:
+        if fields.get("format") == Format.IN_PERSON:
+            problems["relayed_from"] = _(
+                "Hội nghị trực tiếp không tiếp sóng; hãy chọn hình thức trực tuyến."
+            )
+        elif organizer is not None and not (
+            organizer.path.startswith(relayed.organizer.path)
+            and organizer.path != relayed.organizer.path
+        ):
+            problems["relayed_from"] = _("Chỉ tiếp sóng hội nghị của cấp trên.")
+    return problems
+
+
+def _topics_set(conference: Conference, topics: Iterable[tuple[str, str]]) -> None:
+    conference.topics.all().delete()
+    Topic.objects.bulk_create(
+        Topic(conference=conference, position=i, title=title, reporter=reporter)
+        for i, (title, reporter) in enumerate(topics)
+    )
+
+
+@transaction.atomic
+def conference_create(actor, campaign: Campaign, *, topics=(), **fields) -> Conference:
+    """A conference and its main bridge point: the hall, where the organiser's members go
+    unless a bridge point nearer to them is added."""
+    problems = _conference_problems(campaign, fields)
+    if problems:
+        raise ValidationError(problems)
+    conference = Conference.objects.create(campaign=campaign, created_by=actor, **fields)
+    _topics_set(conference, topics)
+    main = BridgePoint.objects.create(
+        conference=conference,
+        name=_("Hội trường chính"),
+        host=conference.organizer,
+        address=conference.venue,
+        is_main=True,
+    )
+    main.units.set([conference.organizer])
+    audit_record(
+        actor,
+        "conference.create",
+        conference,
+        {
+            "title": [None, conference.title],
+            "starts_at": [None, conference.starts_at.isoformat()],
+            "format": [None, conference.format],
+            "organizer": [None, str(conference.organizer)],
+        },
+    )
+    return conference
+
+
+EDITABLE = ("title", "starts_at", "ends_at", "format", "venue", "agenda", "relayed_from")
+
+
+@transaction.atomic
+def conference_update(actor, conference: Conference, *, topics=None, **fields) -> Conference:
+    if conference.is_closed:
+        raise ValidationError(_("Hội nghị đã kết thúc điểm danh, không sửa được nữa."))
+    if conference.attendances.exists() and fields.get("format", conference.format) != (
+        conference.format
+    ):
+        raise ValidationError({"format": _("Đã có điểm danh; không đổi được hình thức hội nghị.")})
+    merged = {name: getattr(conference, name) for name in EDITABLE}
+    merged.update(fields, organizer=conference.organizer)
+    problems = _conference_problems(conference.campaign, merged)
+    if problems:
+        raise ValidationError(problems)
+    changes = {}
+    for name, value in fields.items():
+        old = getattr(conference, name)
+        if old != value:
+            changes[name] = [str(old) if old is not None else None, str(value)]
+            setattr(conference, name, value)
+    if changes:
+        conference.save(update_fields=list(changes))
+        if "venue" in changes:
+            conference.bridge_points.filter(is_main=True).update(address=conference.venue)
+    if topics is not None:
+        before = list(conference.topics.values_list("title", "reporter"))
+        if before != list(topics):
+            _topics_set(conference, topics)
+            changes["topics"] = [len(before), len(topics)]
+    if changes:
+        audit_record(actor, "conference.update", conference, changes)
+    return conference
+
+
+@transaction.atomic
+def bridge_point_add(
+    actor, conference: Conference, *, name, host, units, chair="", address=""
+) -> BridgePoint:
+    """Another place that joins an online conference. Its roster is the members of
+    `units`; a unit given to a bridge point takes its members from any wider one."""
+    problems: dict[str, str] = {}
+    if conference.format == Format.IN_PERSON:
+        raise ValidationError(_("Hội nghị trực tiếp chỉ có một hội trường, không có điểm cầu."))
+    if conference.is_closed:
+        raise ValidationError(_("Hội nghị đã kết thúc điểm danh."))
+    scope = conference.organizer.path
+    if not host.path.startswith(scope) or not host.is_open:
+        problems["host"] = _("Đơn vị chủ trì phải là đơn vị đang hoạt động thuộc %(o)s.") % {
+            "o": conference.organizer.name
+        }
+    units = list(units)
+    if not units:
+        problems["units"] = _("Hãy chọn ít nhất một đơn vị dự tại điểm cầu.")
+    outside = [unit.name for unit in units if not unit.path.startswith(scope)]
+    if outside:
+        problems["units"] = _("Không thuộc đơn vị tổ chức: %(names)s.") % {
+            "names": ", ".join(outside)
+        }
+    taken = (
+        BridgePoint.units.through.objects.filter(
+            bridgepoint__conference=conference, organization__in=units
+        )
+        .select_related("organization", "bridgepoint")
+        .first()
+    )
+    if taken and "units" not in problems:
+        problems["units"] = _("“%(unit)s” đã được giao cho điểm cầu “%(point)s”.") % {
+            "unit": taken.organization.name,
+            "point": taken.bridgepoint.name,
+        }
+    if conference.bridge_points.filter(name__iexact=name.strip()).exists():
+        problems["name"] = _("Hội nghị đã có điểm cầu tên này.")
+    if problems:
+        raise ValidationError(problems)
+    point = BridgePoint.objects.create(
+        conference=conference, name=name.strip(), host=host, chair=chair, address=address
+    )
+    point.units.set(units)
+    audit_record(
+        actor,
+        "bridge_point.create",
+        point,
+        {
+            "name": [None, point.name],
+            "host": [None, str(host)],
+            "units": [None, ", ".join(unit.name for unit in units)],
+        },
+    )
+    return point
+
+
+def _assignments(conference: Conference) -> list[tuple[str, int]]:
+    """(unit path, bridge point id) of the conference, deepest units first."""
+    rows = BridgePoint.units.through.objects.filter(bridgepoint__conference=conference).values_list(
+        "organization__path", "bridgepoint_id"
+    )
+    return sorted(rows, key=lambda row: -len(row[0]))
+
+
+def bridge_point_of(conference: Conference, cell_path: str, assignments=None) -> int | None:
+    """The bridge point a member of the cell at `cell_path` is expected at: the one given
+    the deepest unit above (or equal to) that cell."""
+    for path, point_id in assignments if assignments is not None else _assignments(conference):
+        if cell_path.startswith(path):
+            return point_id
+    return None
+
+
+def roster(point: BridgePoint) -> QuerySet[Member]:
+    """Active members expected at `point`: under its units, less those under a deeper unit
+    that another bridge point of the conference was given."""
+    mine = list(point.units.values_list("path", flat=True))
+    others = BridgePoint.units.through.objects.filter(
+        bridgepoint__conference_id=point.conference_id
+    ).exclude(bridgepoint=point)
+    deeper = [
+        path
+        for path in others.values_list("organization__path", flat=True)
+        if any(path.startswith(own) and path != own for own in mine)
+    ]
+    q = Q(pk__in=[])
+    for path in mine:
+        q |= Q(organization__path__startswith=path)
+    members = Member.objects.active().filter(q)
+    for path in deeper:
+        members = members.exclude(organization__path__startswith=path)
+    return members
+
+
+# --- Counters ---------------------------------------------------------------------------
+
+
+def _tally_fields(required: bool, status: str, online: bool, made_up: bool) -> Counter:
+    fields: Counter = Counter()
+    if not required:
+        if status in ATTENDED:
+            fields["encouraged"] += 1
+        return fields
+    fields[status] += 1
+    if status == Status.PRESENT and online:
+        fields["present_online"] += 1
+    if made_up:
+        fields["made_up"] += 1
+    return fields
+
+
+def _point_fields(status: str) -> Counter:
+    return Counter({"absent" if status in ABSENT else status: 1})
+
+
+def _mark_fields(mark: Attendance) -> Counter:
+    return _tally_fields(mark.required, mark.status, mark.online, mark.made_up)
+
+
+def _counters_add(campaign_id: int, tallies: dict[int, Counter], points: dict[int, Counter]):
+    """Add per-unit tally changes and per-bridge-point headcount changes."""
+    for unit_id, fields in tallies.items():
+        changes = {name: F(name) + n for name, n in fields.items() if n}
+        if not changes:
+            continue
+        rows = Tally.objects.filter(campaign_id=campaign_id, organization_id=unit_id)
+        if not rows.update(**changes):
+            Tally.objects.bulk_create(
+                [Tally(campaign_id=campaign_id, organization_id=unit_id)], ignore_conflicts=True
+            )
+            rows.update(**changes)
+    for point_id, fields in points.items():
+        changes = {name: F(name) + n for name, n in fields.items() if n}
+        if changes:
+            BridgePoint.objects.filter(pk=point_id).update(**changes)
+
+
+def _diff(old: Counter, new: Counter) -> Counter:
+    out = Counter(new)
+    out.subtract(old)
+    return out
+
+
+# --- Marks ------------------------------------------------------------------------------
+
+
+def report_due_after(conference: Conference) -> dt.date:
+    held = timezone.localtime(conference.starts_at).date()
+    return held + dt.timedelta(days=conference.campaign.report_days)
+
+
+def _mark_problem(point: BridgePoint, member: Member, status: str, reason: str) -> str | None:
+    conference = point.conference
+    if status not in Status.values:
+        return _("Tình trạng điểm danh không hợp lệ.")
+    if conference.is_closed and status in ATTENDED:
+        return _("Hội nghị đã kết thúc điểm danh; không ghi nhận có mặt được nữa.")
+    if status == Status.ABSENT_EXCUSED and not reason.strip():
+        return _("Vắng có lý do thì cần ghi lý do.")
+    if not member.is_active:
+        return _("Đồng chí %(name)s đã thôi sinh hoạt.") % {"name": member.full_name}
+    expected = bridge_point_of(conference, member.organization.path)
+    if expected is None:
+        return _("Đồng chí %(name)s không thuộc danh sách dự hội nghị này.") % {
+            "name": member.full_name
+        }
+    if expected != point.pk:
+        other = BridgePoint.objects.get(pk=expected)
+        return _("Đồng chí %(name)s dự tại điểm cầu “%(point)s”, không phải điểm cầu này.") % {
+            "name": member.full_name,
+            "point": other.name,
+        }
+    return None
+
+
+class MarkRefused(ValidationError):
+    """A mark that cannot be recorded; nothing was changed."""
+
+
+@transaction.atomic
+def attendance_mark(
+    actor,
+    point: BridgePoint,
+    member: Member,
+    status: str,
+    *,
+    reason: str = "",
+    channel: str = Channel.ROSTER,
+    token_digest: str = "",
+) -> tuple[Attendance, bool]:
+    """Record or correct one member's mark; returns (mark, changed).
+
+    A correction keeps the old value in the audit trail. A member marked at another
+    conference of the campaign, or already made up, is refused rather than moved.
+    """
+    conference = point.conference
+    # Lock the member row: concurrent marks of one member queue here, not in the counters.
+    member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
+    problem = _mark_problem(point, member, status, reason)
+    if problem:
+        raise MarkRefused(problem)
+    reason = reason.strip()[:255] if status in ABSENT else ""
+    mark = Attendance.objects.filter(campaign_id=conference.campaign_id, member=member).first()
+    now = timezone.now()
+    if mark is None:
+        mark = Attendance(
+            campaign_id=conference.campaign_id,
+            conference=conference,
+            bridge_point=point,
+            member=member,
+            organization=member.organization,
+            required=conference.campaign.requires(member.status),
+            online=point.online,
+            status=status,
+            reason=reason,
+            channel=channel,
+            token_digest=token_digest,
+            report_due=report_due_after(conference),
+            marked_by=actor,
+            marked_at=now,
+        )
+        try:
+            with transaction.atomic():
+                mark.save()
+        except IntegrityError:
+            raise MarkRefused(_("Đảng viên này vừa được điểm danh.")) from None
+        _counters_add(
+            conference.campaign_id,
+            {mark.organization_id: _mark_fields(mark)},
+            {point.pk: _point_fields(status)},
+        )
+        audit_record(
+            actor,
+            "attendance.mark",
+            mark,
+            {
+                "member": [None, member.full_name],
+                "status": [None, status],
+                "channel": [None, channel],
+            },
+        )
+        return mark, True
+
+    if mark.conference_id != conference.pk:
+        raise MarkRefused(
+            _("Đồng chí %(name)s đã được điểm danh tại hội nghị “%(conf)s”.")
+            % {"name": member.full_name, "conf": mark.conference.title}
+        )
+    if mark.made_up:
+        raise MarkRefused(
+            _("Đồng chí %(name)s đã học bù; không sửa điểm danh được.") % {"name": member.full_name}
+        )
+    if conference.is_closed and mark.status in ATTENDED:
+        raise MarkRefused(_("Hội nghị đã kết thúc điểm danh; không sửa được lượt có mặt."))
+    if mark.status == status and mark.reason == reason:
+        return mark, False
+    old_tally, old_point = _mark_fields(mark), _point_fields(mark.status)
+    changes = {"status": [mark.status, status]}
+    if mark.reason != reason:
+        changes["reason"] = [mark.reason, reason]
+    mark.status, mark.reason, mark.channel = status, reason, channel
+    mark.marked_by, mark.marked_at = actor, now
+    mark.save(update_fields=["status", "reason", "channel", "marked_by", "marked_at"])
+    _counters_add(
+        conference.campaign_id,
+        {mark.organization_id: _diff(old_tally, _mark_fields(mark))},
+        {point.pk: _diff(old_point, _point_fields(status))},
+    )
+    audit_record(actor, "attendance.correct", mark, changes)
+    return mark, True
+
+
+def checkin(user, conference: Conference, token: str) -> Attendance:
+    """A member checks themself in by the QR token shown at their bridge point."""
+    ticket = token_read(token, conference.pk)
+    if conference.is_closed:
+        raise CheckinError(_("Hội nghị đã kết thúc điểm danh."))
+    member = Member.objects.active().select_related("organization").filter(user=user).first()
+    if member is None:
+        raise CheckinError(_("Tài khoản này chưa gắn với hồ sơ đảng viên đang sinh hoạt."))
+    point = (
+        BridgePoint.objects.select_related("conference", "conference__campaign")
+        .filter(pk=ticket.bridge_point_id, conference=conference)
+        .first()
+    )
+    if point is None:
+        raise CheckinError(_("Mã QR không hợp lệ."))
+    mark = Attendance.objects.filter(campaign_id=conference.campaign_id, member=member).first()
+    if mark is not None and mark.token_digest == ticket.digest:
+        raise CheckinError(
+            _("Mã QR này đã được dùng để điểm danh; không dùng lại được."), conflict=True
+        )
+    if mark is not None and mark.status in ATTENDED:
+        raise CheckinError(
+            _("Đồng chí đã điểm danh lúc %(time)s tại “%(point)s”.")
+            % {
+                "time": timezone.localtime(mark.marked_at).strftime("%H:%M %d/%m/%Y"),
+                "point": mark.bridge_point.name,
+            },
+            conflict=True,
+        )
+    if mark is not None:
+        # The host has marked them absent; only the host may change that.
+        raise CheckinError(
+            _("Đồng chí đã được ghi nhận “%(status)s”; hãy báo người chủ trì điểm cầu.")
+            % {"status": mark.get_status_display()},
+            conflict=True,
+        )
+    try:
+        mark, _changed = attendance_mark(
+            user, point, member, Status.PRESENT, channel=Channel.QR, token_digest=ticket.digest
+        )
+    except MarkRefused as refused:
+        raise CheckinError(refused.messages[0]) from None
+    return mark
+
+
+@transaction.atomic
+def guests_set(actor, point: BridgePoint, guests: int) -> BridgePoint:
+    if guests < 0 or guests > 100_000:
+        raise ValidationError({"guests": _("Số khách mời không hợp lệ.")})
+    point = BridgePoint.objects.select_for_update().get(pk=point.pk)
+    if point.guests == guests:
+        return point
+    delta = guests - point.guests
+    _counters_add(
+        point.conference.campaign_id,
+        {point.host_id: Counter({"guests": delta})},
+        {point.pk: Counter({"guests": delta})},
+    )
+    audit_record(actor, "bridge_point.guests", point, {"guests": [point.guests, guests]})
+    point.refresh_from_db()
+    return point
+
+
+@transaction.atomic
+def conference_close(actor, conference: Conference) -> int:
+    """End check-in. Every expected member still unmarked is recorded absent without
+    reason (the host may still give a reason); returns how many were."""
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    if conference.is_closed:
+        raise ValidationError(_("Hội nghị đã kết thúc điểm danh."))
+    if conference.starts_at > timezone.now():
+        raise ValidationError(_("Hội nghị chưa bắt đầu."))
+    campaign = conference.campaign
+    marked = Attendance.objects.filter(campaign=campaign).values("member_id")
+    due = report_due_after(conference)
+    now = timezone.now()
+    added = 0
+    for point in conference.bridge_points.select_related("conference"):
+        unmarked = (
+            roster(point).exclude(pk__in=marked).values_list("pk", "organization_id", "status")
+        )
+        tallies: dict[int, Counter] = defaultdict(Counter)
+        rows = []
+        for member_id, unit_id, status in unmarked.iterator(chunk_size=BATCH):
+            required = campaign.requires(status)
+            rows.append(
+                Attendance(
+                    campaign=campaign,
+                    conference=conference,
+                    bridge_point=point,
+                    member_id=member_id,
+                    organization_id=unit_id,
+                    required=required,
+                    online=point.online,
+                    status=Status.ABSENT_UNEXCUSED,
+                    channel=Channel.CLOSE,
+                    report_due=due,
+                    marked_by=actor,
+                    marked_at=now,
+                )
+            )
+            tallies[unit_id] += _tally_fields(required, Status.ABSENT_UNEXCUSED, False, False)
+        Attendance.objects.bulk_create(rows, batch_size=BATCH)
+        _counters_add(campaign.pk, tallies, {point.pk: Counter({"absent": len(rows)})})
+        added += len(rows)
+    conference.closed_at = now
+    conference.save(update_fields=["closed_at"])
+    audit_record(actor, "conference.close", conference, {"absent_unmarked": [None, added]})
+    return added
+
+
+# --- Make-up briefings ------------------------------------------------------------------
+
+
+def absentees(campaign: Campaign, unit: Organization) -> QuerySet[Attendance]:
+    """Marks of members under `unit` who missed (all or part of) the conference and have
+    not been made up."""
+    return Attendance.objects.filter(
+        campaign=campaign,
+        organization__path__startswith=unit.path,
+        status__in=[*ABSENT, Status.LEFT_EARLY],
+        made_up=False,
+    )
+
+
+@transaction.atomic
+def makeup_create(
+    actor, campaign: Campaign, unit: Organization, *, held_on, venue, reporter="", marks
+) -> Makeup:
+    """Schedule a make-up briefing for some of the unit's absentees; their report deadline
+    moves to the briefing date plus the campaign's make-up window."""
+    marks = list(marks)
+    if not marks:
+        raise ValidationError({"marks": _("Hãy chọn ít nhất một đảng viên cần học bù.")})
+    eligible = set(absentees(campaign, unit).values_list("pk", flat=True))
+    if any(mark.pk not in eligible for mark in marks):
+        raise ValidationError({"marks": _("Có đảng viên không thuộc diện học bù của đơn vị.")})
+    latest = max(timezone.localtime(mark.conference.starts_at).date() for mark in marks)
+    if held_on < latest:
+        raise ValidationError({"held_on": _("Buổi học bù phải sau ngày hội nghị.")})
+    makeup = Makeup.objects.create(
+        campaign=campaign,
+        organization=unit,
+        held_on=held_on,
+        venue=venue,
+        reporter=reporter,
+        created_by=actor,
+    )
+    due = held_on + dt.timedelta(days=campaign.makeup_days)
+    Attendance.objects.filter(pk__in=[mark.pk for mark in marks]).update(
+        makeup=makeup, report_due=due
+    )
+    audit_record(
+        actor,
+        "makeup.create",
+        makeup,
+        {
+            "held_on": [None, held_on.isoformat()],
+            "members": [None, len(marks)],
+            "report_due": [None, due.isoformat()],
+        },
+    )
+    return makeup
+
+
+@transaction.atomic
+def makeup_confirm(actor, makeup: Makeup, attended_ids: Iterable[int]) -> int:
+    """Record who came to the briefing; the others go back to the list of absentees with
+    the deadline they had. Returns how many were made up."""
+    makeup = Makeup.objects.select_for_update().get(pk=makeup.pk)
+    if makeup.done:
+        raise ValidationError(_("Buổi học bù này đã được xác nhận."))
+    if makeup.held_on > timezone.localdate():
+        raise ValidationError(
+            _("Buổi học bù diễn ra ngày %(day)s; chỉ xác nhận được từ ngày đó.")
+            % {"day": format_date(makeup.held_on)}
+        )
+    attended = set(attended_ids)
+    marks = list(makeup.attendances.select_related("conference", "conference__campaign"))
+    tallies: dict[int, Counter] = defaultdict(Counter)
+    entries = []
+    for mark in marks:
+        if mark.pk in attended:
+            mark.made_up = True
+            if mark.required:
+                tallies[mark.organization_id]["made_up"] += 1
+            entries.append(
+                audit_entry(actor, "attendance.made_up", mark, {"made_up": [False, True]})
+            )
+        else:
+            mark.makeup = None
+            mark.report_due = report_due_after(mark.conference)
+    Attendance.objects.bulk_update(marks, ["made_up", "makeup", "report_due"], batch_size=BATCH)
+    AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
+    _counters_add(makeup.campaign_id, tallies, {})
+    makeup.done = True
+    makeup.save(update_fields=["done"])
+    made_up = sum(1 for mark in marks if mark.made_up)
+    audit_record(actor, "makeup.confirm", makeup, {"made_up": [None, made_up]})
+    return made_up
+
+
+# --- Rebuild ----------------------------------------------------------------------------
+
+
+def _counted_tallies(campaign_ids: list[int]) -> dict[tuple[int, int], Counter]:
+    required = Q(required=True)
+    attended = Q(status__in=ATTENDED)
+    per_status = {
+        status: Count("pk", filter=required & Q(status=status)) for status in Status.values
+    }
+    rows = (
+        Attendance.objects.filter(campaign_id__in=campaign_ids)
+        .values("campaign_id", "organization_id")
+        .annotate(
+            **per_status,
+            present_online=Count("pk", filter=required & Q(status=Status.PRESENT, online=True)),
+            made_up=Count("pk", filter=required & Q(made_up=True)),
+            encouraged=Count("pk", filter=Q(required=False) & attended),
+        )
+        .order_by()
+    )
+    counted: dict[tuple[int, int], Counter] = defaultdict(Counter)
+    for row in rows:
+        key = (row["campaign_id"], row["organization_id"])
+        counted[key].update({name: row[name] for name in TALLY_FIELDS if name != "guests"})
+    guests = (
+        BridgePoint.objects.filter(conference__campaign_id__in=campaign_ids)
+        .values("conference__campaign_id", "host_id")
+        .annotate(n=Sum("guests"))
+        .order_by()
+    )
+    for row in guests:
+        counted[(row["conference__campaign_id"], row["host_id"])]["guests"] += row["n"]
+    return counted
+
+
+@transaction.atomic
+def tally_rebuild(campaign_ids: Iterable[int] | None = None) -> int:
+    """Recount every tally and bridge-point headcount from the marks; returns how many rows
+    had to change (zero when the maintained counters are right)."""
+    ids = list(campaign_ids) if campaign_ids is not None else None
+    if ids is None:
+        ids = list(Campaign.objects.values_list("pk", flat=True))
+    counted = _counted_tallies(ids)
+    changed = 0
+    stored = {
+        (t.campaign_id, t.organization_id): t for t in Tally.objects.filter(campaign_id__in=ids)
+    }
+    for key in set(counted) | set(stored):
+        want = {name: counted.get(key, Counter())[name] for name in TALLY_FIELDS}
+        tally = stored.get(key)
+        if tally is None:
+            if any(want.values()):
+                Tally.objects.create(campaign_id=key[0], organization_id=key[1], **want)
+                changed += 1
+        elif any(getattr(tally, name) != value for name, value in want.items()):
+            Tally.objects.filter(pk=tally.pk).update(**want)
+            changed += 1
+
+    heads = (
+        Attendance.objects.filter(campaign_id__in=ids)
+        .values("bridge_point_id")
+        .annotate(
+            present=Count("pk", filter=Q(status=Status.PRESENT)),
+            left_early=Count("pk", filter=Q(status=Status.LEFT_EARLY)),
+            absent=Count("pk", filter=Q(status__in=ABSENT)),
+        )
+        .order_by()
+    )
+    by_point = {row["bridge_point_id"]: row for row in heads}
+    points = BridgePoint.objects.filter(conference__campaign_id__in=ids)
+    for point in points.only("pk", "present", "left_early", "absent"):
+        row = by_point.get(point.pk, {})
+        want = {name: row.get(name, 0) for name in ("present", "left_early", "absent")}
+        if any(getattr(point, name) != value for name, value in want.items()):
+            BridgePoint.objects.filter(pk=point.pk).update(**want)
+            changed += 1
+    return changed

@@ -1,0 +1,501 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import policy
+from accounts.policy import Action
+from conferences import checkin as tokens
+from conferences import services
+from conferences.forms import BridgePointForm, ConferenceForm, GuestsForm, MakeupForm, MarkForm
+from conferences.models import Attendance, Conference, Format, Status
+from conferences.rollup import campaign_rollup as rollup_of
+from conferences.rollup import rollup_unit
+from nghiquyet.forms import add_service_errors
+from nghiquyet.uploads import UploadError
+from organizations.models import Organization
+
+ROSTER_PAGE = 200
+
+
+def _organizers(user, campaign):
+    return (
+        policy.organizations_for(user, Action.MANAGE_CONFERENCES)
+        .open_now()
+        .filter(path__startswith=campaign.owner.path)
+        .order_by("path")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conference_create(request, campaign_pk):
+    campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
+    organizers = _organizers(request.user, campaign)
+    if not organizers.exists():
+        raise PermissionDenied
+    relays = (
+        policy.conferences_for(request.user, Action.VIEW)
+        .exclude(format=Format.IN_PERSON)
+        .select_related("organizer")
+    )
+    form = ConferenceForm(request.POST or None, organizers=organizers, relays=relays)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        topics = fields.pop("topics_text")
+        try:
+            conference = services.conference_create(request.user, campaign, topics=topics, **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã lên lịch hội nghị."))
+            return redirect("conferences:detail", conference_pk=conference.pk)
+    return render(request, "conferences/form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+def conference_detail(request, conference_pk):
+    conference = policy.get_conference_for(request.user, conference_pk, Action.VIEW)
+    user = request.user
+    runs = policy.can(user, Action.MANAGE_CONFERENCES, conference.organizer)
+    points = list(conference.bridge_points.select_related("host"))
+    for point in points:
+        point.runnable = runs or policy.can(user, Action.MANAGE_CONFERENCES, point.host)
+    mark = Attendance.objects.filter(campaign_id=conference.campaign_id, member__user=user).first()
+    return render(
+        request,
+        "conferences/detail.html",
+        {
+            "conference": conference,
+            "topics": conference.topics.all(),
+            "points": points,
+            "relays": conference.relays.select_related("organizer"),
+            "runs": runs,
+            "my_mark": mark,
+            "headcount": sum(point.headcount for point in points),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conference_edit(request, conference_pk):
+    conference = policy.get_conference_for(request.user, conference_pk, Action.MANAGE_CONFERENCES)
+    relays = (
+        policy.conferences_for(request.user, Action.VIEW)
+        .exclude(format=Format.IN_PERSON)
+        .exclude(pk=conference.pk)
+        .select_related("organizer")
+    )
+    form = ConferenceForm(request.POST or None, instance=conference, relays=relays)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.EDITABLE}
+        conference.refresh_from_db()  # the form wrote into the instance; compare to stored
+        try:
+            services.conference_update(
+                request.user, conference, topics=form.cleaned_data["topics_text"], **fields
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu hội nghị."))
+            return redirect("conferences:detail", conference_pk=conference.pk)
+    return render(
+        request,
+        "conferences/form.html",
+        {"form": form, "campaign": conference.campaign, "conference": conference},
+    )
+
+
+@login_required
+@require_POST
+def conference_close(request, conference_pk):
+    conference = policy.get_conference_for(request.user, conference_pk, Action.MANAGE_CONFERENCES)
+    try:
+        added = services.conference_close(request.user, conference)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Đã kết thúc điểm danh; %(n)s đảng viên chưa điểm danh được ghi vắng không lý do.")
+            % {"n": added},
+        )
+    return redirect("conferences:detail", conference_pk=conference.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bridge_point_add(request, conference_pk):
+    conference = policy.get_conference_for(request.user, conference_pk, Action.MANAGE_CONFERENCES)
+    units = (
+        Organization.objects.filter(path__startswith=conference.organizer.path)
+        .open_now()
+        .order_by("path")
+    )
+    form = BridgePointForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bridge_point_add(request.user, conference, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã thêm điểm cầu."))
+            return redirect("conferences:detail", conference_pk=conference.pk)
+    return render(request, "conferences/bridge_form.html", {"form": form, "conference": conference})
+
+
+def _point_for(request, bridge_pk):
+    """The bridge point and whether the user runs it (may mark), or 404."""
+    point = policy.get_bridge_point_for(request.user, bridge_pk, Action.VIEW)
+    runs = policy.bridge_points_for(request.user, Action.MANAGE_CONFERENCES).filter(pk=point.pk)
+    return point, runs.exists()
+
+
+def _run_point(request, bridge_pk):
+    point, runs = _point_for(request, bridge_pk)
+    if not runs:
+        raise PermissionDenied
+    return point
+
+
+def _roster_rows(request, point, runs: bool):
+    members = services.roster(point).select_related("organization")
+    if not runs:
+        visible = policy.members_for(request.user, Action.VIEW).values("pk")
+        members = members.filter(pk__in=visible)
+    query = request.GET.get("q", "").strip()
+    if query:
+        members = members.search(query)
+    marks = Attendance.objects.filter(campaign_id=point.conference.campaign_id)
+    show = request.GET.get("show", "")
+    if show == "unmarked":
+        members = members.exclude(pk__in=marks.values("member_id"))
+    elif show == "absent":
+        members = members.filter(
+            pk__in=marks.filter(status__in=[Status.ABSENT_EXCUSED, Status.ABSENT_UNEXCUSED]).values(
+                "member_id"
+            )
+        )
+    members = list(members.order_by("sort_key")[: ROSTER_PAGE + 1])
+    more = len(members) > ROSTER_PAGE
+    members = members[:ROSTER_PAGE]
+    by_member = {
+        mark.member_id: mark
+        for mark in marks.filter(member__in=members).select_related("bridge_point", "conference")
+    }
+    for member in members:
+        member.mark = by_member.get(member.pk)
+    return members, more
+
+
+@login_required
+def bridge_point_roster(request, bridge_pk):
+    point, runs = _point_for(request, bridge_pk)
+    members, more = _roster_rows(request, point, runs)
+    context = {
+        "point": point,
+        "conference": point.conference,
+        "members": members,
+        "more": more,
+        "runs": runs,
+        "statuses": Status.choices,
+        "guests_form": GuestsForm(initial={"guests": point.guests}),
+        "expected": services.roster(point).count(),
+    }
+    if request.headers.get("HX-Request") and request.GET.get("rows"):
+        return render(request, "conferences/_roster_rows.html", context)
+    return render(request, "conferences/roster.html", context)
+
+
+@login_required
+@require_POST
+def bridge_point_mark(request, bridge_pk):
+    point = _run_point(request, bridge_pk)
+    form = MarkForm(request.POST)
+    error = None
+    member = None
+    if form.is_valid():
+        member = (
+            services.roster(point)
+            .select_related("organization")
+            .filter(pk=form.cleaned_data["member"])
+            .first()
+        )
+        if member is None:
+            error = _("Đảng viên này không thuộc danh sách của điểm cầu.")
+        else:
+            try:
+                services.attendance_mark(
+                    request.user,
+                    point,
+                    member,
+                    form.cleaned_data["status"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as refused:
+                error = " ".join(refused.messages)
+    else:
+        error = _("Dữ liệu điểm danh không hợp lệ.")
+    if member is None:
+        return HttpResponse(error, status=400)
+    member.mark = Attendance.objects.filter(
+        campaign_id=point.conference.campaign_id, member=member
+    ).first()
+    point.refresh_from_db()
+    response = render(
+        request,
+        "conferences/_roster_row.html",
+        {"m": member, "point": point, "runs": True, "statuses": Status.choices, "error": error},
+    )
+    response["HX-Trigger"] = "headcount"
+    return response
+
+
+@login_required
+def bridge_point_counts(request, bridge_pk):
+    point, _runs = _point_for(request, bridge_pk)
+    return render(request, "conferences/_counts.html", {"point": point})
+
+
+@login_required
+@require_POST
+def bridge_point_guests(request, bridge_pk):
+    point = _run_point(request, bridge_pk)
+    form = GuestsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.guests_set(request.user, point, form.cleaned_data["guests"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Đã lưu số khách mời."))
+    else:
+        messages.error(request, _("Số khách mời phải là số nguyên từ 0 đến 100.000."))
+    return redirect("conferences:roster", bridge_pk=point.pk)
+
+
+@login_required
+def bridge_point_screen(request, bridge_pk):
+    point = _run_point(request, bridge_pk)
+    return render(
+        request,
+        "conferences/screen.html",
+        {"point": point, "conference": point.conference, "every": tokens.ROTATE_SECONDS},
+    )
+
+
+@login_required
+def bridge_point_qr(request, bridge_pk):
+    point = _run_point(request, bridge_pk)
+    point.refresh_from_db()
+    token = tokens.token_make(point)
+    url = request.build_absolute_uri(
+        reverse("conferences:checkin", kwargs={"conference_pk": point.conference_id})
+        + f"?t={token}"
+    )
+    response = render(
+        request,
+        "conferences/_qr.html",
+        {
+            "point": point,
+            "svg": tokens.qr_svg(url),
+            "url": url,
+            "closed": point.conference.is_closed,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin(request, conference_pk):
+    """Where a member's phone lands after scanning the QR code at a bridge point."""
+    try:
+        conference = (
+            policy.conferences_for(request.user, Action.VIEW)
+            .select_related("campaign")
+            .get(pk=conference_pk)
+        )
+    except (ValueError, TypeError, Conference.DoesNotExist):
+        raise Http404 from None
+    token = request.POST.get("t") or request.GET.get("t", "")
+    context = {"conference": conference, "token": token}
+    if request.method == "POST":
+        try:
+            context["mark"] = services.checkin(request.user, conference, token)
+        except tokens.CheckinError as error:
+            context["error"] = str(error)
+    else:
+        try:
+            tokens.token_read(token, conference.pk)
+        except tokens.CheckinError as error:
+            context["error"] = str(error)
+    return render(request, "conferences/checkin.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bridge_point_upload(request, bridge_pk):
+    point = _run_point(request, bridge_pk)
+    outcome = None
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Hãy chọn tệp điểm danh (.xlsx).")
+        else:
+            from conferences.uploads import attendance_import
+
+            try:
+                outcome = attendance_import(request.user, point, upload)
+            except UploadError as problem:
+                error = str(problem)
+        if outcome and not outcome.problems:
+            messages.success(
+                request,
+                _("Đã ghi %(created)s lượt điểm danh; %(same)s dòng không đổi.")
+                % {"created": outcome.created, "same": outcome.unchanged},
+            )
+            return redirect("conferences:roster", bridge_pk=point.pk)
+    return render(
+        request,
+        "conferences/upload.html",
+        {"point": point, "conference": point.conference, "outcome": outcome, "error": error},
+    )
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def bridge_point_xlsx(request, bridge_pk):
+    point = _run_point(request, bridge_pk)
+    from conferences.exports import roster_xlsx
+
+    return _download(
+        roster_xlsx(point),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"diem-danh-{point.pk}.xlsx",
+    )
+
+
+@login_required
+def bridge_point_pdf(request, bridge_pk):
+    point = _run_point(request, bridge_pk)
+    # Imported here: WeasyPrint is slow to load and only this view needs it.
+    from conferences.exports import attendance_pdf
+
+    return _download(attendance_pdf(point), "application/pdf", f"diem-danh-{point.pk}.pdf")
+
+
+# --- Campaign-wide pages ------------------------------------------------------------------
+
+
+@login_required
+def campaign_rollup(request, campaign_pk):
+    campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
+    unit = rollup_unit(request.user, campaign, request.GET.get("unit"))
+    rollup = rollup_of(campaign, unit)
+    trail = [
+        u
+        for u in unit.ancestors_and_self()
+        if u.path.startswith(campaign.owner.path) and policy.can(request.user, Action.VIEW, u)
+    ]
+    return render(
+        request,
+        "conferences/rollup.html",
+        {"campaign": campaign, "unit": unit, "rollup": rollup, "trail": trail},
+    )
+
+
+@login_required
+def absentees(request, campaign_pk):
+    campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
+    unit = rollup_unit(request.user, campaign, request.GET.get("unit"))
+    marks = (
+        services.absentees(campaign, unit)
+        .filter(member__in=policy.members_for(request.user, Action.VIEW))
+        .select_related("member", "organization", "conference", "makeup")
+        .order_by("organization__path", "member__sort_key")
+    )
+    marks = list(marks[:2000])
+    may_schedule = policy.can(request.user, Action.MANAGE_CONFERENCES, unit)
+    pending = [mark for mark in marks if mark.makeup_id is None]
+    form = MakeupForm(request.POST or None, absentees=pending)
+    if request.method == "POST":
+        if not may_schedule:
+            raise PermissionDenied
+        if form.is_valid():
+            chosen = [mark for mark in pending if mark.pk in set(form.cleaned_data["marks"])]
+            fields = {k: form.cleaned_data[k] for k in ("held_on", "venue", "reporter")}
+            try:
+                makeup = services.makeup_create(
+                    request.user, campaign, unit, marks=chosen, **fields
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Đã lên lịch học bù."))
+                return redirect("conferences:makeup", makeup_pk=makeup.pk)
+    makeups = policy.makeups_for(request.user, Action.VIEW).filter(
+        campaign=campaign, organization__path__startswith=unit.path
+    )
+    return render(
+        request,
+        "conferences/absentees.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "marks": marks,
+            "form": form,
+            "may_schedule": may_schedule,
+            "makeups": makeups.select_related("organization")[:200],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def makeup_detail(request, makeup_pk):
+    makeup = policy.get_makeup_for(request.user, makeup_pk, Action.VIEW)
+    may_confirm = policy.can(request.user, Action.MANAGE_CONFERENCES, makeup.organization)
+    marks = makeup.attendances.select_related("member", "organization").order_by(
+        "organization__path", "member__sort_key"
+    )
+    if request.method == "POST":
+        if not may_confirm:
+            raise PermissionDenied
+        try:
+            chosen = [int(pk) for pk in request.POST.getlist("attended")]
+        except ValueError:
+            chosen = None
+            messages.error(request, _("Danh sách người dự không hợp lệ."))
+        if chosen is not None:
+            try:
+                made_up = services.makeup_confirm(request.user, makeup, chosen)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Đã xác nhận %(n)s đảng viên học bù.") % {"n": made_up})
+                return redirect("conferences:makeup", makeup_pk=makeup.pk)
+    made_up = Attendance.objects.filter(makeup=makeup, made_up=True).select_related("member")
+    return render(
+        request,
+        "conferences/makeup.html",
+        {
+            "makeup": makeup,
+            "marks": marks,
+            "made_up": made_up if makeup.done else [],
+            "may_confirm": may_confirm and not makeup.done,
+        },
+    )

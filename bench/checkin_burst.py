@@ -111,7 +111,7 @@ def setup(members: int) -> Plan:
     from campaigns.services import campaign_create
     from conferences import services
     from conferences.models import Format
-    from documents.models import Kind
+    from documents.models import Document, Kind
     from documents.services import document_register
     from members.models import Member
     from organizations.models import Organization
@@ -142,28 +142,31 @@ def setup(members: int) -> Plan:
 
     root = Organization.objects.get_root_nodes().get()
     actor = User.objects.get(username="tuyengiao")
-    resolution = document_register(
-        actor,
-        owner=root,
-        symbol_raw="23-NQ/TU",
-        kind=Kind.RESOLUTION,
-        issuer_name="Thành ủy Hà Nội",
-        issued_on=dt.date(2025, 9, 1),
-        term=20,
-        title="Về chuyển đổi số",
-    )
+    # seed_demo may already have registered it for its own demo campaign.
+    resolution = Document.objects.filter(owner=root, symbol_raw="24-NQ/TU").first()
+    if resolution is None:
+        resolution = document_register(
+            actor,
+            owner=root,
+            symbol_raw="24-NQ/TU",
+            kind=Kind.RESOLUTION,
+            issuer_name=root.name,
+            issued_on=dt.date(2025, 10, 1),
+            term=20,
+            title="Về phát triển văn hóa đọc",
+        )
     campaign = campaign_create(
         actor,
         owner=root,
         documents=[resolution],
-        title="Học tập Nghị quyết 23-NQ/TU",
+        title="Học tập Nghị quyết 24-NQ/TU",
         conference_deadline=timezone.localdate() + dt.timedelta(days=30),
     )
     conference = services.conference_create(
         actor,
         campaign,
         organizer=root,
-        title="Hội nghị trực tuyến học tập Nghị quyết 23-NQ/TU",
+        title="Hội nghị trực tuyến học tập Nghị quyết 24-NQ/TU",
         starts_at=timezone.now(),
         format=Format.ONLINE,
         venue="Hội trường Thành ủy",
@@ -193,7 +196,7 @@ def free_port() -> int:
 
 
 def parse_server(spec: str) -> tuple[str, int, int]:
-    """"sync:5" → ("sync", 5, 1); "gthread:2x4" → ("gthread", 2, 4)."""
+    """ "sync:5" → ("sync", 5, 1); "gthread:2x4" → ("gthread", 2, 4)."""
     kind, _, size = spec.partition(":")
     if kind == "sync":
         return kind, int(size), 1

@@ -595,7 +595,19 @@ def _delete_all(model) -> None:
 
 
 def demo_reset() -> None:
-    """Delete members, units, grants, audit entries and non-superusers, children first."""
+    """Delete members, units, grants, audit entries and non-superusers, children first,
+    with the campaigns, conferences and documents that hang on them."""
+    from campaigns.models import Campaign
+    from conferences.models import Attendance, BridgePoint, Conference, Makeup, Tally, Topic
+    from documents.models import Attachment, Document, DocumentLink, Obligation
+
+    for model in (Attendance, Makeup, Tally, BridgePoint.units.through, Topic, BridgePoint):
+        _delete_all(model)
+    Conference.objects.update(relayed_from=None)
+    for model in (Conference, Campaign.documents.through, Campaign):
+        _delete_all(model)
+    for model in (DocumentLink, Obligation, Attachment, Document):
+        _delete_all(model)
     AuditEntry.objects.all().delete()
     Transfer.objects.all().delete()
     RosterImport.objects.all().delete()

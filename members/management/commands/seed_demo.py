@@ -42,6 +42,13 @@ class Command(BaseCommand):
             )
         except DemoError as error:
             raise CommandError(str(error)) from error
+        if summary.logins:
+            from accounts.models import RoleGrant
+            from conferences.demo import demo_campaign
+
+            ward = RoleGrant.objects.get(user__username="bithu").organization
+            campaign = demo_campaign(Organization.objects.get(pk=summary.root_pk), ward)
+            self.stdout.write(f"Đợt học tập mẫu: {campaign.title} (hội nghị của {ward.name}).")
 
         out = self.stdout
         rate = summary.members / summary.seconds if summary.seconds else 0

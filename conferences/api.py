@@ -1,6 +1,6 @@
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -127,8 +127,8 @@ def bridge_point_mark(request, bridge_point_id: int, payload: MarkIn):
         mark, _changed = services.attendance_mark(
             request.auth, point, member, payload.status, reason=payload.reason
         )
-    except ValidationError as error:
-        raise HttpError(409 if existed else 422, " ".join(error.messages)) from None
+    except services.MarkRefused as refused:
+        raise HttpError(409 if refused.conflict else 422, refused.messages[0]) from None
     return Status(200 if existed else 201, mark)
 
 

@@ -119,6 +119,13 @@ def conference_update(actor, conference: Conference, *, topics=None, **fields) -
         conference.format
     ):
         raise ValidationError({"format": _("Đã có điểm danh; không đổi được hình thức hội nghị.")})
+    if (
+        fields.get("format") == Format.IN_PERSON
+        and conference.bridge_points.filter(is_main=False).exists()
+    ):
+        raise ValidationError(
+            {"format": _("Hội nghị đã có điểm cầu; không chuyển sang hình thức trực tiếp được.")}
+        )
     merged = {name: getattr(conference, name) for name in EDITABLE}
     merged.update(fields, organizer=conference.organizer)
     problems = _conference_problems(conference.campaign, merged)
@@ -300,8 +307,6 @@ def _mark_problem(point: BridgePoint, member: Member, status: str, reason: str) 
     conference = point.conference
     if status not in Status.values:
         return _("Tình trạng điểm danh không hợp lệ.")
-    if conference.is_closed and status in ATTENDED:
-        return _("Hội nghị đã kết thúc điểm danh; không ghi nhận có mặt được nữa.")
     if status == Status.ABSENT_EXCUSED and not reason.strip():
         return _("Vắng có lý do thì cần ghi lý do.")
     if not member.is_active:
@@ -321,7 +326,27 @@ def _mark_problem(point: BridgePoint, member: Member, status: str, reason: str) 
 
 
 class MarkRefused(ValidationError):
-    """A mark that cannot be recorded; nothing was changed."""
+    """A mark that cannot be recorded; nothing was changed. `conflict` says the refusal
+    comes from what is already recorded (rather than from the request itself)."""
+
+    def __init__(self, message: str, *, conflict: bool = False):
+        super().__init__(message)
+        self.conflict = conflict
+
+
+def _qr_refusal(mark: Attendance, digest: str) -> str:
+    """Why a member who already has a mark cannot check in by QR."""
+    if mark.token_digest and mark.token_digest == digest:
+        return _("Mã QR này đã được dùng để điểm danh; không dùng lại được.")
+    if mark.status in ATTENDED:
+        return _("Đồng chí đã điểm danh lúc %(time)s tại “%(point)s”.") % {
+            "time": timezone.localtime(mark.marked_at).strftime("%H:%M %d/%m/%Y"),
+            "point": mark.bridge_point.name,
+        }
+    # The host has marked them absent; only the host may change that.
+    return _("Đồng chí đã được ghi nhận “%(status)s”; hãy báo người chủ trì điểm cầu.") % {
+        "status": mark.get_status_display()
+    }
 
 
 @transaction.atomic
@@ -337,17 +362,28 @@ def attendance_mark(
 ) -> tuple[Attendance, bool]:
     """Record or correct one member's mark; returns (mark, changed).
 
-    A correction keeps the old value in the audit trail. A member marked at another
-    conference of the campaign, or already made up, is refused rather than moved.
+    A correction keeps the old value in the audit trail, and moves the mark to `point`
+    when the member's bridge point changed since. A member marked at another conference
+    of the campaign, or already made up, is refused rather than moved; a QR check-in
+    never changes an existing mark.
     """
     conference = point.conference
-    # Lock the member row: concurrent marks of one member queue here, not in the counters.
+    # Lock the member row: concurrent marks of one member queue here, so every check
+    # below sees the marks as they are.
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
+    if conference.is_closed and status in ATTENDED:
+        raise MarkRefused(
+            _("Hội nghị đã kết thúc điểm danh; không ghi nhận có mặt được nữa."), conflict=True
+        )
     problem = _mark_problem(point, member, status, reason)
     if problem:
         raise MarkRefused(problem)
     reason = reason.strip()[:255] if status in ABSENT else ""
-    mark = Attendance.objects.filter(campaign_id=conference.campaign_id, member=member).first()
+    mark = (
+        Attendance.objects.filter(campaign_id=conference.campaign_id, member=member)
+        .select_related("bridge_point", "conference")
+        .first()
+    )
     now = timezone.now()
     if mark is None:
         mark = Attendance(
@@ -366,11 +402,7 @@ def attendance_mark(
             marked_by=actor,
             marked_at=now,
         )
-        try:
-            with transaction.atomic():
-                mark.save()
-        except IntegrityError:
-            raise MarkRefused(_("Đảng viên này vừa được điểm danh.")) from None
+        mark.save()
         _counters_add(
             conference.campaign_id,
             {mark.organization_id: _mark_fields(mark)},
@@ -388,30 +420,52 @@ def attendance_mark(
         )
         return mark, True
 
+    if channel == Channel.QR:
+        raise MarkRefused(_qr_refusal(mark, token_digest), conflict=True)
     if mark.conference_id != conference.pk:
         raise MarkRefused(
             _("Đồng chí %(name)s đã được điểm danh tại hội nghị “%(conf)s”.")
-            % {"name": member.full_name, "conf": mark.conference.title}
+            % {"name": member.full_name, "conf": mark.conference.title},
+            conflict=True,
         )
     if mark.made_up:
         raise MarkRefused(
-            _("Đồng chí %(name)s đã học bù; không sửa điểm danh được.") % {"name": member.full_name}
+            _("Đồng chí %(name)s đã học bù; không sửa điểm danh được.")
+            % {"name": member.full_name},
+            conflict=True,
         )
     if conference.is_closed and mark.status in ATTENDED:
-        raise MarkRefused(_("Hội nghị đã kết thúc điểm danh; không sửa được lượt có mặt."))
-    if mark.status == status and mark.reason == reason:
+        raise MarkRefused(
+            _("Hội nghị đã kết thúc điểm danh; không sửa được lượt có mặt."), conflict=True
+        )
+    moved = mark.bridge_point_id != point.pk
+    if mark.status == status and mark.reason == reason and not moved:
         return mark, False
     old_tally, old_point = _mark_fields(mark), _point_fields(mark.status)
     changes = {"status": [mark.status, status]}
     if mark.reason != reason:
         changes["reason"] = [mark.reason, reason]
+    if moved:
+        changes["bridge_point"] = [mark.bridge_point.name, point.name]
+    old_point_id = mark.bridge_point_id
     mark.status, mark.reason, mark.channel = status, reason, channel
+    mark.bridge_point, mark.online = point, point.online
     mark.marked_by, mark.marked_at = actor, now
-    mark.save(update_fields=["status", "reason", "channel", "marked_by", "marked_at"])
+    mark.save(
+        update_fields=[
+            "status", "reason", "channel", "bridge_point", "online", "marked_by", "marked_at"
+        ]
+    )  # fmt: skip
+    new_point = _point_fields(status)
+    headcounts = (
+        {old_point_id: _diff(old_point, Counter()), point.pk: new_point}
+        if moved
+        else {point.pk: _diff(old_point, new_point)}
+    )
     _counters_add(
         conference.campaign_id,
         {mark.organization_id: _diff(old_tally, _mark_fields(mark))},
-        {point.pk: _diff(old_point, _point_fields(status))},
+        headcounts,
     )
     audit_record(actor, "attendance.correct", mark, changes)
     return mark, True
@@ -432,33 +486,15 @@ def checkin(user, conference: Conference, token: str) -> Attendance:
     )
     if point is None:
         raise CheckinError(_("Mã QR không hợp lệ."))
-    mark = Attendance.objects.filter(campaign_id=conference.campaign_id, member=member).first()
-    if mark is not None and mark.token_digest == ticket.digest:
-        raise CheckinError(
-            _("Mã QR này đã được dùng để điểm danh; không dùng lại được."), conflict=True
-        )
-    if mark is not None and mark.status in ATTENDED:
-        raise CheckinError(
-            _("Đồng chí đã điểm danh lúc %(time)s tại “%(point)s”.")
-            % {
-                "time": timezone.localtime(mark.marked_at).strftime("%H:%M %d/%m/%Y"),
-                "point": mark.bridge_point.name,
-            },
-            conflict=True,
-        )
-    if mark is not None:
-        # The host has marked them absent; only the host may change that.
-        raise CheckinError(
-            _("Đồng chí đã được ghi nhận “%(status)s”; hãy báo người chủ trì điểm cầu.")
-            % {"status": mark.get_status_display()},
-            conflict=True,
-        )
     try:
         mark, _changed = attendance_mark(
             user, point, member, Status.PRESENT, channel=Channel.QR, token_digest=ticket.digest
         )
     except MarkRefused as refused:
-        raise CheckinError(refused.messages[0]) from None
+        raise CheckinError(refused.messages[0], conflict=refused.conflict) from None
+    except IntegrityError:
+        # Two phones of one member at once: the other one recorded the mark.
+        raise CheckinError(_("Đảng viên này vừa được điểm danh."), conflict=True) from None
     return mark
 
 

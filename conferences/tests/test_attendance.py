@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from conferences import services
-from conferences.models import Attendance, BridgePoint, Channel, Status, Tally
+from conferences.models import Attendance, BridgePoint, Channel, Format, Status, Tally
 from conferences.tests.builders import conference_for
 from conftest import add_member
 from members.models import MemberStatus
@@ -170,3 +170,31 @@ def test_rebuilding_the_tallies_from_the_marks_finds_nothing_to_change(world, ca
     assert services.tally_rebuild() == 2
     assert services.tally_rebuild() == 0
     assert _tally(campaign, world.cell)["present"] == 1
+
+
+def test_a_member_whose_cell_gets_its_own_point_is_moved_there_with_the_counts(
+    world, campaign, hall
+):
+    services.attendance_mark(world.secretary, hall, world.an, Status.ABSENT_UNEXCUSED)
+    point = services.bridge_point_add(
+        world.secretary, hall.conference, name="KP1", host=world.cell, units=[world.cell]
+    )
+    mark, changed = services.attendance_mark(world.secretary, point, world.an, Status.PRESENT)
+    assert changed and mark.bridge_point == point and mark.online
+    hall.refresh_from_db()
+    point.refresh_from_db()
+    assert (hall.present, hall.absent, point.present, point.absent) == (0, 0, 1, 0)
+    assert _tally(campaign, world.cell)["present_online"] == 1
+    assert AuditEntry.objects.filter(action="attendance.correct").get().changes["bridge_point"] == [
+        "Hội trường chính",
+        "KP1",
+    ]
+    assert services.tally_rebuild() == 0
+
+
+def test_a_conference_with_bridge_points_cannot_become_in_person(world, cell2_point):
+    conference = cell2_point.conference
+    with pytest.raises(ValidationError, match="đã có điểm cầu"):
+        services.conference_update(world.secretary, conference, format=Format.IN_PERSON)
+    conference.refresh_from_db()
+    assert conference.format == Format.ONLINE

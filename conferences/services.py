@@ -471,6 +471,74 @@ def attendance_mark(
     return mark, True
 
 
+def attendance_bulk_create(
+    actor, point: BridgePoint, rows: list[tuple[Member, str, str]], *, channel: str
+) -> int:
+    """First marks for many members of `point` at once: (member, status, reason) each.
+
+    For imports that have already checked every row against the roster and locked the
+    members (so none of them has a mark); the counters and audit entries are written in
+    bulk, which keeps a file of thousands of rows to a few statements per thousand.
+    """
+    conference = point.conference
+    campaign = conference.campaign
+    for _member, status, reason in rows:
+        if status not in Status.values or (status == Status.ABSENT_EXCUSED and not reason):
+            raise MarkRefused(_("Tình trạng điểm danh không hợp lệ."))
+        if conference.is_closed and status in ATTENDED:
+            raise MarkRefused(
+                _("Hội nghị đã kết thúc điểm danh; không ghi nhận có mặt được nữa."),
+                conflict=True,
+            )
+    now, due = timezone.now(), report_due_after(conference)
+    marks = [
+        Attendance(
+            campaign=campaign,
+            conference=conference,
+            bridge_point=point,
+            member=member,
+            organization_id=member.organization_id,
+            required=campaign.requires(member.status),
+            online=point.online,
+            status=status,
+            reason=reason.strip()[:255] if status in ABSENT else "",
+            channel=channel,
+            report_due=due,
+            marked_by=actor,
+            marked_at=now,
+        )
+        for member, status, reason in rows
+    ]
+    Attendance.objects.bulk_create(marks, batch_size=BATCH)
+    tallies: dict[int, Counter] = defaultdict(Counter)
+    headcount: Counter = Counter()
+    for mark in marks:
+        tallies[mark.organization_id] += _mark_fields(mark)
+        headcount += _point_fields(mark.status)
+    _counters_add(campaign.pk, tallies, {point.pk: headcount})
+    # Some databases do not hand back the new keys from a bulk insert; read them.
+    stored = Attendance.objects.filter(
+        campaign=campaign, member_id__in=[mark.member_id for mark in marks]
+    ).select_related("member")
+    AuditEntry.objects.bulk_create(
+        [
+            audit_entry(
+                actor,
+                "attendance.mark",
+                mark,
+                {
+                    "member": [None, mark.member.full_name],
+                    "status": [None, mark.status],
+                    "channel": [None, channel],
+                },
+            )
+            for mark in stored.iterator(chunk_size=BATCH)
+        ],
+        batch_size=BATCH,
+    )
+    return len(marks)
+
+
 def checkin(user, conference: Conference, token: str) -> Attendance:
     """A member checks themself in by the QR token shown at their bridge point."""
     ticket = token_read(token, conference.pk)

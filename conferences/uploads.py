@@ -458,18 +458,15 @@ def _write(actor, point: BridgePoint, checker: _Checker) -> tuple[int, int]:
                     row, _conflict(names[member_id], since[member_id], status, point.conference)
                 )
         raise _Refused(checker.problems)
-    created = unchanged = 0
-    for row, status, reason, member_id in checker.writes:
-        try:
-            _mark, changed = services.attendance_mark(
-                actor, point, members[member_id], status, reason=reason, channel=Channel.XLSX
-            )
-        except services.MarkRefused as refused:
-            checker.problem(row, refused.messages[0])
-            raise _Refused(checker.problems) from None
-        created += changed
-        unchanged += not changed
-    return created, unchanged
+    rows = [
+        (members[member_id], status, reason) for _row, status, reason, member_id in checker.writes
+    ]
+    try:
+        created = services.attendance_bulk_create(actor, point, rows, channel=Channel.XLSX)
+    except services.MarkRefused as refused:
+        checker.problem(checker.writes[0][0], refused.messages[0])
+        raise _Refused(checker.problems) from None
+    return created, 0
 
 
 def attendance_import(actor, point: BridgePoint, upload: UploadedFile) -> ImportOutcome:

@@ -153,3 +153,24 @@ def test_closing_from_the_page_marks_the_rest_absent(world, client, hall):
     edit = reverse("conferences:edit", kwargs={"conference_pk": hall.conference_id})
     body = client.post(edit, _form(world)).content.decode()
     assert "đã kết thúc điểm danh" in body
+
+
+def test_the_roster_page_costs_the_same_queries_for_few_or_many_members(world, client, hall):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conferences import services
+    from conftest import add_member
+
+    client.force_login(world.secretary)
+    url = reverse("conferences:roster", kwargs={"bridge_pk": hall.pk})
+    services.attendance_mark(world.secretary, hall, world.an, Status.PRESENT)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(25):
+        member = add_member(world.cell2, f"Thành viên {n}", f"0800{n:02d}")
+        services.attendance_mark(world.secretary, hall, member, Status.LEFT_EARLY)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)

@@ -12,7 +12,7 @@ anything outside the user's scope, so a stranger cannot even learn that a record
 
 from enum import StrEnum
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role, RoleGrant
@@ -232,6 +232,24 @@ def conferences_for(user, action: Action) -> QuerySet[Conference]:
     if action == Action.VIEW:
         q |= Q(organizer__path__in=_ancestor_paths(paths) | _own_cell_paths(user))
     return Conference.objects.filter(q)
+
+
+def can_check_in(member: Member, conference: Conference) -> bool:
+    """A member checks in only at conferences of their own cell or of a unit above it
+    (which bridge point is theirs is the conference's business)."""
+    return member.is_active and member.organization.path.startswith(conference.organizer.path)
+
+
+def get_checkin_conference_for(user, pk) -> Conference:
+    """The conference, if the user is an active member of a cell at or below its
+    organiser (who may check in there); 404 otherwise. One query: it is on the hot path."""
+    own_cell_below = Member.objects.active().filter(
+        user=user, organization__path__startswith=OuterRef("organizer__path")
+    )
+    try:
+        return Conference.objects.filter(Exists(own_cell_below)).get(pk=pk)
+    except (Conference.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def get_conference_for(user, pk, action: Action) -> Conference:

@@ -154,14 +154,20 @@ class Channel(models.TextChoices):
 class Attendance(models.Model):
     """One member's attendance in a campaign: where, how, and when their report is due."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+")
+    # Lookups by campaign, bridge point and unit go through the composite indexes below;
+    # single-column indexes on them would only slow every insert of a check-in burst.
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="attendances")
     bridge_point = models.ForeignKey(
-        BridgePoint, on_delete=models.PROTECT, related_name="attendances"
+        BridgePoint, on_delete=models.PROTECT, related_name="attendances", db_index=False
     )
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendances")
     # The member's cell when marked: figures stay where they were earned after a transfer.
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     required = models.BooleanField(default=True)
     online = models.BooleanField(default=False)
     status = models.CharField(_("tình trạng"), max_length=20, choices=Status.choices)
@@ -260,7 +266,9 @@ class Tally(models.Model):
     recounts them from the marks and must find nothing to change.
     """
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # the unique (campaign, organization) index serves it
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     present = models.PositiveIntegerField(default=0)
     present_online = models.PositiveIntegerField(default=0)

@@ -10,11 +10,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import policy
 from audit.models import AuditEntry
 from audit.services import audit_entry, audit_record
 from campaigns.models import Campaign
@@ -303,7 +304,11 @@ def report_due_after(conference: Conference) -> dt.date:
     return held + dt.timedelta(days=conference.campaign.report_days)
 
 
-def _mark_problem(point: BridgePoint, member: Member, status: str, reason: str) -> str | None:
+def _mark_problem(
+    point: BridgePoint, member: Member, status: str, reason: str, expected: int | None = None
+) -> str | None:
+    """What is wrong with marking `member` at `point`; `expected`, when the caller already
+    knows the member's bridge point, saves looking it up."""
     conference = point.conference
     if status not in Status.values:
         return _("Tình trạng điểm danh không hợp lệ.")
@@ -311,7 +316,8 @@ def _mark_problem(point: BridgePoint, member: Member, status: str, reason: str) 
         return _("Vắng có lý do thì cần ghi lý do.")
     if not member.is_active:
         return _("Đồng chí %(name)s đã thôi sinh hoạt.") % {"name": member.full_name}
-    expected = bridge_point_of(conference, member.organization.path)
+    if expected is None:
+        expected = bridge_point_of(conference, member.organization.path)
     if expected is None:
         return _("Đồng chí %(name)s không thuộc danh sách dự hội nghị này.") % {
             "name": member.full_name
@@ -367,15 +373,32 @@ def attendance_mark(
     of the campaign, or already made up, is refused rather than moved; a QR check-in
     never changes an existing mark.
     """
-    conference = point.conference
     # Lock the member row: concurrent marks of one member queue here, so every check
     # below sees the marks as they are.
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
+    return _mark_locked(
+        actor, point, member, status, reason=reason, channel=channel, token_digest=token_digest
+    )
+
+
+def _mark_locked(
+    actor,
+    point: BridgePoint,
+    member: Member,
+    status: str,
+    *,
+    reason,
+    channel,
+    token_digest,
+    expected: int | None = None,
+) -> tuple[Attendance, bool]:
+    """attendance_mark, for a member row the caller has locked in its transaction."""
+    conference = point.conference
     if conference.is_closed and status in ATTENDED:
         raise MarkRefused(
             _("Hội nghị đã kết thúc điểm danh; không ghi nhận có mặt được nữa."), conflict=True
         )
-    problem = _mark_problem(point, member, status, reason)
+    problem = _mark_problem(point, member, status, reason, expected)
     if problem:
         raise MarkRefused(problem)
     reason = reason.strip()[:255] if status in ABSENT else ""
@@ -539,30 +562,61 @@ def attendance_bulk_create(
     return len(marks)
 
 
-def checkin(user, conference: Conference, token: str) -> Attendance:
-    """A member checks themself in by the QR token shown at their bridge point."""
-    ticket = token_read(token, conference.pk)
-    if conference.is_closed:
-        raise CheckinError(_("Hội nghị đã kết thúc điểm danh."))
-    member = Member.objects.active().select_related("organization").filter(user=user).first()
-    if member is None:
-        raise CheckinError(_("Tài khoản này chưa gắn với hồ sơ đảng viên đang sinh hoạt."))
-    point = (
-        BridgePoint.objects.select_related("conference", "conference__campaign")
-        .filter(pk=ticket.bridge_point_id, conference=conference)
-        .first()
-    )
-    if point is None:
-        raise CheckinError(_("Mã QR không hợp lệ."))
-    try:
-        mark, _changed = attendance_mark(
-            user, point, member, Status.PRESENT, channel=Channel.QR, token_digest=ticket.digest
+def checkin(user, conference_id: int, token: str) -> Attendance:
+    """A member checks themself in by the QR token shown at their bridge point.
+
+    The hot path of a conference's first minutes, kept to a few statements: the member
+    row is read once (and locked), and the member's own bridge point comes with its
+    conference and campaign in one query, found from the prefixes of the cell's path.
+    """
+    ticket = token_read(token, conference_id)
+    with transaction.atomic():
+        member = (
+            Member.objects.active()
+            .select_for_update()
+            .select_related("organization")
+            .filter(user=user)
+            .first()
         )
-    except MarkRefused as refused:
-        raise CheckinError(refused.messages[0], conflict=refused.conflict) from None
-    except IntegrityError:
-        # Two phones of one member at once: the other one recorded the mark.
-        raise CheckinError(_("Đảng viên này vừa được điểm danh."), conflict=True) from None
+        if member is None:
+            raise CheckinError(_("Tài khoản này chưa gắn với hồ sơ đảng viên đang sinh hoạt."))
+        cell = member.organization.path
+        above = [
+            cell[:end] for end in range(Organization.steplen, len(cell) + 1, Organization.steplen)
+        ]
+        point = (
+            BridgePoint.objects.select_related(
+                "conference", "conference__campaign", "conference__organizer"
+            )
+            .filter(conference_id=conference_id, units__path__in=above)
+            .order_by("-units__depth")
+            .first()
+        )
+        if point is None or not policy.can_check_in(member, point.conference):
+            raise CheckinError(
+                _("Đồng chí %(name)s không thuộc danh sách dự hội nghị này.")
+                % {"name": member.full_name}
+            )
+        if point.conference.is_closed:
+            raise CheckinError(_("Hội nghị đã kết thúc điểm danh."))
+        if point.pk != ticket.bridge_point_id:
+            raise CheckinError(
+                _("Đồng chí %(name)s dự tại điểm cầu “%(point)s”, không phải điểm cầu này.")
+                % {"name": member.full_name, "point": point.name}
+            )
+        try:
+            mark, _changed = _mark_locked(
+                user,
+                point,
+                member,
+                Status.PRESENT,
+                reason="",
+                channel=Channel.QR,
+                token_digest=ticket.digest,
+                expected=point.pk,
+            )
+        except MarkRefused as refused:
+            raise CheckinError(refused.messages[0], conflict=refused.conflict) from None
     return mark
 
 

@@ -312,30 +312,35 @@ def bridge_point_qr(request, bridge_pk):
     return response
 
 
+def _visible_conference(user, pk) -> Conference:
+    try:
+        return policy.conferences_for(user, Action.VIEW).select_related("campaign").get(pk=pk)
+    except (ValueError, TypeError, Conference.DoesNotExist):
+        raise Http404 from None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkin(request, conference_pk):
     """Where a member's phone lands after scanning the QR code at a bridge point."""
-    try:
-        conference = (
-            policy.conferences_for(request.user, Action.VIEW)
-            .select_related("campaign")
-            .get(pk=conference_pk)
-        )
-    except (ValueError, TypeError, Conference.DoesNotExist):
-        raise Http404 from None
     token = request.POST.get("t") or request.GET.get("t", "")
-    context = {"conference": conference, "token": token}
+    context = {"token": token}
     if request.method == "POST":
         try:
-            context["mark"] = services.checkin(request.user, conference, token)
+            # The service asks the policy (can_check_in); hundreds of phones post at once.
+            mark = services.checkin(request.user, conference_pk, token)
         except tokens.CheckinError as error:
             context["error"] = str(error)
+            conference = _visible_conference(request.user, conference_pk)
+        else:
+            context["mark"], conference = mark, mark.conference
     else:
+        conference = _visible_conference(request.user, conference_pk)
         try:
             tokens.token_read(token, conference.pk)
         except tokens.CheckinError as error:
             context["error"] = str(error)
+    context["conference"] = conference
     return render(request, "conferences/checkin.html", context)
 
 

@@ -8,7 +8,7 @@ count anyone twice. Headcounts are counters kept by the services beside every ma
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
@@ -244,13 +244,6 @@ TALLY_FIELDS = (
 
 
 class TallyQuerySet(models.QuerySet):
-    def totals(self, campaign: Campaign, path: str) -> dict[str, int]:
-        """The campaign's figures over the subtree at `path`: one indexed range sum."""
-        row = self.filter(campaign=campaign, organization__path__startswith=path).aggregate(
-            **{name: Sum(name) for name in TALLY_FIELDS}
-        )
-        return {name: row[name] or 0 for name in TALLY_FIELDS}
-
     def held_cells(self, campaign: Campaign, path: str) -> QuerySet:
         """Units in the subtree at `path` whose members have been marked at a conference."""
         marked = F("present") + F("left_early") + F("absent_excused") + F("absent_unexcused")

@@ -128,11 +128,9 @@ def _fill(figures: Figures, campaign: Campaign, units: dict, tallies: dict, held
 def campaign_rollup(campaign: Campaign, unit: Organization) -> Rollup:
     """Figures for `unit`'s subtree and for each child subtree; a constant number of
     queries whatever the size of the tree."""
-    units = Organization.objects.filter(path__startswith=unit.path).order_by()
-    own_units = units.aggregate(**_unit_sums(campaign))
+    # The subtree's totals are the children's sums plus the unit's own row, so each big
+    # aggregate runs once (grouped by child) rather than twice.
     child_units = _by_child(Organization.objects.order_by(), unit, "path", **_unit_sums(campaign))
-
-    own_tally = Tally.objects.totals(campaign, unit.path)
     tallies = Tally.objects.filter(campaign=campaign)
     child_tallies = {
         path: {name: row[f"sum_{name}"] for name in TALLY_FIELDS}
@@ -140,18 +138,33 @@ def campaign_rollup(campaign: Campaign, unit: Organization) -> Rollup:
             tallies, unit, "organization__path", **{f"sum_{n}": Sum(n) for n in TALLY_FIELDS}
         ).items()
     }
-
     held = Tally.objects.held_cells(campaign, unit.path).filter(
         organization__level__holds_members=True, organization__valid_to__isnull=True
     )
-    own_held = held.count()
     child_held = {
         path: row["n"]
         for path, row in _by_child(held, unit, "organization__path", n=Count("pk")).items()
     }
+    own_tally = tallies.filter(organization=unit).values(*TALLY_FIELDS).first() or {}
+    is_cell = unit.level.holds_members and unit.is_open
+    counters = Organization.objects.filter(pk=unit.pk).values("member_count", "exempt_count")
+    own = counters.get()
+
+    own_units = {
+        "members": own["member_count"] + sum(row["members"] or 0 for row in child_units.values()),
+        "exempt": own["exempt_count"] + sum(row["exempt"] or 0 for row in child_units.values()),
+        "cells": int(is_cell) + sum(row["cells"] or 0 for row in child_units.values()),
+    }
+    own_counts = {
+        name: own_tally.get(name, 0) + sum(row[name] or 0 for row in child_tallies.values())
+        for name in TALLY_FIELDS
+    }
+    marked = ("present", "left_early", "absent_excused", "absent_unexcused")
+    marked_here = any(own_tally.get(name) for name in marked)
+    own_held = int(is_cell and marked_here) + sum(child_held.values())
 
     total = Figures(unit)
-    _fill(total, campaign, own_units, own_tally, own_held)
+    _fill(total, campaign, own_units, own_counts, own_held)
     children = []
     for child in Organization.objects.get_children(unit).select_related("level"):
         figures = Figures(child)

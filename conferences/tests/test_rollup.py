@@ -91,3 +91,18 @@ def test_the_rollup_api_gives_the_same_figures(world, client, campaign, hall):
     _token, other = ApiToken.issue(world.outsider, "x")
     outsider = {"HTTP_AUTHORIZATION": f"Bearer {other}"}
     assert client.get(f"/api/v1/campaigns/{campaign.pk}/rollup", **outsider).status_code == 404
+
+
+def test_a_cell_sums_its_own_marks_and_the_city_equals_the_sum_of_its_parts(world, campaign, hall):
+    _marked(world, hall)
+    cell = campaign_rollup(campaign, world.cell).total
+    assert (cell.required, cell.attended, cell.absent, cell.cells, cell.cells_held) == (
+        2,
+        1,
+        1,
+        1,
+        1,
+    )
+    city = campaign_rollup(campaign, world.city)
+    for name in ("members", "required", "attended", "absent", "cells", "cells_held"):
+        assert getattr(city.total, name) == sum(getattr(c, name) for c in city.children), name

@@ -17,7 +17,6 @@ Usage: .venv/bin/python bench/checkin_burst.py [--members 20000] [--seconds 120]
 import argparse
 import http.client
 import json
-import math
 import os
 import queue
 import random
@@ -32,24 +31,22 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
-from psycopg import sql
+from harness import (
+    ADMIN_URL,
+    REPO,
+    database_url,
+    drop,
+    machine_busy,
+    percentile,
+    recreate,
+    say,
+)
 
-REPO = Path(__file__).resolve().parent.parent
-ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DB_NAME = "nghiquyet_bench_checkin"
 SECRET_KEY = "bench-only-not-secret-checkin"
 HOST = "127.0.0.1"
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def database_url(admin_url: str, name: str) -> str:
-    return urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
 
 
 def server_env(url: str) -> dict[str, str]:
@@ -69,19 +66,6 @@ def server_env(url: str) -> dict[str, str]:
 def manage(url: str, *args: str) -> None:
     command = [sys.executable, str(REPO / "manage.py"), *args]
     subprocess.run(command, env=server_env(url), check=True, cwd=REPO, stdout=sys.stderr)
-
-
-def drop(admin_url: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DB_NAME))
-        )
-
-
-def recreate(admin_url: str) -> None:
-    drop(admin_url)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DB_NAME)))
 
 
 def analyze(url: str) -> None:
@@ -393,12 +377,6 @@ def client(port: int, path: str, jobs: queue.Queue, retries: Counter) -> None:
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def machine_busy() -> float:
-    """CPU seconds the machine has spent busy (not idle, not waiting for I/O)."""
-    fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return (sum(fields) - fields[3] - fields[4]) / TICK
-
-
 class Watch:
     """Every 0.25 s: the backends of the bench database that are active and those waiting
     for a lock (pg_stat_activity), and the CPU used by each process (/proc), so that CPU can
@@ -655,10 +633,6 @@ def explain(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def percentile(ordered: list[float], share: float) -> float:
-    return ordered[math.ceil(share * len(ordered)) - 1]
-
-
 def outcome(taps: list[Tap]) -> str:
     """Unexpected answers by status code: a single tap not answered 201, and a double tap
     not answered one 201 and one 409 (in either order: the two may overtake each other)."""
@@ -682,7 +656,7 @@ def outcome(taps: list[Tap]) -> str:
 def run_one(spec: str, args) -> tuple:
     url = database_url(args.admin_url, DB_NAME)
     say(f"== creating database {DB_NAME}")
-    recreate(args.admin_url)
+    recreate(args.admin_url, DB_NAME)
     try:
         with psycopg.connect(url, autocommit=True) as conn:
             say(f"  autovacuum is {conn.execute('SHOW autovacuum').fetchone()[0]} on this server")
@@ -738,7 +712,7 @@ def run_one(spec: str, args) -> tuple:
         if args.keep:
             say(f"== kept {url}")
         else:
-            drop(args.admin_url)
+            drop(args.admin_url, DB_NAME)
     row = (
         spec,
         expected,

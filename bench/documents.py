@@ -19,9 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from harness import ADMIN_URL, REPO, database_url, drop, recreate
+
 ARTICLES = REPO.parent / "shared" / "samples" / "articles"
-ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 QUERIES = [
     "23-NQ/TU",
     "chuyen doi so",
@@ -220,17 +220,12 @@ def main() -> None:
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
             env["DATABASE_URL"] = f"sqlite:///{path}"
         else:
-            import psycopg
-
             name = "nghiquyet_bench_documents"
-            with psycopg.connect(args.admin_url, autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-                conn.execute(f"CREATE DATABASE {name}")
-            env["DATABASE_URL"] = args.admin_url.rsplit("/", 1)[0] + f"/{name}"
+            recreate(args.admin_url, name)
+            env["DATABASE_URL"] = database_url(args.admin_url, name)
 
             def cleanup(name=name):
-                with psycopg.connect(args.admin_url, autocommit=True) as conn:
-                    conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+                drop(args.admin_url, name)
 
         try:
             subprocess.run(

@@ -6,35 +6,12 @@ Usage: .venv/bin/python bench/pages.py [--database-url postgres://…/nghiquyet_
 """
 
 import argparse
-import math
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from harness import configure, p95
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/nghiquyet_bench_500k"
-
-
-def configure(url: str) -> None:
-    """Production-like settings from the environment, before Django reads them."""
-    os.environ["DATABASE_URL"] = url
-    os.environ["SECRET_KEY"] = "bench-only-not-secret"
-    os.environ["DEBUG"] = "false"
-    os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
-    os.environ["SECURE_COOKIES"] = "false"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "nghiquyet.settings"
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
-
-
-def p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[math.ceil(0.95 * len(ordered)) - 1]
 
 
 def main() -> None:

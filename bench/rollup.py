@@ -13,18 +13,15 @@ Usage: .venv/bin/python bench/rollup.py [--database-url postgres://…/nghiquyet
 
 import argparse
 import datetime as dt
-import math
 import os
 import random
 import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-import psycopg
+from harness import REPO, configure, exists, machine_busy, p95, say
 
-REPO = Path(__file__).resolve().parent.parent
 DEFAULT_URLS = [
     "postgres://postgres@127.0.0.1:5432/nghiquyet_bench_500k",
     "postgres://postgres@127.0.0.1:5432/nghiquyet_bench_100k",
@@ -39,44 +36,6 @@ MAKEUPS = 12  # cells whose absentees get a make-up briefing; two thirds confirm
 BATCH = 5000
 HEADER = "| members | request | URL | median ms | p95 ms | SQL ms (median) | SQL queries |"
 RULE = "|--:|---|---|--:|--:|--:|--:|"
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def configure(url: str) -> None:
-    """Production-like settings from the environment, before Django reads them."""
-    os.environ["DATABASE_URL"] = url
-    os.environ["SECRET_KEY"] = "bench-only-not-secret"
-    os.environ["DEBUG"] = "false"
-    os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
-    os.environ["SECURE_COOKIES"] = "false"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "nghiquyet.settings"
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
-
-
-def exists(url: str) -> bool:
-    try:
-        with psycopg.connect(url, connect_timeout=5):
-            return True
-    except psycopg.OperationalError:
-        return False
-
-
-def machine_busy() -> float:
-    """CPU seconds the machine has spent busy (not idle, not waiting for I/O), /proc/stat."""
-    fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
-
-
-def p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[math.ceil(0.95 * len(ordered)) - 1]
 
 
 def status_of(rng: random.Random) -> str:

@@ -17,8 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+from harness import ADMIN_URL, REPO, database_url, drop, recreate
+
 DB_NAME = "nghiquyet_bench_roster"
 
 
@@ -124,12 +124,8 @@ def main() -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     else:
-        import psycopg
-
-        with psycopg.connect(args.admin_url, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-            conn.execute(f"CREATE DATABASE {DB_NAME}")
-        os.environ["DATABASE_URL"] = args.admin_url.rsplit("/", 1)[0] + f"/{DB_NAME}"
+        recreate(args.admin_url, DB_NAME)
+        os.environ["DATABASE_URL"] = database_url(args.admin_url, DB_NAME)
     try:
         results = run(args.rows)
     finally:
@@ -137,8 +133,7 @@ def main() -> None:
             from django.db import connections
 
             connections.close_all()
-            with psycopg.connect(args.admin_url, autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+            drop(args.admin_url, DB_NAME)
     print("| engine | step | rows | seconds | rows/s |")
     print("|---|---|--:|--:|--:|")
     for step, seconds, rows in results:

@@ -10,22 +10,13 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
-from psycopg import sql
-
-REPO = Path(__file__).resolve().parent.parent
-ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+from harness import ADMIN_URL, REPO, database_url, drop, recreate
 
 
 def size_label(size: int) -> str:
     return f"{size // 1000}k" if size % 1000 == 0 else str(size)
-
-
-def database_url(admin_url: str, name: str) -> str:
-    return urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
 
 
 def manage(url: str, *args: str) -> None:
@@ -37,21 +28,6 @@ def manage(url: str, *args: str) -> None:
     }
     command = [sys.executable, str(REPO / "manage.py"), *args]
     subprocess.run(command, env=env, check=True, cwd=REPO, stdout=sys.stderr)
-
-
-def recreate(admin_url: str, name: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop(admin_url: str, name: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
 
 
 def counts_and_analyze(url: str) -> tuple[int, int]:

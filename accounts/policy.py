@@ -20,7 +20,7 @@ from campaigns.models import Campaign
 from conferences.models import BridgePoint, Conference, Makeup
 from documents.models import Document
 from members.models import Member
-from organizations.models import Organization
+from organizations.models import Organization, under_any
 
 
 class Action(StrEnum):
@@ -89,18 +89,11 @@ def can(user, action: Action, organization: Organization) -> bool:
     return any(organization.path.startswith(path) for path in paths)
 
 
-def _path_filter(paths: list[str], field: str) -> Q:
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(**{f"{field}__startswith": path})
-    return q
-
-
 def organizations_for(user, action: Action) -> QuerySet[Organization]:
     paths = scope_paths(user, action)
     if paths is EVERYWHERE:
         return Organization.objects.all()
-    return Organization.objects.filter(_path_filter(paths, "path"))
+    return Organization.objects.filter(under_any(paths, "path"))
 
 
 def members_for(user, action: Action) -> QuerySet[Member]:
@@ -108,7 +101,7 @@ def members_for(user, action: Action) -> QuerySet[Member]:
     paths = scope_paths(user, action)
     if paths is EVERYWHERE:
         return Member.objects.all()
-    q = _path_filter(paths, "organization__path")
+    q = under_any(paths, "organization__path")
     if action == Action.VIEW and user.is_authenticated:
         q |= Q(user=user)
     return Member.objects.filter(q)
@@ -152,8 +145,8 @@ def can_member(user, action: Action, member: Member) -> bool:
 
 
 def _ancestor_paths(paths: list[str]) -> set[str]:
-    step = Organization.steplen
-    return {path[:end] for path in paths for end in range(step, len(path), step)}
+    """Paths of the units strictly above those at `paths`."""
+    return {above for path in paths for above in Organization.paths_above(path)[:-1]}
 
 
 def _own_cell_paths(user) -> set[str]:
@@ -172,7 +165,7 @@ def _scoped(queryset, user, action: Action, owner_field: str) -> QuerySet:
     paths = scope_paths(user, action)
     if paths is EVERYWHERE:
         return queryset
-    q = _path_filter(paths, f"{owner_field}__path")
+    q = under_any(paths, f"{owner_field}__path")
     if action == Action.VIEW and paths:
         q |= Q(**{f"{owner_field}__path__in": _ancestor_paths(paths)})
     return queryset.filter(q)
@@ -227,8 +220,8 @@ def conferences_for(user, action: Action) -> QuerySet[Conference]:
     paths = scope_paths(user, action)
     if paths is EVERYWHERE:
         return Conference.objects.all()
-    hosted = BridgePoint.objects.filter(_path_filter(paths, "host__path")).values("conference")
-    q = _path_filter(paths, "organizer__path") | Q(pk__in=hosted)
+    hosted = BridgePoint.objects.filter(under_any(paths, "host__path")).values("conference")
+    q = under_any(paths, "organizer__path") | Q(pk__in=hosted)
     if action == Action.VIEW:
         q |= Q(organizer__path__in=_ancestor_paths(paths) | _own_cell_paths(user))
     return Conference.objects.filter(q)
@@ -258,7 +251,7 @@ def get_conference_for(user, pk, action: Action) -> Conference:
     if action != Action.VIEW:
         paths = scope_paths(user, action)
         if paths is not EVERYWHERE:
-            conferences = conferences.filter(_path_filter(paths, "organizer__path"))
+            conferences = conferences.filter(under_any(paths, "organizer__path"))
     try:
         return conferences.select_related("campaign", "organizer", "relayed_from").get(pk=pk)
     except (Conference.DoesNotExist, ValueError, TypeError):
@@ -274,7 +267,7 @@ def bridge_points_for(user, action: Action) -> QuerySet[BridgePoint]:
     if paths is EVERYWHERE:
         return BridgePoint.objects.all()
     return BridgePoint.objects.filter(
-        _path_filter(paths, "host__path") | _path_filter(paths, "conference__organizer__path")
+        under_any(paths, "host__path") | under_any(paths, "conference__organizer__path")
     )
 
 
@@ -293,7 +286,7 @@ def makeups_for(user, action: Action) -> QuerySet[Makeup]:
     paths = scope_paths(user, action)
     if paths is EVERYWHERE:
         return Makeup.objects.all()
-    return Makeup.objects.filter(_path_filter(paths, "organization__path"))
+    return Makeup.objects.filter(under_any(paths, "organization__path"))
 
 
 def get_makeup_for(user, pk, action: Action) -> Makeup:

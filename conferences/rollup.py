@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Substr
 from django.http import Http404
 
 from accounts import policy
 from accounts.policy import Action
 from campaigns.models import Campaign
 from conferences.models import TALLY_FIELDS, BridgePoint, Conference, Makeup, Tally
-from organizations.models import Organization
+from organizations.models import Organization, sums_by_child
 
 
 @dataclass
@@ -94,20 +93,7 @@ class Rollup:
         return sum(1 for child in self.children if child.done)
 
 
-def _by_child(queryset, parent: Organization, path_field: str, **sums) -> dict[str, dict]:
-    length = (parent.depth + 1) * Organization.steplen
-    rows = (
-        queryset.filter(**{f"{path_field}__startswith": parent.path})
-        .exclude(**{path_field: parent.path})
-        .annotate(child_path=Substr(path_field, 1, length))
-        .values("child_path")
-        .annotate(**sums)
-        .order_by()
-    )
-    return {row.pop("child_path"): row for row in rows}
-
-
-def _unit_sums(campaign: Campaign) -> dict:
+def _unit_sums() -> dict:
     cell = Q(level__holds_members=True, valid_to__isnull=True)
     return {
         "members": Sum("member_count"),
@@ -130,11 +116,11 @@ def campaign_rollup(campaign: Campaign, unit: Organization) -> Rollup:
     queries whatever the size of the tree."""
     # The subtree's totals are the children's sums plus the unit's own row, so each big
     # aggregate runs once (grouped by child) rather than twice.
-    child_units = _by_child(Organization.objects.order_by(), unit, "path", **_unit_sums(campaign))
+    child_units = sums_by_child(Organization.objects.order_by(), unit, "path", **_unit_sums())
     tallies = Tally.objects.filter(campaign=campaign)
     child_tallies = {
         path: {name: row[f"sum_{name}"] for name in TALLY_FIELDS}
-        for path, row in _by_child(
+        for path, row in sums_by_child(
             tallies, unit, "organization__path", **{f"sum_{n}": Sum(n) for n in TALLY_FIELDS}
         ).items()
     }
@@ -143,7 +129,7 @@ def campaign_rollup(campaign: Campaign, unit: Organization) -> Rollup:
     )
     child_held = {
         path: row["n"]
-        for path, row in _by_child(held, unit, "organization__path", n=Count("pk")).items()
+        for path, row in sums_by_child(held, unit, "organization__path", n=Count("pk")).items()
     }
     own_tally = tallies.filter(organization=unit).values(*TALLY_FIELDS).first() or {}
     is_cell = unit.level.holds_members and unit.is_open

@@ -46,21 +46,35 @@ class OrganizationQuerySet(MP_NodeQuerySet):
         return total or 0
 
     def member_totals_by_child(self, parent: "Organization") -> dict[str, int]:
-        """Subtree member totals of each child of `parent`, keyed by the child's path.
+        """Subtree member totals of each child of `parent`, keyed by the child's path:
+        one grouped query over unit rows, never over member rows."""
+        rows = sums_by_child(self, parent, "path", total=Sum("member_count"))
+        return {path: row["total"] or 0 for path, row in rows.items()}
 
-        One grouped query over unit rows, never over member rows: the first
-        (depth + 1) path steps of a descendant name the child it falls under.
-        """
-        length = (parent.depth + 1) * Organization.steplen
-        rows = (
-            self.within(parent.path)
-            .filter(depth__gt=parent.depth)
-            .annotate(child_path=Substr("path", 1, length))
-            .values("child_path")
-            .annotate(total=Sum("member_count"))
-            .order_by()
-        )
-        return {row["child_path"]: row["total"] or 0 for row in rows}
+
+def under_any(paths, field: str = "path") -> Q:
+    """Rows whose unit (reached by `field`) lies in the subtree of any of `paths`; no
+    paths, no rows."""
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+def sums_by_child(queryset, parent: "Organization", path_field: str, **sums) -> dict[str, dict]:
+    """`sums` over the rows of `queryset` below `parent`, grouped by the child of `parent`
+    they fall under and keyed by that child's path. `path_field` leads from a row to a
+    unit path; the first (depth + 1) path steps of a descendant name its child."""
+    length = (parent.depth + 1) * Organization.steplen
+    rows = (
+        queryset.filter(**{f"{path_field}__startswith": parent.path})
+        .exclude(**{path_field: parent.path})
+        .annotate(child_path=Substr(path_field, 1, length))
+        .values("child_path")
+        .annotate(**sums)
+        .order_by()
+    )
+    return {row.pop("child_path"): row for row in rows}
 
 
 class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):
@@ -114,8 +128,13 @@ class Organization(MP_Node):
         later = self.renames.filter(renamed_on__gt=day).order_by("renamed_on").first()
         return later.old_name if later else self.name
 
+    @classmethod
+    def paths_above(cls, path: str) -> list[str]:
+        """The paths of the unit at `path` and of every unit above it, root first."""
+        return [path[:end] for end in range(cls.steplen, len(path) + 1, cls.steplen)]
+
     def ancestors_and_self(self) -> list["Organization"]:
-        paths = [self.path[:i] for i in range(self.steplen, len(self.path) + 1, self.steplen)]
+        paths = self.paths_above(self.path)
         return list(Organization.objects.filter(path__in=paths).order_by("depth"))
 
 

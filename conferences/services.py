@@ -35,7 +35,7 @@ from conferences.models import (
     Topic,
 )
 from members.models import Member
-from organizations.models import Organization
+from organizations.models import Organization, under_any
 from vn.formats import format_date
 
 BATCH = 2000
@@ -226,9 +226,9 @@ def bridge_point_of(conference: Conference, cell_path: str, assignments=None) ->
     return None
 
 
-def roster(point: BridgePoint) -> QuerySet[Member]:
-    """Active members expected at `point`: under its units, less those under a deeper unit
-    that another bridge point of the conference was given."""
+def _roster_paths(point: BridgePoint) -> tuple[list[str], list[str]]:
+    """The unit paths whose subtrees make up `point`'s roster, and the deeper ones that
+    other bridge points of the conference were given (their members go there)."""
     mine = list(point.units.values_list("path", flat=True))
     others = BridgePoint.units.through.objects.filter(
         bridgepoint__conference_id=point.conference_id
@@ -238,13 +238,25 @@ def roster(point: BridgePoint) -> QuerySet[Member]:
         for path in others.values_list("organization__path", flat=True)
         if any(path.startswith(own) and path != own for own in mine)
     ]
-    q = Q(pk__in=[])
-    for path in mine:
-        q |= Q(organization__path__startswith=path)
-    members = Member.objects.active().filter(q)
-    for path in deeper:
-        members = members.exclude(organization__path__startswith=path)
-    return members
+    return mine, deeper
+
+
+def roster(point: BridgePoint) -> QuerySet[Member]:
+    """Active members expected at `point`: under its units, less those under a deeper unit
+    that another bridge point of the conference was given."""
+    mine, deeper = _roster_paths(point)
+    members = Member.objects.active().filter(under_any(mine, "organization__path"))
+    return members.exclude(under_any(deeper, "organization__path")) if deeper else members
+
+
+def roster_size(point: BridgePoint) -> int:
+    """How many members `point` expects, summed from the units' member counters (the
+    roster of a city's main hall can be a million members; this reads unit rows)."""
+    mine, deeper = _roster_paths(point)
+    units = Organization.objects.filter(under_any(mine, "path"))
+    if deeper:
+        units = units.exclude(under_any(deeper, "path"))
+    return units.aggregate(n=Sum("member_count"))["n"] or 0
 
 
 # --- Counters ---------------------------------------------------------------------------

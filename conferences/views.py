@@ -205,7 +205,7 @@ def bridge_point_roster(request, bridge_pk):
         "runs": runs,
         "statuses": Status.choices,
         "guests_form": GuestsForm(initial={"guests": point.guests}),
-        "expected": services.roster(point).count(),
+        "expected": services.roster_size(point),
     }
     if request.headers.get("HX-Request") and request.GET.get("rows"):
         return render(request, "conferences/_roster_rows.html", context)

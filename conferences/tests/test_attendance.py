@@ -75,6 +75,8 @@ def test_a_member_expected_at_another_bridge_point_is_told_which(world, hall, ce
         services.attendance_mark(world.secretary, hall, helper, Status.PRESENT)
     assert set(services.roster(hall)) == {world.an, world.binh}
     assert list(services.roster(cell2_point)) == [helper]
+    # The page's count comes from the unit counters, and agrees with the roster.
+    assert (services.roster_size(hall), services.roster_size(cell2_point)) == (2, 1)
 
 
 def test_a_member_is_marked_once_per_campaign(world, campaign, hall):
@@ -166,8 +168,9 @@ def test_rebuilding_the_tallies_from_the_marks_finds_nothing_to_change(world, ca
 
     Tally.objects.filter(organization=world.cell).update(present=40)
     BridgePoint.objects.filter(pk=point.pk).update(present=0)
-    Tally.objects.filter(organization=world.commune).delete()
-    assert services.tally_rebuild() == 2
+    assert Tally.objects.filter(organization=world.cell2).delete()[0] == 1
+    assert services.tally_rebuild() == 3
+    assert _tally(campaign, world.cell2)["guests"] == 4
     assert services.tally_rebuild() == 0
     assert _tally(campaign, world.cell)["present"] == 1
 

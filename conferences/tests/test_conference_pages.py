@@ -50,9 +50,9 @@ def test_bad_conference_input_gets_vietnamese_messages(world, client, campaign):
     url = reverse("conferences:create", kwargs={"campaign_pk": campaign.pk})
     cases = [
         ({"ends_at": _when(days=2)}, "Giờ kết thúc phải sau giờ bắt đầu"),
-        ({"starts_at": "31/02/2026 08:00"}, "Nhập"),
+        ({"starts_at": "31/02/2026 08:00"}, "Nhập một ngày/thời gian hợp lệ"),
         ({"topics_text": "Chuyên đề không có báo cáo viên"}, "tên chuyên đề | báo cáo viên"),
-        ({"organizer": world.commune.pk}, "Hãy chọn"),  # not the secretary's unit
+        ({"organizer": world.commune.pk}, "lựa chọn hợp lệ"),  # not the secretary's unit
         ({"title": ""}, "bắt buộc"),
     ]
     for changes, message in cases:
@@ -86,7 +86,7 @@ def test_a_bridge_point_is_added_and_a_unit_cannot_be_given_twice(world, client,
     body = client.post(url, {**data, "name": "Khác"}).content.decode()
     assert "đã được giao cho điểm cầu" in body
     body = client.post(url, {**data, "units": [world.commune_cell.pk]}).content.decode()
-    assert "Hãy chọn" in body  # the commune is not the ward's
+    assert "lựa chọn hợp lệ" in body  # the commune is not the ward's
     assert BridgePoint.objects.filter(conference=conference).count() == 2
 
 

@@ -8,7 +8,7 @@ count anyone twice. Headcounts are counters kept by the services beside every ma
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
@@ -90,6 +90,13 @@ class Topic(models.Model):
         return self.title
 
 
+class BridgePointQuerySet(models.QuerySet):
+    def headcount(self) -> int:
+        """People at these points: members present or leaving early, and guests."""
+        row = self.aggregate(n=Sum(F("present") + F("left_early") + F("guests")))
+        return row["n"] or 0
+
+
 class BridgePoint(models.Model):
     conference = models.ForeignKey(
         Conference, on_delete=models.CASCADE, related_name="bridge_points"
@@ -113,6 +120,8 @@ class BridgePoint(models.Model):
     left_early = models.PositiveIntegerField(default=0)
     absent = models.PositiveIntegerField(default=0)
     guests = models.PositiveIntegerField(_("khách mời (không phải đảng viên)"), default=0)
+
+    objects = BridgePointQuerySet.as_manager()
 
     class Meta:
         ordering = ["-is_main", "name", "pk"]

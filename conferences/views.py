@@ -12,7 +12,7 @@ from accounts.policy import Action
 from conferences import checkin as tokens
 from conferences import services
 from conferences.forms import BridgePointForm, ConferenceForm, GuestsForm, MakeupForm, MarkForm
-from conferences.models import Attendance, Conference, Format, Status
+from conferences.models import Attendance, BridgePoint, Conference, Format, Status
 from conferences.rollup import campaign_rollup as rollup_of
 from conferences.rollup import rollup_unit
 from nghiquyet.forms import add_service_errors
@@ -20,6 +20,7 @@ from nghiquyet.uploads import UploadError
 from organizations.models import Organization
 
 ROSTER_PAGE = 200
+POINTS_SHOWN = 300
 
 
 def _organizers(user, campaign):
@@ -62,7 +63,8 @@ def conference_detail(request, conference_pk):
     conference = policy.get_conference_for(request.user, conference_pk, Action.VIEW)
     user = request.user
     runs = policy.can(user, Action.MANAGE_CONFERENCES, conference.organizer)
-    points = list(conference.bridge_points.select_related("host"))
+    # A national conference has thousands of points: show the first ones, count them all.
+    points = list(conference.bridge_points.select_related("host")[:POINTS_SHOWN])
     for point in points:
         point.runnable = runs or policy.can(user, Action.MANAGE_CONFERENCES, point.host)
     mark = Attendance.objects.filter(campaign_id=conference.campaign_id, member__user=user).first()
@@ -73,10 +75,11 @@ def conference_detail(request, conference_pk):
             "conference": conference,
             "topics": conference.topics.all(),
             "points": points,
+            "point_total": conference.bridge_points.count(),
             "relays": conference.relays.select_related("organizer"),
             "runs": runs,
             "my_mark": mark,
-            "headcount": sum(point.headcount for point in points),
+            "headcount": conference.bridge_points.headcount(),
         },
     )
 
@@ -411,6 +414,9 @@ def campaign_rollup(request, campaign_pk):
     campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
     unit = rollup_unit(request.user, campaign, request.GET.get("unit"))
     rollup = rollup_of(campaign, unit)
+    points = BridgePoint.objects.filter(
+        conference__campaign=campaign, host__path__startswith=unit.path
+    ).select_related("host", "conference")
     trail = [
         u
         for u in unit.ancestors_and_self()
@@ -419,7 +425,13 @@ def campaign_rollup(request, campaign_pk):
     return render(
         request,
         "conferences/rollup.html",
-        {"campaign": campaign, "unit": unit, "rollup": rollup, "trail": trail},
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "rollup": rollup,
+            "trail": trail,
+            "points": points.order_by("host__path", "name")[:POINTS_SHOWN],
+        },
     )
 
 

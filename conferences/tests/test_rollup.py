@@ -49,6 +49,11 @@ def test_the_page_shows_figures_in_vietnamese_and_a_bar_per_unit(world, client, 
     assert "1/3 đảng viên phải dự đã tham dự, đạt 33,33%" in body
     assert "Đảng bộ phường Lam Hạ" in body and 'class="bar"' in body
     assert "50,00%" in body  # the ward: 1 of 2
+    # Its bridge points with their headcounts: one member present and three guests.
+    hall_row = body[body.index("Hội trường chính") :].split("</tr>")[0]
+    assert [cell.split(">")[-1] for cell in hall_row.split("</td>")[2:7]] == [
+        "1", "0", "1", "3", "4"
+    ]
 
 
 def test_the_number_of_queries_does_not_grow_with_members(world, client, campaign, hall):

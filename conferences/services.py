@@ -506,6 +506,41 @@ def _mark_locked(
     return mark, True
 
 
+def _marks_insert(actor, point: BridgePoint, rows, *, channel: str) -> list[Attendance]:
+    """Insert first marks at `point` and add them to the counters, in bulk. `rows` are
+    (member id, member's cell id, member's status, mark status, reason); the caller has
+    made sure none of these members has a mark in the campaign."""
+    conference = point.conference
+    campaign = conference.campaign
+    now, due = timezone.now(), report_due_after(conference)
+    marks = [
+        Attendance(
+            campaign=campaign,
+            conference=conference,
+            bridge_point=point,
+            member_id=member_id,
+            organization_id=unit_id,
+            required=campaign.requires(member_status),
+            online=point.online,
+            status=status,
+            reason=reason.strip()[:255] if status in ABSENT else "",
+            channel=channel,
+            report_due=due,
+            marked_by=actor,
+            marked_at=now,
+        )
+        for member_id, unit_id, member_status, status, reason in rows
+    ]
+    Attendance.objects.bulk_create(marks, batch_size=BATCH)
+    tallies: dict[int, Counter] = defaultdict(Counter)
+    headcount: Counter = Counter()
+    for mark in marks:
+        tallies[mark.organization_id] += _mark_fields(mark)
+        headcount += _point_fields(mark.status)
+    _counters_add(campaign.pk, tallies, {point.pk: headcount})
+    return marks
+
+
 def attendance_bulk_create(
     actor, point: BridgePoint, rows: list[tuple[Member, str, str]], *, channel: str
 ) -> int:
@@ -516,7 +551,6 @@ def attendance_bulk_create(
     bulk, which keeps a file of thousands of rows to a few statements per thousand.
     """
     conference = point.conference
-    campaign = conference.campaign
     for _member, status, reason in rows:
         if status not in Status.values or (status == Status.ABSENT_EXCUSED and not reason):
             raise MarkRefused(_("Tình trạng điểm danh không hợp lệ."))
@@ -525,35 +559,15 @@ def attendance_bulk_create(
                 _("Hội nghị đã kết thúc điểm danh; không ghi nhận có mặt được nữa."),
                 conflict=True,
             )
-    now, due = timezone.now(), report_due_after(conference)
-    marks = [
-        Attendance(
-            campaign=campaign,
-            conference=conference,
-            bridge_point=point,
-            member=member,
-            organization_id=member.organization_id,
-            required=campaign.requires(member.status),
-            online=point.online,
-            status=status,
-            reason=reason.strip()[:255] if status in ABSENT else "",
-            channel=channel,
-            report_due=due,
-            marked_by=actor,
-            marked_at=now,
-        )
-        for member, status, reason in rows
-    ]
-    Attendance.objects.bulk_create(marks, batch_size=BATCH)
-    tallies: dict[int, Counter] = defaultdict(Counter)
-    headcount: Counter = Counter()
-    for mark in marks:
-        tallies[mark.organization_id] += _mark_fields(mark)
-        headcount += _point_fields(mark.status)
-    _counters_add(campaign.pk, tallies, {point.pk: headcount})
+    marks = _marks_insert(
+        actor,
+        point,
+        [(m.pk, m.organization_id, m.status, status, reason) for m, status, reason in rows],
+        channel=channel,
+    )
     # Some databases do not hand back the new keys from a bulk insert; read them.
     stored = Attendance.objects.filter(
-        campaign=campaign, member_id__in=[mark.member_id for mark in marks]
+        campaign_id=conference.campaign_id, member_id__in=[mark.member_id for mark in marks]
     ).select_related("member")
     AuditEntry.objects.bulk_create(
         [
@@ -659,40 +673,18 @@ def conference_close(actor, conference: Conference) -> int:
         raise ValidationError(_("Hội nghị đã kết thúc điểm danh."))
     if conference.starts_at > timezone.now():
         raise ValidationError(_("Hội nghị chưa bắt đầu."))
-    campaign = conference.campaign
-    marked = Attendance.objects.filter(campaign=campaign).values("member_id")
-    due = report_due_after(conference)
-    now = timezone.now()
+    marked = Attendance.objects.filter(campaign_id=conference.campaign_id).values("member_id")
     added = 0
-    for point in conference.bridge_points.select_related("conference"):
-        unmarked = (
-            roster(point).exclude(pk__in=marked).values_list("pk", "organization_id", "status")
-        )
-        tallies: dict[int, Counter] = defaultdict(Counter)
-        rows = []
-        for member_id, unit_id, status in unmarked.iterator(chunk_size=BATCH):
-            required = campaign.requires(status)
-            rows.append(
-                Attendance(
-                    campaign=campaign,
-                    conference=conference,
-                    bridge_point=point,
-                    member_id=member_id,
-                    organization_id=unit_id,
-                    required=required,
-                    online=point.online,
-                    status=Status.ABSENT_UNEXCUSED,
-                    channel=Channel.CLOSE,
-                    report_due=due,
-                    marked_by=actor,
-                    marked_at=now,
-                )
-            )
-            tallies[unit_id] += _tally_fields(required, Status.ABSENT_UNEXCUSED, False, False)
-        Attendance.objects.bulk_create(rows, batch_size=BATCH)
-        _counters_add(campaign.pk, tallies, {point.pk: Counter({"absent": len(rows)})})
-        added += len(rows)
-    conference.closed_at = now
+    for point in conference.bridge_points.select_related("conference", "conference__campaign"):
+        unmarked = roster(point).exclude(pk__in=marked)
+        rows = [
+            (member_id, unit_id, status, Status.ABSENT_UNEXCUSED, "")
+            for member_id, unit_id, status in unmarked.values_list(
+                "pk", "organization_id", "status"
+            ).iterator(chunk_size=BATCH)
+        ]
+        added += len(_marks_insert(actor, point, rows, channel=Channel.CLOSE))
+    conference.closed_at = timezone.now()
     conference.save(update_fields=["closed_at"])
     audit_record(actor, "conference.close", conference, {"absent_unmarked": [None, added]})
     return added

@@ -52,7 +52,11 @@ def test_the_page_shows_figures_in_vietnamese_and_a_bar_per_unit(world, client, 
     # Its bridge points with their headcounts: one member present and three guests.
     hall_row = body[body.index("Hội trường chính") :].split("</tr>")[0]
     assert [cell.split(">")[-1] for cell in hall_row.split("</td>")[2:7]] == [
-        "1", "0", "1", "3", "4"
+        "1",
+        "0",
+        "1",
+        "3",
+        "4",
     ]
 
 

@@ -186,17 +186,18 @@ def campaign_rollup(campaign: Campaign, unit: Organization) -> Rollup:
 def rollup_unit(user, campaign: Campaign, wanted=None) -> Organization:
     """The unit whose figures `user` asked for (`wanted`, a pk), else the widest unit of the
     campaign they may see; 404 outside their scope."""
-    visible = policy.organizations_for(user, Action.VIEW).filter(
-        path__startswith=campaign.owner.path
-    )
     if wanted not in (None, ""):
+        visible = policy.organizations_for(user, Action.VIEW).filter(
+            path__startswith=campaign.owner.path
+        )
         try:
             return visible.select_related("level").get(pk=wanted)
         except (Organization.DoesNotExist, ValueError, TypeError):
             raise Http404 from None
     if policy.can(user, Action.VIEW, campaign.owner):
         return campaign.owner
-    top = visible.order_by("depth", "path").select_related("level").first()
+    tops = policy.top_units_for(user, Action.VIEW).filter(path__startswith=campaign.owner.path)
+    top = tops.select_related("level").first()
     if top is None:
         raise PermissionDenied
     return top

@@ -20,6 +20,7 @@ class Role(models.TextChoices):
     OFFICE = "office", _("Văn phòng")
     PROPAGANDA = "propaganda", _("Tuyên giáo")
     INSPECTION = "inspection", _("Kiểm tra")
+    REVIEWER = "reviewer", _("Chấm bài thu hoạch")
 
 
 class RoleGrantQuerySet(models.QuerySet):

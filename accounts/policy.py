@@ -21,6 +21,7 @@ from conferences.models import BridgePoint, Conference, Makeup
 from documents.models import Document
 from members.models import Member
 from organizations.models import Organization, under_any
+from reports.models import Export, Pair, Report
 
 
 class Action(StrEnum):
@@ -32,11 +33,22 @@ class Action(StrEnum):
     MANAGE_DOCUMENTS = "manage_documents"
     MANAGE_CAMPAIGNS = "manage_campaigns"
     MANAGE_CONFERENCES = "manage_conferences"
+    REVIEW_REPORTS = "review_reports"
+    MANAGE_REPORTS = "manage_reports"  # extensions, confirming the units below
+    ENTER_REPORTS = "enter_reports"  # typing in a report for a member without a phone
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.COMMITTEE: frozenset(
-        {Action.VIEW, Action.GRANT_ROLES, Action.VIEW_AUDIT, Action.MANAGE_CONFERENCES}
+        {
+            Action.VIEW,
+            Action.GRANT_ROLES,
+            Action.VIEW_AUDIT,
+            Action.MANAGE_CONFERENCES,
+            Action.REVIEW_REPORTS,
+            Action.MANAGE_REPORTS,
+            Action.ENTER_REPORTS,
+        }
     ),
     Role.OFFICE: frozenset(
         {
@@ -45,10 +57,21 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_MEMBERS,
             Action.VIEW_AUDIT,
             Action.MANAGE_DOCUMENTS,
+            Action.ENTER_REPORTS,
         }
     ),
-    Role.PROPAGANDA: frozenset({Action.VIEW, Action.MANAGE_CAMPAIGNS, Action.MANAGE_CONFERENCES}),
+    Role.PROPAGANDA: frozenset(
+        {
+            Action.VIEW,
+            Action.MANAGE_CAMPAIGNS,
+            Action.MANAGE_CONFERENCES,
+            Action.REVIEW_REPORTS,
+            Action.MANAGE_REPORTS,
+        }
+    ),
     Role.INSPECTION: frozenset({Action.VIEW, Action.VIEW_AUDIT}),
+    # A reviewer reads and rates reports of the subtree, nothing else.
+    Role.REVIEWER: frozenset({Action.REVIEW_REPORTS}),
 }
 
 EVERYWHERE = None  # what scope_paths returns for a superuser
@@ -293,4 +316,56 @@ def get_makeup_for(user, pk, action: Action) -> Makeup:
     try:
         return makeups_for(user, action).select_related("campaign", "organization").get(pk=pk)
     except (Makeup.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def reports_for(user, action: Action) -> QuerySet[Report]:
+    """Reports of members whose cell (when they started) lies in scope; for VIEW also
+    the user's own reports."""
+    paths = scope_paths(user, action)
+    if paths is EVERYWHERE:
+        return Report.objects.all()
+    q = under_any(paths, "organization__path")
+    if action == Action.VIEW and user.is_authenticated:
+        q |= Q(member__user=user)
+    return Report.objects.filter(q)
+
+
+def get_report_for(user, pk, action: Action) -> Report:
+    try:
+        return (
+            reports_for(user, action)
+            .select_related("campaign", "campaign__owner", "member", "organization")
+            .get(pk=pk)
+        )
+    except (Report.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def pairs_for(user, action: Action) -> QuerySet[Pair]:
+    """Look-alike pairs with at least one report in scope: a unit sees where its members'
+    texts also appear elsewhere in the country."""
+    paths = scope_paths(user, action)
+    if paths is EVERYWHERE:
+        return Pair.objects.all()
+    return Pair.objects.filter(
+        under_any(paths, "a__organization__path") | under_any(paths, "b__organization__path")
+    )
+
+
+def exports_for(user) -> QuerySet[Export]:
+    """A user's own exports, while they still may see the unit exported."""
+    paths = scope_paths(user, Action.REVIEW_REPORTS)
+    exports = (
+        Export.objects.filter(created_by=user) if user.is_authenticated else Export.objects.none()
+    )
+    if paths is EVERYWHERE:
+        return exports
+    return exports.filter(under_any(paths, "organization__path"))
+
+
+def get_export_for(user, pk) -> Export:
+    try:
+        return exports_for(user).select_related("campaign", "organization").get(pk=pk)
+    except (Export.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -31,10 +31,13 @@ class CampaignForm(forms.ModelForm):
             "conference_deadline",
             "report_days",
             "makeup_days",
+            "report_cutoff",
             "exempt_required",
+            "blind_review",
         ]
         widgets = {
             "conference_deadline": DATE_WIDGET,
+            "report_cutoff": DATE_WIDGET,
             "documents": forms.SelectMultiple(attrs={"size": 8}),
         }
 

@@ -44,6 +44,17 @@ class Campaign(models.Model):
     makeup_days = models.PositiveSmallIntegerField(
         _("hạn nộp sau buổi học bù (số ngày)"), default=7
     )
+    report_cutoff = models.DateField(
+        _("hạn chót nhận bài thu hoạch"),
+        null=True,
+        blank=True,
+        help_text=_("Sau ngày này không nhận bài nữa, trừ khi được gia hạn."),
+    )
+    blind_review = models.BooleanField(
+        _("chấm bài ẩn danh"),
+        default=False,
+        help_text=_("Người chấm không thấy tên đảng viên."),
+    )
     prompts = models.JSONField(_("nội dung bài thu hoạch"), default=default_prompts)
     rating_scale = models.JSONField(_("thang đánh giá"), default=default_scale)
     # Exempt members are encouraged, not required, unless the campaign says otherwise.

@@ -15,9 +15,18 @@ def deadline_problem(deadline) -> None:
 
 
 @transaction.atomic
+def cutoff_problem(campaign: Campaign) -> None:
+    cutoff = campaign.report_cutoff
+    if cutoff is not None and cutoff < campaign.conference_deadline:
+        raise ValidationError(
+            {"report_cutoff": _("Hạn chót nhận bài phải sau hạn tổ chức hội nghị.")}
+        )
+
+
 def campaign_create(actor, *, documents, **fields) -> Campaign:
     campaign = Campaign(created_by=actor, **fields)
     deadline_problem(campaign.conference_deadline)
+    cutoff_problem(campaign)
     if not documents:
         raise ValidationError({"documents": _("Hãy chọn ít nhất một văn bản để học tập.")})
     campaign.save()

@@ -9,6 +9,7 @@ from accounts import policy
 from accounts.policy import Action
 from campaigns import services
 from campaigns.forms import CampaignForm
+from members.models import Member
 from nghiquyet.forms import add_service_errors
 
 
@@ -79,5 +80,9 @@ def campaign_detail(request, campaign_pk):
             "conferences": conferences[:200],
             "may_schedule": may_schedule,
             "sees_figures": policy.has_any_scope(request.user, Action.VIEW),
+            "writes": Member.objects.active()
+            .filter(user=request.user, organization__path__startswith=campaign.owner.path)
+            .exists(),
+            "reviews": policy.has_any_scope(request.user, Action.REVIEW_REPORTS),
         },
     )

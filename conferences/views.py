@@ -18,6 +18,7 @@ from conferences.rollup import rollup_unit
 from nghiquyet.forms import add_service_errors
 from nghiquyet.uploads import UploadError
 from organizations.models import Organization
+from reports.rollup import report_rollup
 
 ROSTER_PAGE = 200
 POINTS_SHOWN = 300
@@ -431,6 +432,8 @@ def campaign_rollup(request, campaign_pk):
             "rollup": rollup,
             "trail": trail,
             "points": points.order_by("host__path", "name")[:POINTS_SHOWN],
+            "reports": report_rollup(campaign, unit),
+            "reviews": policy.can(request.user, Action.REVIEW_REPORTS, unit),
         },
     )
 

@@ -600,7 +600,23 @@ def demo_reset() -> None:
     from campaigns.models import Campaign
     from conferences.models import Attendance, BridgePoint, Conference, Makeup, Tally, Topic
     from documents.models import Attachment, Document, DocumentLink, Obligation
+    from reports import models as reports
 
+    for model in (
+        reports.Pair,
+        reports.BandKey,
+        reports.Fingerprint,
+        reports.Boilerplate,
+        reports.Review,
+        reports.Version,
+        reports.Extension,
+        reports.Confirmation,
+        reports.ReportTally,
+        reports.RatingTally,
+        reports.Export,
+        reports.Report,
+    ):
+        _delete_all(model)
     for model in (Attendance, Makeup, Tally, BridgePoint.units.through, Topic, BridgePoint):
         _delete_all(model)
     Conference.objects.update(relayed_from=None)

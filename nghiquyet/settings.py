@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "documents",
     "campaigns",
     "conferences",
+    "reports",
 ]
 
 MIDDLEWARE = [

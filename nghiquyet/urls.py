@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("conferences/", include("conferences.urls")),
+    path("reports/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -17,6 +17,7 @@ from conferences.models import Attendance, BridgePoint, Conference, Makeup
 from documents.models import Attachment, Document, DocumentLink, Obligation
 from members.models import Member, RosterImport
 from organizations.models import Organization
+from reports.models import Confirmation, Export, Extension, Report, Review, Version
 
 # Patterns that show nothing tied to a unit, and why.
 UNSCOPED = {
@@ -109,7 +110,25 @@ def _objects_of(world, side):
         stored_path="documents/none.pdf",
         sha256="0" * 64,
     )
+    report = Report.objects.create(
+        campaign=campaign, member=member, organization=unit, versions_count=1, state="submitted"
+    )
+    Version.objects.create(
+        report=report,
+        number=1,
+        sections=["Một", "Hai"],
+        submitted_at=dt.datetime(2026, 1, 6, 8, tzinfo=dt.UTC),
+        due=dt.date(2026, 1, 12),
+        idempotency_key="k",
+    )
+    export = Export.objects.create(
+        campaign=campaign, organization=unit, kind="docx", created_by=owner
+    )
     return {
+        "report_pk": report.pk,
+        "report_id": report.pk,
+        "other_pk": report.pk,
+        "export_pk": export.pk,
         "unit_pk": unit.pk,
         "unit_id": unit.pk,
         "member_pk": member.pk,
@@ -137,6 +156,7 @@ API_BODY = {
     "token": "x",
     "card_number": "010203",
     "status": "present",
+    "sections": ["Một", "Hai"],
 }
 
 
@@ -165,6 +185,12 @@ def _state():
         sorted(Conference.objects.values_list("pk", "closed_at")),
         RoleGrant.objects.filter(revoked_at__isnull=True).count(),
         AuditEntry.objects.count(),
+        sorted(Report.objects.values_list("pk", "state", "rating", "versions_count")),
+        Version.objects.count(),
+        Review.objects.count(),
+        Extension.objects.count(),
+        Confirmation.objects.count(),
+        Export.objects.count(),
     )
 
 

@@ -47,8 +47,14 @@ class Command(BaseCommand):
             from conferences.demo import demo_campaign
 
             ward = RoleGrant.objects.get(user__username="bithu").organization
+            from reports.demo import demo_reports
+
             campaign = demo_campaign(Organization.objects.get(pk=summary.root_pk), ward)
-            self.stdout.write(f"Đợt học tập mẫu: {campaign.title} (hội nghị của {ward.name}).")
+            reports = demo_reports(campaign)
+            self.stdout.write(
+                f"Đợt học tập mẫu: {campaign.title} (hội nghị của {ward.name}, "
+                f"{format_int(reports)} bài thu hoạch)."
+            )
 
         out = self.stdout
         rate = summary.members / summary.seconds if summary.seconds else 0

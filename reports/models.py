@@ -1,0 +1,355 @@
+"""Learning reports (bài thu hoạch): drafts, submitted versions, reviews, extensions,
+the level above's confirmations, per-unit counters, and the copy-detection index."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign
+from members.models import Member
+from organizations.models import Organization
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Đang viết")
+    SUBMITTED = "submitted", _("Đã nộp, chờ đánh giá")
+    RETURNED = "returned", _("Yêu cầu viết lại")
+    RATED = "rated", _("Đã đánh giá")
+
+
+class Source(models.TextChoices):
+    TYPED = "typed", _("Soạn trên hệ thống")
+    FILE = "file", _("Tải tệp DOCX/PDF")
+    PAPER = "paper", _("Nhập hộ từ bài viết tay")
+
+
+class Report(models.Model):
+    """One member's learning report in a campaign; its text lives in its versions."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="reports")
+    # The member's cell when the report was started: figures stay where they were earned.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    required = models.BooleanField(default=True)
+    state = models.CharField(_("tình trạng"), max_length=20, choices=State, default=State.DRAFT)
+    # Typed sections not yet submitted, saved as the member writes.
+    draft = models.JSONField(default=list, blank=True)
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
+    versions_count = models.PositiveSmallIntegerField(default=0)
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    # The deadline a return-for-rewrite set; it overrides every other rule for this report.
+    rewrite_due = models.DateField(_("hạn viết lại"), null=True, blank=True)
+    late = models.BooleanField(_("nộp muộn"), default=False)
+    rating = models.CharField(_("xếp loại"), max_length=60, blank=True)
+    # Whether the latest version has a flagged look-alike, and the closest one's score.
+    flagged = models.BooleanField(_("nghi sao chép"), default=False)
+    similarity = models.FloatField(default=0.0)
+
+    class Meta:
+        verbose_name = _("bài thu hoạch")
+        verbose_name_plural = _("bài thu hoạch")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "member"], name="report_once_per_member")
+        ]
+        indexes = [models.Index(fields=["campaign", "organization", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.member_id}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.versions_count > 0
+
+
+class Version(models.Model):
+    """A submitted text, kept forever; a rewrite adds a version, never edits one."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    sections = models.JSONField()
+    source = models.CharField(max_length=10, choices=Source, default=Source.TYPED)
+    file_name = models.CharField(max_length=255, blank=True)
+    # Who pressed submit: the member, or a secretary entering it on their behalf.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    on_behalf = models.BooleanField(default=False)
+    submitted_at = models.DateTimeField()
+    due = models.DateField()
+    late = models.BooleanField(default=False)
+    # A retried submit carries the same key and finds this version instead of a new one.
+    idempotency_key = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="version_number_unique"),
+            models.UniqueConstraint(
+                fields=["report", "idempotency_key"], name="version_submitted_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} v{self.number}"
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.sections)
+
+
+class Decision(models.TextChoices):
+    RATE = "rate", _("Đánh giá")
+    RETURN = "return", _("Yêu cầu viết lại")
+    COMMENT = "comment", _("Nhận xét")
+
+
+class Review(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="reviews")
+    version = models.PositiveSmallIntegerField()
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decision = models.CharField(max_length=10, choices=Decision)
+    rating = models.CharField(max_length=60, blank=True)
+    comment = models.TextField(_("nhận xét"), blank=True)
+    new_due = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} v{self.version}: {self.decision}"
+
+
+class Extension(models.Model):
+    """A later deadline for a unit's subtree or for one member, with its reason."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    due = models.DateField(_("hạn mới"))
+    reason = models.CharField(_("lý do gia hạn"), max_length=255)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organization__isnull=True, member__isnull=False)
+                | models.Q(organization__isnull=False, member__isnull=True),
+                name="extension_for_unit_or_member",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id or self.member_id} → {self.due:%d/%m/%Y}"
+
+
+class Confirmation(models.Model):
+    """The level above has checked and confirmed a unit's review results."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "organization"], name="confirmation_once_per_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.organization_id}"
+
+
+REPORT_TALLY_FIELDS = ("submitted", "on_time", "late", "returned", "rated", "flagged", "encouraged")
+
+
+class ReportTally(models.Model):
+    """A campaign's report figures for one unit's own members. Kept by the services in
+    the same transaction as each change; `report_tally_rebuild` must find nothing to fix.
+
+    `submitted`, `on_time`, `late`, `returned`, `rated` and `flagged` count required
+    members' reports; `encouraged` counts reports of members who were not required.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    submitted = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    flagged = models.PositiveIntegerField(default=0)
+    encouraged = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "organization"], name="report_tally_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.organization_id}"
+
+
+class RatingTally(models.Model):
+    """Required members' reports per rating of the campaign's own scale, per unit."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    rating = models.CharField(max_length=60)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "organization", "rating"], name="rating_tally_unique"
+            )
+        ]
+
+    # --- Copy detection ---------------------------------------------------------------------
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.organization_id}: {self.rating}"
+
+
+class Fingerprint(models.Model):
+    """The shingle hashes of a report's latest version (before boilerplate subtraction,
+    so that a change of the campaign's documents needs no re-reading of the texts)."""
+
+    report = models.OneToOneField(
+        Report, on_delete=models.CASCADE, primary_key=True, related_name="fingerprint"
+    )
+    campaign_id = models.BigIntegerField()
+    version = models.PositiveSmallIntegerField()
+    shingles = models.BinaryField()
+    # How many shingles remain once boilerplate is subtracted: too few are not compared.
+    size = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.report_id} v{self.version}"
+
+
+class BandKey(models.Model):
+    """One LSH band of a report's signature: reports sharing a (campaign, band, key)
+    row are candidates. An indexed lookup, so any app server can answer it."""
+
+    id = models.BigAutoField(primary_key=True)
+    campaign_id = models.BigIntegerField()
+    band = models.SmallIntegerField()
+    key = models.BigIntegerField()
+    report_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["campaign_id", "band", "key"], name="bandkey_lookup"),
+            models.Index(fields=["report_id"], name="bandkey_report"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.band}/{self.key}"
+
+
+class Boilerplate(models.Model):
+    """Shingles of the campaign's own documents and prompts, which reports may quote."""
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    shingles = models.BinaryField()
+    digest = models.CharField(max_length=64)
+    built_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}"
+
+
+class Pair(models.Model):
+    """Two reports of a campaign whose verified overlap reaches a threshold; `a` is the
+    earlier report (lower id). Never chained: groups are built around a centre."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    a = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    b = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    jaccard = models.FloatField()
+    containment = models.FloatField()
+    shared = models.PositiveIntegerField()
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["a", "b"], name="pair_unique")]
+        indexes = [
+            models.Index(fields=["campaign", "-jaccard"], name="pair_by_similarity"),
+            models.Index(fields=["b"], name="pair_b"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.a_id}~{self.b_id}"
+
+    @property
+    def score(self) -> float:
+        return max(self.jaccard, self.containment)
+
+
+class Export(models.Model):
+    """A unit's reports gathered into one DOCX or a ZIP by a background job."""
+
+    class Kind(models.TextChoices):
+        DOCX = "docx", _("Một tệp DOCX")
+        ZIP = "zip", _("Tệp ZIP, mỗi bài một tệp DOCX")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang tạo")
+        DONE = "done", _("Xong")
+        FAILED = "failed", _("Lỗi")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind)
+    state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
+    # Progress is written by the worker outside any long transaction, so pages see it.
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    stored_path = models.CharField(max_length=500, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    error = models.CharField(max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.kind}"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)

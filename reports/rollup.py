@@ -1,0 +1,107 @@
+"""A campaign's learning-report figures for a subtree and each unit just below it, from
+the per-unit counters (member counts on the units, report tallies): a constant number of
+queries whatever the size of the tree."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, Sum
+
+from campaigns.models import Campaign
+from organizations.models import Organization, sums_by_child
+from reports.models import REPORT_TALLY_FIELDS, Confirmation, RatingTally, ReportTally
+
+
+@dataclass
+class ReportFigures:
+    unit: Organization
+    required: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REPORT_TALLY_FIELDS, 0))
+    ratings: dict[str, int] = field(default_factory=dict)
+    confirmed: bool = False
+
+    @property
+    def missing(self) -> int:
+        return max(self.required - self.counts["submitted"], 0)
+
+    @property
+    def rate(self) -> float | None:
+        """Required members who submitted, over required members."""
+        return self.counts["submitted"] / self.required if self.required else None
+
+    @property
+    def bar(self) -> float:
+        return min(100.0, 100.0 * (self.rate or 0.0))
+
+    def as_json(self) -> dict:
+        return {
+            "unit": {"id": self.unit.pk, "code": self.unit.code, "name": self.unit.name},
+            "required": self.required,
+            **self.counts,
+            "missing": self.missing,
+            "ratings": self.ratings,
+            "confirmed": self.confirmed,
+        }
+
+
+@dataclass
+class ReportRollup:
+    total: ReportFigures
+    children: list[ReportFigures]
+
+
+def _required(campaign: Campaign, members: int, exempt: int) -> int:
+    return members - (0 if campaign.exempt_required else exempt)
+
+
+def report_rollup(campaign: Campaign, unit: Organization) -> ReportRollup:
+    scale = list(campaign.rating_scale or [])
+    member_sums = {"members": Sum("member_count"), "exempt": Sum("exempt_count")}
+    child_units = sums_by_child(Organization.objects.order_by(), unit, "path", **member_sums)
+    own_unit = Organization.objects.filter(pk=unit.pk).values("member_count", "exempt_count").get()
+    tallies = ReportTally.objects.filter(campaign=campaign)
+    sums = {name: Sum(name) for name in REPORT_TALLY_FIELDS}
+    child_tallies = sums_by_child(tallies, unit, "organization__path", **sums)
+    own_tally = tallies.filter(organization=unit).values(*REPORT_TALLY_FIELDS).first() or {}
+    rating_rows = (
+        RatingTally.objects.filter(campaign=campaign, organization__path__startswith=unit.path)
+        .values_list("organization__path", "rating")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    length = (unit.depth + 1) * Organization.steplen
+    child_ratings: dict[str, dict[str, int]] = {}
+    total_ratings = dict.fromkeys(scale, 0)
+    for path, rating, n in rating_rows:
+        total_ratings[rating] = total_ratings.get(rating, 0) + (n or 0)
+        if len(path) >= length and path != unit.path:
+            bucket = child_ratings.setdefault(path[:length], dict.fromkeys(scale, 0))
+            bucket[rating] = bucket.get(rating, 0) + (n or 0)
+    confirmed = set(
+        Confirmation.objects.filter(campaign=campaign)
+        .filter(Q(organization__path__startswith=unit.path) | Q(organization=unit))
+        .values_list("organization__path", flat=True)
+    )
+
+    total = ReportFigures(unit)
+    total.required = _required(
+        campaign,
+        own_unit["member_count"] + sum(r["members"] or 0 for r in child_units.values()),
+        own_unit["exempt_count"] + sum(r["exempt"] or 0 for r in child_units.values()),
+    )
+    total.counts = {
+        name: (own_tally.get(name) or 0) + sum(r[name] or 0 for r in child_tallies.values())
+        for name in REPORT_TALLY_FIELDS
+    }
+    total.ratings = total_ratings
+    total.confirmed = unit.path in confirmed
+    children = []
+    for child in Organization.objects.get_children(unit).select_related("level"):
+        figures = ReportFigures(child)
+        units = child_units.get(child.path, {})
+        figures.required = _required(campaign, units.get("members") or 0, units.get("exempt") or 0)
+        row = child_tallies.get(child.path, {})
+        figures.counts = {name: row.get(name) or 0 for name in REPORT_TALLY_FIELDS}
+        figures.ratings = child_ratings.get(child.path, dict.fromkeys(scale, 0))
+        figures.confirmed = child.path in confirmed
+        children.append(figures)
+    return ReportRollup(total=total, children=children)

@@ -1,0 +1,596 @@
+"""Writes for learning reports: drafts, submissions (own or on behalf), reviews, returns
+for rewriting, extensions and the level above's confirmation.
+
+Each change moves the unit counters (`ReportTally`, `RatingTally`) in the same
+transaction by the difference between what the report counted before and after, and
+`report_tally_rebuild` recounts them from the reports; a test proves it finds nothing.
+"""
+
+import datetime as dt
+import html
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import policy
+from accounts.policy import Action
+from audit.services import audit_record
+from campaigns.models import Campaign
+from conferences.models import Attendance
+from members.models import Member
+from organizations.models import Organization
+from reports import copies
+from reports.models import (
+    REPORT_TALLY_FIELDS,
+    Confirmation,
+    Decision,
+    Extension,
+    RatingTally,
+    Report,
+    ReportTally,
+    Review,
+    Source,
+    State,
+    Version,
+)
+from vn.formats import format_date, format_int
+
+MAX_SECTION = 50_000  # characters of one section: about twenty typed pages
+MAX_KEY = 64
+BATCH = 2000
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+_TAG = re.compile(r"<(/?)(p|br|div|li|h[1-6]|tr)\b[^>]*>|<[^>]+>", re.IGNORECASE)
+_LOOKS_HTML = re.compile(r"<(p|br|div|span|b|i|strong|em|li|ul|ol|font|table)\b[^>]*>", re.I)
+
+
+# --- Deadlines --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: dt.date
+    closes: dt.date | None  # after this day nothing is accepted; None: never closes
+    extended: str = ""  # the reason of the extension that set `due`, if any
+
+    def is_open(self, today: dt.date) -> bool:
+        return self.closes is None or today <= self.closes
+
+    def is_late(self, today: dt.date) -> bool:
+        return today > self.due
+
+
+def base_due(campaign: Campaign, member: Member) -> dt.date:
+    """The member's attendance deadline (moved by a make-up briefing) or, before any
+    conference marked them, the campaign's conference deadline plus the report days."""
+    marked = Attendance.objects.filter(campaign=campaign, member=member).values_list(
+        "report_due", flat=True
+    )
+    due = marked.first()
+    return due or campaign.conference_deadline + dt.timedelta(days=campaign.report_days)
+
+
+def deadline_for(campaign: Campaign, member: Member, report: Report | None = None) -> Deadline:
+    """Due date and closing day under the campaign's rules. An extension (for the member
+    or for any unit above their cell) and a return for rewriting can only move them later."""
+    due = base_due(campaign, member)
+    closes = campaign.report_cutoff
+    reason = ""
+    paths = Organization.paths_above(member.organization.path)
+    extensions = Extension.objects.filter(campaign=campaign).filter(
+        Q(member=member) | Q(organization__path__in=paths)
+    )
+    for extension in extensions.order_by("due"):
+        if extension.due > due:
+            due, reason = extension.due, extension.reason
+    if report is not None and report.rewrite_due and report.state == State.RETURNED:
+        due = max(due, report.rewrite_due)
+    if closes is not None:
+        closes = max(closes, due)
+    return Deadline(due=due, closes=closes, extended=reason)
+
+
+# --- Text -------------------------------------------------------------------------------
+
+
+def clean_text(raw: str) -> str:
+    """Plain text from what a member typed or pasted: markup pasted from a web page or a
+    word processor becomes its text, control and invisible characters go, and line
+    breaks are kept. Stored as plain text and always rendered escaped."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if _LOOKS_HTML.search(text):
+        text = _TAG.sub(lambda m: "\n" if m.group(2) else "", text)
+        text = html.unescape(text)
+    text = _CONTROL.sub("", text).replace("\t", " ")
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def clean_sections(campaign: Campaign, raw: list[str], *, partial: bool = False) -> list[str]:
+    """One cleaned text per prompt of the campaign. Problems come back by section
+    (`section_1`, …); with `partial`, empty sections are allowed (a draft)."""
+    prompts = campaign.prompts or [""]
+    if len(raw) != len(prompts):
+        raise ValidationError(
+            _("Bài cần đúng %(n)s phần nội dung.") % {"n": len(prompts)}, code="sections"
+        )
+    problems: dict[str, str] = {}
+    sections = []
+    for i, value in enumerate(raw, start=1):
+        if not isinstance(value, str):
+            problems[f"section_{i}"] = _("Nội dung %(i)s không phải văn bản.") % {"i": i}
+            sections.append("")
+            continue
+        # Far too long: reported below without cleaning megabytes first.
+        text = value if len(value) > MAX_SECTION * 2 else clean_text(value)
+        if len(text) > MAX_SECTION:
+            problems[f"section_{i}"] = _(
+                "Nội dung %(i)s dài %(n)s ký tự; tối đa %(max)s ký tự mỗi phần."
+            ) % {"i": i, "n": format_int(len(text)), "max": format_int(MAX_SECTION)}
+        elif not text and not partial:
+            problems[f"section_{i}"] = _("Nội dung %(i)s đang để trống.") % {"i": i}
+        sections.append(text)
+    if problems:
+        raise ValidationError(problems)
+    return sections
+
+
+# --- Counters -----------------------------------------------------------------------------
+
+
+def _counts(report: Report) -> tuple[Counter, Counter]:
+    """What one report adds to its unit's counters, and to its rating counters."""
+    counts, ratings = Counter(), Counter()
+    if not report.versions_count:
+        return counts, ratings
+    if not report.required:
+        counts["encouraged"] = 1
+        return counts, ratings
+    counts["submitted"] = 1
+    counts["late" if report.late else "on_time"] = 1
+    if report.state == State.RETURNED:
+        counts["returned"] = 1
+    if report.state == State.RATED:
+        counts["rated"] = 1
+        ratings[report.rating] = 1
+    if report.flagged:
+        counts["flagged"] = 1
+    return counts, ratings
+
+
+class _Changes:
+    """Counter changes collected during a write and applied once, in unit order, so
+    that concurrent writes lock tally rows in the same order."""
+
+    def __init__(self):
+        self.units: dict[tuple[int, int], Counter] = defaultdict(Counter)
+        self.ratings: dict[tuple[int, int, str], int] = defaultdict(int)
+
+    def move(self, report: Report, before: tuple[Counter, Counter]) -> None:
+        after = _counts(report)
+        key = (report.campaign_id, report.organization_id)
+        self.units[key].update(after[0])
+        self.units[key].subtract(before[0])
+        for rating, n in after[1].items():
+            self.ratings[(*key, rating)] += n
+        for rating, n in before[1].items():
+            self.ratings[(*key, rating)] -= n
+
+    def apply(self) -> None:
+        for (campaign_id, unit_id), fields in sorted(self.units.items()):
+            changes = {name: F(name) + n for name, n in fields.items() if n}
+            if changes:
+                _bump(ReportTally, changes, campaign_id=campaign_id, organization_id=unit_id)
+        for (campaign_id, unit_id, rating), n in sorted(self.ratings.items()):
+            if n:
+                _bump(
+                    RatingTally,
+                    {"count": F("count") + n},
+                    campaign_id=campaign_id,
+                    organization_id=unit_id,
+                    rating=rating,
+                )
+
+
+def _bump(model, changes: dict, **key) -> None:
+    rows = model.objects.filter(**key)
+    if not rows.update(**changes):
+        model.objects.bulk_create([model(**key)], ignore_conflicts=True)
+        rows.update(**changes)
+
+
+def _flags_moved(changes: _Changes, report_ids: list[int], current: Report | None) -> None:
+    """Counter moves for reports whose `flagged` changed during copy detection."""
+    for report in Report.objects.filter(pk__in=report_ids):
+        if current is not None and report.pk == current.pk:
+            continue  # the caller moves the current report as a whole
+        before = Report(**{f.attname: getattr(report, f.attname) for f in Report._meta.fields})
+        before.flagged = not report.flagged
+        changes.move(report, _counts(before))
+
+
+# --- Drafts and submissions -----------------------------------------------------------
+
+
+def _check_member(campaign: Campaign, member: Member) -> None:
+    if not member.is_active:
+        raise ValidationError(
+            _("Đồng chí %(name)s đã thôi sinh hoạt.") % {"name": member.full_name}
+        )
+    if not member.organization.path.startswith(campaign.owner.path):
+        raise ValidationError(
+            _("Đồng chí %(name)s không thuộc phạm vi của đợt học tập này.")
+            % {"name": member.full_name}
+        )
+
+
+def may_enter_for(actor, member: Member) -> bool:
+    """A member writes their own report; a cell's committee or office enters it for a
+    member without a smartphone."""
+    if member.user_id is not None and member.user_id == actor.pk:
+        return True
+    return policy.can(actor, Action.ENTER_REPORTS, member.organization)
+
+
+def _report_locked(campaign: Campaign, member: Member) -> Report:
+    """The member's report row, created if missing, locked for the transaction."""
+    try:
+        with transaction.atomic():
+            Report.objects.get_or_create(
+                campaign=campaign,
+                member=member,
+                defaults={
+                    "organization_id": member.organization_id,
+                    "required": campaign.requires(member.status),
+                },
+            )
+    except IntegrityError:
+        pass  # a concurrent first save created it
+    return Report.objects.select_for_update().get(campaign=campaign, member=member)
+
+
+def draft_save(actor, campaign: Campaign, member: Member, raw: list[str]) -> Report:
+    """Keep what the member has typed so far; nothing is checked but length."""
+    if not may_enter_for(actor, member):
+        raise ValidationError(_("Bạn không được viết bài thay đồng chí này."))
+    _check_member(campaign, member)
+    sections = clean_sections(campaign, raw, partial=True)
+    with transaction.atomic():
+        report = _report_locked(campaign, member)
+        report.draft = sections
+        report.draft_saved_at = timezone.now()
+        report.save(update_fields=["draft", "draft_saved_at"])
+    return report
+
+
+class SubmitRefused(ValidationError):
+    pass
+
+
+@dataclass
+class Receipt:
+    report: Report
+    version: Version
+    repeated: bool  # the same submit arrived again and was counted once
+
+
+def report_submit(
+    actor,
+    campaign: Campaign,
+    member: Member,
+    raw: list[str],
+    *,
+    key: str,
+    source: str = Source.TYPED,
+    file_name: str = "",
+) -> Receipt:
+    """Submit a version of the member's report. A retried submit with the same key
+    returns the first receipt; copy detection runs before the transaction commits."""
+    key = (key or "").strip()
+    if not key or len(key) > MAX_KEY:
+        raise SubmitRefused(_("Thiếu mã nộp bài; hãy tải lại trang rồi nộp lại."))
+    if not may_enter_for(actor, member):
+        raise SubmitRefused(_("Bạn không được nộp bài thay đồng chí này."))
+    _check_member(campaign, member)
+    existing = Version.objects.filter(
+        report__campaign=campaign, report__member=member, idempotency_key=key
+    ).select_related("report")
+    if (found := existing.first()) is not None:
+        return Receipt(found.report, found, repeated=True)
+    sections = clean_sections(campaign, raw)
+    on_behalf = not (member.user_id is not None and member.user_id == actor.pk)
+    with transaction.atomic():
+        report = _report_locked(campaign, member)
+        if (found := report.versions.filter(idempotency_key=key).first()) is not None:
+            return Receipt(report, found, repeated=True)
+        _check_open(campaign, member, report)
+        deadline = deadline_for(campaign, member, report)
+        now = timezone.now()
+        today = timezone.localdate(now)
+        before = _counts(report)
+        version = Version.objects.create(
+            report=report,
+            number=report.versions_count + 1,
+            sections=sections,
+            source=source if on_behalf or source != Source.PAPER else Source.TYPED,
+            file_name=file_name[:255],
+            entered_by=actor,
+            on_behalf=on_behalf,
+            submitted_at=now,
+            due=deadline.due,
+            late=deadline.is_late(today),
+            idempotency_key=key,
+        )
+        report.versions_count = version.number
+        report.submitted_at = now
+        report.late = version.late
+        report.state = State.SUBMITTED
+        report.rating = ""
+        report.draft = []
+        report.draft_saved_at = None
+        indexed = copies.index_report(report, version.text, version.number)
+        report.refresh_from_db(fields=["flagged", "similarity"])
+        report.save(
+            update_fields=[
+                "versions_count",
+                "submitted_at",
+                "late",
+                "state",
+                "rating",
+                "draft",
+                "draft_saved_at",
+            ]
+        )
+        changes = _Changes()
+        changes.move(report, before)
+        _flags_moved(changes, indexed.flag_changed, report)
+        changes.apply()
+        audit_record(
+            actor,
+            "report.submit",
+            report,
+            {
+                "version": [version.number - 1 or None, version.number],
+                "on_behalf": [None, on_behalf],
+                "late": [None, version.late],
+            },
+        )
+    return Receipt(report, version, repeated=False)
+
+
+def _check_open(campaign: Campaign, member: Member, report: Report) -> None:
+    if report.state == State.RATED:
+        raise SubmitRefused(_("Bài đã được đánh giá; không nộp lại được."))
+    if _confirmed(campaign, report.organization):
+        raise SubmitRefused(_("Kết quả của đơn vị đã được cấp trên xác nhận."))
+    deadline = deadline_for(campaign, member, report)
+    if not deadline.is_open(timezone.localdate()):
+        raise SubmitRefused(
+            _("Đã hết hạn nhận bài từ ngày %(date)s. Hãy đề nghị chi bộ gia hạn.")
+            % {"date": format_date(deadline.closes)}
+        )
+
+
+# --- Reviews ------------------------------------------------------------------------------
+
+
+def _confirmed(campaign: Campaign, unit: Organization) -> bool:
+    """Whether the level above has confirmed the results of this unit or one above it."""
+    paths = Organization.paths_above(unit.path)
+    return Confirmation.objects.filter(campaign=campaign, organization__path__in=paths).exists()
+
+
+def _review_problem(actor, report: Report) -> str | None:
+    if not policy.can(actor, Action.REVIEW_REPORTS, report.organization):
+        return _("Bạn không được đánh giá bài của đơn vị này.")
+    if not report.versions_count:
+        return _("Bài chưa được nộp.")
+    if _confirmed(report.campaign, report.organization):
+        return _("Kết quả của đơn vị đã được cấp trên xác nhận; không sửa được nữa.")
+    return None
+
+
+def review(
+    actor,
+    report: Report,
+    decision: str,
+    *,
+    rating: str = "",
+    comment: str = "",
+    new_due: dt.date | None = None,
+) -> Review:
+    """Rate, return for rewriting (with a new deadline) or just comment on the latest
+    version. A rating is never changed silently: each one is a Review and an audit entry."""
+    comment = clean_text(comment or "")[:5000]
+    problems: dict[str, str] = {}
+    if decision == Decision.RATE and rating not in (report.campaign.rating_scale or []):
+        problems["rating"] = _("Hãy chọn một mức trong thang đánh giá của đợt học tập.")
+    if decision == Decision.RETURN:
+        if not comment:
+            problems["comment"] = _("Yêu cầu viết lại cần ghi nhận xét cho đảng viên.")
+        if new_due is None or new_due < timezone.localdate():
+            problems["new_due"] = _("Hạn viết lại phải từ hôm nay trở đi.")
+    if decision == Decision.COMMENT and not comment:
+        problems["comment"] = _("Hãy ghi nhận xét.")
+    if decision not in Decision.values:
+        problems["decision"] = _("Thao tác không hợp lệ.")
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        report = (
+            Report.objects.select_for_update()
+            .select_related("campaign", "organization")
+            .get(pk=report.pk)
+        )
+        if (problem := _review_problem(actor, report)) is not None:
+            raise ValidationError(problem)
+        if decision != Decision.COMMENT and report.state == State.RETURNED:
+            raise ValidationError(_("Bài đang chờ đảng viên viết lại."))
+        before = _counts(report)
+        old = {"state": report.state, "rating": report.rating}
+        if decision == Decision.RATE:
+            report.state, report.rating = State.RATED, rating
+        elif decision == Decision.RETURN:
+            report.state, report.rating, report.rewrite_due = State.RETURNED, "", new_due
+        report.save(update_fields=["state", "rating", "rewrite_due"])
+        entry = Review.objects.create(
+            report=report,
+            version=report.versions_count,
+            reviewer=actor,
+            decision=decision,
+            rating=rating if decision == Decision.RATE else "",
+            comment=comment,
+            new_due=new_due if decision == Decision.RETURN else None,
+        )
+        changes = _Changes()
+        changes.move(report, before)
+        changes.apply()
+        audit_record(
+            actor,
+            f"report.{decision}",
+            report,
+            {
+                "state": [old["state"], report.state],
+                "rating": [old["rating"], report.rating],
+                **({"comment": [None, comment]} if comment else {}),
+            },
+        )
+    return entry
+
+
+# --- Extensions and confirmation --------------------------------------------------------
+
+
+def extension_grant(
+    actor,
+    campaign: Campaign,
+    *,
+    due: dt.date,
+    reason: str,
+    unit: Organization | None = None,
+    member: Member | None = None,
+) -> Extension:
+    where = unit if unit is not None else member.organization
+    if not policy.can(actor, Action.MANAGE_REPORTS, where):
+        raise ValidationError(_("Bạn không được gia hạn cho đơn vị này."))
+    if not where.path.startswith(campaign.owner.path):
+        raise ValidationError(_("Đơn vị không thuộc phạm vi của đợt học tập."))
+    problems = {}
+    reason = " ".join((reason or "").split())
+    if not reason:
+        problems["reason"] = _("Gia hạn cần ghi lý do.")
+    if due < timezone.localdate():
+        problems["due"] = _("Hạn mới phải từ hôm nay trở đi.")
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        extension = Extension.objects.create(
+            campaign=campaign,
+            organization=unit,
+            member=member if unit is None else None,
+            due=due,
+            reason=reason[:255],
+            granted_by=actor,
+        )
+        audit_record(
+            actor,
+            "report.extend",
+            extension.organization or extension.member,
+            {"due": [None, due.isoformat()], "reason": [None, reason]},
+        )
+    return extension
+
+
+def can_confirm(actor, unit: Organization) -> bool:
+    """Results are confirmed by the level above, never by the unit itself."""
+    parent = Organization.objects.get_parent(unit)
+    return parent is not None and policy.can(actor, Action.MANAGE_REPORTS, parent)
+
+
+def confirm(actor, campaign: Campaign, unit: Organization, note: str = "") -> Confirmation:
+    if not can_confirm(actor, unit):
+        raise ValidationError(_("Chỉ cấp trên trực tiếp xác nhận kết quả của đơn vị."))
+    waiting = Report.objects.filter(
+        campaign=campaign, organization__path__startswith=unit.path, state=State.SUBMITTED
+    ).count()
+    if waiting:
+        raise ValidationError(
+            _("Còn %(n)s bài chưa được đánh giá; chưa xác nhận được.") % {"n": format_int(waiting)}
+        )
+    try:
+        with transaction.atomic():
+            confirmation = Confirmation.objects.create(
+                campaign=campaign, organization=unit, confirmed_by=actor, note=note[:255]
+            )
+            audit_record(actor, "report.confirm", unit, {"campaign": [None, campaign.pk]})
+    except IntegrityError:
+        raise ValidationError(_("Kết quả của đơn vị này đã được xác nhận.")) from None
+    return confirmation
+
+
+# --- Rebuild ----------------------------------------------------------------------------
+
+
+def report_tally_rebuild(campaign: Campaign) -> dict[str, int]:
+    """Recount the campaign's report counters from the reports; returns how many rows
+    had to change (zero when the services kept them right)."""
+    units: dict[int, Counter] = defaultdict(Counter)
+    ratings: dict[tuple[int, str], int] = defaultdict(int)
+    rows = Report.objects.filter(campaign=campaign, versions_count__gt=0).only(
+        "organization_id", "required", "versions_count", "late", "state", "rating", "flagged"
+    )
+    for report in rows.iterator(chunk_size=BATCH):
+        counts, rated = _counts(report)
+        units[report.organization_id].update(counts)
+        for rating, n in rated.items():
+            ratings[(report.organization_id, rating)] += n
+    fixed = {"units": 0, "ratings": 0}
+    with transaction.atomic():
+        current = {
+            row.organization_id: row for row in ReportTally.objects.filter(campaign=campaign)
+        }
+        for unit_id in set(units) | set(current):
+            want = {name: units[unit_id][name] for name in REPORT_TALLY_FIELDS}
+            row = current.get(unit_id)
+            have = {name: getattr(row, name) for name in REPORT_TALLY_FIELDS} if row else None
+            if have == want or (row is None and not any(want.values())):
+                continue
+            ReportTally.objects.update_or_create(
+                campaign=campaign, organization_id=unit_id, defaults=want
+            )
+            fixed["units"] += 1
+        current_ratings = {
+            (row.organization_id, row.rating): row
+            for row in RatingTally.objects.filter(campaign=campaign)
+        }
+        for key in set(ratings) | set(current_ratings):
+            row = current_ratings.get(key)
+            want = ratings.get(key, 0)
+            if (row.count if row else 0) == want:
+                continue
+            RatingTally.objects.update_or_create(
+                campaign=campaign, organization_id=key[0], rating=key[1], defaults={"count": want}
+            )
+            fixed["ratings"] += 1
+    return fixed
+
+
+def rating_counts(campaign: Campaign, path: str) -> dict[str, int]:
+    """Ratings of required members' reports in the subtree at `path`, in scale order."""
+    rows = (
+        RatingTally.objects.filter(campaign=campaign, organization__path__startswith=path)
+        .values("rating")
+        .annotate(n=Sum("count"))
+        .values_list("rating", "n")
+    )
+    totals = dict(rows)
+    scale = list(campaign.rating_scale or [])
+    return {rating: totals.get(rating) or 0 for rating in scale} | {
+        rating: n for rating, n in totals.items() if rating not in scale and n
+    }

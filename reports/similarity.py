@@ -1,0 +1,219 @@
+"""The copy-detection engine: word shingles, MinHash signatures, LSH band keys, and exact
+verification with the shared passages.
+
+Pure functions over text and numpy arrays; `reports.copies` stores what they compute.
+
+- Text is normalised (NFC, tone placement), lower-cased and folded one character for one
+  character, so that a copy retyped without diacritics still matches and a word's offsets
+  in the folded text are its offsets in the original.
+- A shingle is five consecutive words, hashed to 32 bits. A report's fingerprint is the
+  sorted set of its shingle hashes minus those of the campaign's own documents and
+  prompts (boilerplate every member may quote).
+- The signature is 128 minima of multiply-shift hashes of the fingerprint; 32 bands of 4
+  rows make a pair with Jaccard 0.7 a candidate with probability 0.9998 and one with 0.3
+  with probability 0.23, and candidates are then verified exactly, so the threshold is
+  applied to the real sets, never to the estimate.
+"""
+
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from vn.text import fold_aligned, normalize
+
+SHINGLE = 5
+PERMUTATIONS = 128
+BANDS = 32
+ROWS = PERMUTATIONS // BANDS
+# Below this many shingles a text is too short to call a copy of anything.
+MIN_SHINGLES = 12
+
+# A pair is shown to reviewers when either measure reaches its threshold: Jaccard for
+# look-alike texts, containment for a short report lifted whole from a longer one.
+FLAG_JACCARD = 0.7
+FLAG_CONTAINMENT = 0.8
+
+# Words are runs of ASCII letters and digits after folding; any other character (a
+# letter of another script included) separates them, on both paths below.
+_WORD = re.compile(r"[a-z0-9]+")
+_SEPARATORS = bytes(b if 48 <= b <= 57 or 97 <= b <= 122 else 32 for b in range(256))
+_DROPPED = bytes(range(0x80, 0xC0)) + b"\xcc\xcd"
+_word_cache: dict[bytes, int] = {}
+_WORD_CACHE_MAX = 500_000
+
+_rng = np.random.default_rng(0x6E71)  # fixed: signatures are stored and compared later
+_A = _rng.integers(1, 1 << 63, size=PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_B = _rng.integers(0, 1 << 63, size=PERMUTATIONS, dtype=np.uint64)
+# Odd multipliers that mix the five word hashes of a shingle, and the four rows of a band.
+_MIX = np.array(
+    [
+        0x9E3779B97F4A7C15,
+        0xC2B2AE3D27D4EB4F,
+        0x165667B19E3779F9,
+        0xD6E8FEB86659FD93,
+        0xFF51AFD7ED558CCD,
+    ],
+    dtype=np.uint64,
+)
+_BAND_MIX = _MIX[:ROWS]
+
+
+def words(text: str) -> list[re.Match[str]]:
+    """The words of `text` as matches on its aligned fold, for locating passages."""
+    return list(_WORD.finditer(fold_aligned(text)))
+
+
+def tokens(text: str) -> list[bytes]:
+    """The same words as `words`, fast: decompose, then in the UTF-8 bytes drop the
+    combining marks (lead bytes CC/CD) and every continuation byte, and turn any other
+    non-ASCII lead byte, like every ASCII character that is not a letter or digit, into
+    a separator."""
+    text = text.lower().replace("đ", "d").replace("ð", "d")
+    data = unicodedata.normalize("NFD", text).encode("utf-8", "replace")
+    return data.translate(_SEPARATORS, _DROPPED).split()
+
+
+def _word_hashes(tokens: list[bytes]) -> np.ndarray:
+    cache = _word_cache
+    try:
+        values = [cache[token] for token in tokens]
+    except KeyError:
+        if len(cache) > _WORD_CACHE_MAX:
+            cache.clear()
+        for token in tokens:
+            if token not in cache:
+                cache[token] = zlib.crc32(token)
+        values = [cache[token] for token in tokens]
+    return np.array(values, dtype=np.uint64)
+
+
+def _shingles_of(hashes: np.ndarray) -> np.ndarray:
+    """One 32-bit hash per run of SHINGLE words, in text order (with repeats)."""
+    n = len(hashes) - SHINGLE + 1
+    if n <= 0:
+        return np.empty(0, dtype=np.uint32)
+    with np.errstate(over="ignore"):
+        mixed = np.zeros(n, dtype=np.uint64)
+        for i in range(SHINGLE):
+            mixed += hashes[i : i + n] * _MIX[i]
+        mixed ^= mixed >> np.uint64(31)
+        mixed *= _MIX[0]
+    return (mixed >> np.uint64(32)).astype(np.uint32)
+
+
+def shingles(text: str) -> np.ndarray:
+    """The sorted set of shingle hashes of `text` (uint32)."""
+    return np.unique(_shingles_of(_word_hashes(tokens(text))))
+
+
+def fingerprint(text: str, boilerplate: np.ndarray | None = None) -> np.ndarray:
+    """Shingle hashes of `text` that do not occur in `boilerplate` (both sorted sets)."""
+    found = shingles(text)
+    if boilerplate is not None and len(boilerplate):
+        found = found[~np.isin(found, boilerplate, assume_unique=True)]
+    return found
+
+
+def signature(fingerprint: np.ndarray) -> np.ndarray:
+    """PERMUTATIONS minima of multiply-shift hashes (uint32); all-ones for an empty set."""
+    if not len(fingerprint):
+        return np.full(PERMUTATIONS, 0xFFFFFFFF, dtype=np.uint32)
+    x = fingerprint.astype(np.uint64)
+    # In place: temporaries of PERMUTATIONS x n would cost more than the arithmetic.
+    hashed = np.empty((PERMUTATIONS, len(x)), dtype=np.uint64)
+    np.multiply(_A[:, None], x, out=hashed)
+    np.add(hashed, _B[:, None], out=hashed)
+    np.right_shift(hashed, np.uint64(32), out=hashed)
+    return hashed.min(axis=1).astype(np.uint32)
+
+
+def band_keys(signature: np.ndarray) -> np.ndarray:
+    """One signed 64-bit key per band (a database bigint)."""
+    rows = signature.astype(np.uint64).reshape(BANDS, ROWS)
+    with np.errstate(over="ignore"):
+        keys = (rows * _BAND_MIX).sum(axis=1, dtype=np.uint64)
+        keys ^= keys >> np.uint64(29)
+    return keys.view(np.int64)
+
+
+def estimate(a: np.ndarray, b: np.ndarray) -> float:
+    """Jaccard estimated from two signatures (for benchmarks; pairs are verified exactly)."""
+    return float(np.mean(a == b))
+
+
+@dataclass(frozen=True)
+class Overlap:
+    jaccard: float
+    containment: float
+    shared: int
+
+    @property
+    def flagged(self) -> bool:
+        return self.jaccard >= FLAG_JACCARD or self.containment >= FLAG_CONTAINMENT
+
+
+def overlap(a: np.ndarray, b: np.ndarray) -> Overlap:
+    """Exact Jaccard and containment (shared over the smaller set) of two fingerprints."""
+    if not len(a) or not len(b):
+        return Overlap(0.0, 0.0, 0)
+    shared = len(np.intersect1d(a, b, assume_unique=True))
+    union = len(a) + len(b) - shared
+    return Overlap(shared / union, shared / min(len(a), len(b)), shared)
+
+
+def to_bytes(array: np.ndarray) -> bytes:
+    return array.astype("<u4").tobytes()
+
+
+def from_bytes(data: bytes | memoryview) -> np.ndarray:
+    return np.frombuffer(bytes(data), dtype="<u4").astype(np.uint32)
+
+
+# --- Shared passages --------------------------------------------------------------------
+
+
+def _spans(text: str, common: np.ndarray) -> list[tuple[int, int]]:
+    """Character spans of `text` covered by shingles in `common`, merged."""
+    matches = words(text)
+    hashes = _shingles_of(_word_hashes([m.group().encode() for m in matches]))
+    hit = np.isin(hashes, common)
+    spans: list[tuple[int, int]] = []
+    for i in np.flatnonzero(hit):
+        start, end = matches[i].start(), matches[i + SHINGLE - 1].end()
+        if spans and start <= spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+@dataclass(frozen=True)
+class Piece:
+    text: str
+    shared: bool
+
+
+def passages(text: str, other: str, boilerplate: np.ndarray | None = None) -> list[Piece]:
+    """`text` cut into pieces, those it shares with `other` (boilerplate aside) marked."""
+    text = normalize_keep_lines(text)
+    common = np.intersect1d(
+        fingerprint(text, boilerplate), fingerprint(other, boilerplate), assume_unique=True
+    )
+    pieces: list[Piece] = []
+    at = 0
+    for start, end in _spans(text, common):
+        if start > at:
+            pieces.append(Piece(text[at:start], False))
+        pieces.append(Piece(text[start:end], True))
+        at = end
+    if at < len(text):
+        pieces.append(Piece(text[at:], False))
+    return pieces
+
+
+def normalize_keep_lines(text: str) -> str:
+    """`normalize` line by line, so paragraphs survive for display."""
+    return "\n".join(normalize(line) for line in text.splitlines())

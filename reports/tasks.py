@@ -1,0 +1,78 @@
+import datetime as dt
+import logging
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from campaigns.models import Campaign
+from nghiquyet.uploads import store_private
+from reports import copies, exports, services
+from reports.models import Export
+
+logger = logging.getLogger(__name__)
+KEEP_EXPORTS = dt.timedelta(days=7)
+PROGRESS_EVERY = 50
+
+
+def _labels() -> dict:
+    return {
+        "title": _("BÀI THU HOẠCH"),
+        "member": _("Họ và tên"),
+        "unit": _("Chi bộ"),
+        "submitted": _("Nộp lúc"),
+        "version": _("lần"),
+        "late": _("nộp muộn"),
+        "rating": _("Xếp loại"),
+        "count": _("Số bài"),
+    }
+
+
+@task()
+def reports_export(export_pk: int) -> str:
+    export = Export.objects.select_related("campaign", "organization").get(pk=export_pk)
+    Export.objects.filter(pk=export.pk).update(state=Export.State.RUNNING)
+
+    def progress(done: int) -> None:
+        if done == 0 or done % PROGRESS_EVERY == 0 or done == export.total:
+            Export.objects.filter(pk=export.pk).update(done=done, total=export.total)
+
+    try:
+        data = exports.build(export, _labels(), progress)
+        suffix = "docx" if export.kind == Export.Kind.DOCX else "zip"
+        stored = store_private([data], "exports", suffix)
+    except Exception:
+        logger.exception("report export %s failed", export.pk)
+        Export.objects.filter(pk=export.pk).update(
+            state=Export.State.FAILED, error=_("Không tạo được tệp; hãy thử lại.")
+        )
+        raise
+    now = timezone.now()
+    Export.objects.filter(pk=export.pk).update(
+        state=Export.State.DONE,
+        stored_path=stored,
+        file_name=f"{exports.file_stem(export)}.{suffix}",
+        done=F("total"),
+        finished_at=now,
+        expires_at=now + KEEP_EXPORTS,
+    )
+    return stored
+
+
+@task()
+def copies_rebuild(campaign_pk: int) -> dict:
+    """Recompute boilerplate, band keys and pairs of a campaign (after its documents or
+    prompts change), then the counters that depend on the flags."""
+    campaign = Campaign.objects.get(pk=campaign_pk)
+    result = copies.campaign_reindex(campaign)
+    result["tallies"] = services.report_tally_rebuild(campaign)
+    return {key: value for key, value in result.items() if key != "changed"}
+
+
+@task()
+def report_tallies_rebuild(campaign_pk: int) -> dict:
+    fixed = services.report_tally_rebuild(Campaign.objects.get(pk=campaign_pk))
+    if any(fixed.values()):
+        logger.warning("report tally rebuild corrected %s (campaign %s)", fixed, campaign_pk)
+    return fixed

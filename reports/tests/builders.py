@@ -1,0 +1,129 @@
+"""Texts and helpers for the learning-report tests."""
+
+import random
+
+from reports import services
+
+SYLLABLES = [
+    "đảng",
+    "viên",
+    "nghị",
+    "quyết",
+    "học",
+    "tập",
+    "quán",
+    "triệt",
+    "thực",
+    "hiện",
+    "trách",
+    "nhiệm",
+    "bản",
+    "thân",
+    "cơ",
+    "quan",
+    "đơn",
+    "vị",
+    "địa",
+    "phương",
+    "phát",
+    "triển",
+    "kinh",
+    "tế",
+    "xã",
+    "hội",
+    "xây",
+    "dựng",
+    "chỉnh",
+    "đốn",
+    "nâng",
+    "cao",
+    "năng",
+    "lực",
+    "lãnh",
+    "đạo",
+    "sức",
+    "chiến",
+    "đấu",
+    "tổ",
+    "chức",
+    "cơ",
+    "sở",
+    "chuyển",
+    "đổi",
+    "số",
+    "nhân",
+    "dân",
+    "đoàn",
+    "kết",
+    "kỷ",
+    "luật",
+    "gương",
+    "mẫu",
+    "phong",
+    "trào",
+    "thi",
+    "đua",
+    "lao",
+    "động",
+    "sản",
+    "xuất",
+    "môi",
+    "trường",
+    "văn",
+    "hóa",
+    "giáo",
+    "dục",
+    "y",
+    "tế",
+    "an",
+    "ninh",
+    "quốc",
+    "phòng",
+    "cải",
+    "cách",
+    "hành",
+    "chính",
+    "minh",
+    "bạch",
+    "hiệu",
+    "quả",
+    "đổi",
+    "mới",
+    "sáng",
+    "tạo",
+    "khoa",
+    "học",
+    "công",
+    "nghệ",
+    "nông",
+    "thôn",
+    "đô",
+    "thị",
+    "hạ",
+    "tầng",
+]
+
+
+def essay(seed: int, words: int = 240) -> str:
+    """A deterministic Vietnamese-like text; different seeds share almost no shingles."""
+    rng = random.Random(seed)
+    sentences, sentence = [], []
+    for _ in range(words):
+        sentence.append(rng.choice(SYLLABLES))
+        if len(sentence) >= rng.randint(9, 16):
+            sentences.append(" ".join(sentence).capitalize() + ".")
+            sentence = []
+    if sentence:
+        sentences.append(" ".join(sentence).capitalize() + ".")
+    return " ".join(sentences)
+
+
+def submit(world, campaign, member, sections=None, *, key=None, actor=None):
+    sections = sections or [essay(member.pk * 7 + 1), essay(member.pk * 7 + 2)]
+    return services.report_submit(
+        actor or member.user or world.secretary,
+        campaign,
+        member,
+        sections,
+        key=key or f"k-{member.pk}-{len(sections[0])}",
+    )

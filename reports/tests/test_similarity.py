@@ -1,0 +1,84 @@
+"""The engine itself: shingles, signatures, band keys, exact overlap and passages."""
+
+import numpy as np
+import pytest
+
+from reports import similarity
+from reports.tests.builders import essay
+
+
+def test_copy_retyped_without_diacritics_or_case_is_the_same_text():
+    text = essay(1)
+    plain = similarity.fold_aligned(text).upper()
+    assert np.array_equal(similarity.shingles(text), similarity.shingles(plain))
+
+
+def test_fast_words_equal_the_aligned_words_used_for_highlighting():
+    text = "Khoá XIII: ĐẢNG viên, İstanbul straße 中国 Ðại — học_tập 2025!\nthuỷ lợi"
+    aligned = [m.group().encode() for m in similarity.words(similarity.normalize_keep_lines(text))]
+    assert aligned == similarity.tokens(text)
+
+
+def test_exact_overlap_of_a_half_copy():
+    a = similarity.shingles(essay(1))
+    half = similarity.shingles(essay(1)[: len(essay(1)) // 2] + " " + essay(2))
+    found = similarity.overlap(a, half)
+    assert 0.2 < found.jaccard < 0.45
+    assert found.shared == len(np.intersect1d(a, half))
+
+
+def test_unrelated_texts_do_not_overlap():
+    found = similarity.overlap(similarity.shingles(essay(1)), similarity.shingles(essay(2)))
+    assert found.jaccard < 0.05 and not found.flagged
+
+
+def test_signature_estimates_jaccard_and_bands_match_only_on_equal_rows():
+    a = similarity.shingles(essay(3, 600))
+    b = a[: int(len(a) * 0.85)]
+    exact = similarity.overlap(a, b).jaccard
+    sa, sb = similarity.signature(a), similarity.signature(b)
+    assert abs(similarity.estimate(sa, sb) - exact) < 0.12
+    same_rows = (sa.reshape(similarity.BANDS, -1) == sb.reshape(similarity.BANDS, -1)).all(axis=1)
+    keys_equal = similarity.band_keys(sa) == similarity.band_keys(sb)
+    assert np.array_equal(same_rows, keys_equal)
+    assert similarity.band_keys(sa).dtype == np.int64
+
+
+def test_boilerplate_is_subtracted_before_comparing():
+    prompt = essay(9, 80)
+    a, b = prompt + " " + essay(1), prompt + " " + essay(2)
+    boilerplate = similarity.shingles(prompt)
+    with_prompt = similarity.overlap(similarity.shingles(a), similarity.shingles(b))
+    without = similarity.overlap(
+        similarity.fingerprint(a, boilerplate), similarity.fingerprint(b, boilerplate)
+    )
+    assert with_prompt.jaccard > 0.1
+    assert without.jaccard < 0.02
+
+
+def test_containment_flags_a_short_report_lifted_from_a_long_one():
+    long = essay(4, 900)
+    short = long[: len(long) // 4]
+    found = similarity.overlap(similarity.shingles(long), similarity.shingles(short))
+    assert found.jaccard < similarity.FLAG_JACCARD
+    assert found.containment > 0.95 and found.flagged
+
+
+def test_passages_mark_the_shared_text_as_written():
+    shared = (
+        "Nâng cao năng lực lãnh đạo và sức chiến đấu của tổ chức cơ sở đảng trong tình hình mới"
+    )
+    mine = essay(5, 60) + " " + shared + ". " + essay(6, 60)
+    theirs = essay(7, 60) + " " + shared.upper() + " " + essay(8, 60)
+    pieces = similarity.passages(mine, theirs)
+    assert "".join(p.text for p in pieces) == similarity.normalize_keep_lines(mine)
+    marked = " ".join(p.text for p in pieces if p.shared)
+    assert shared in marked
+    assert len(marked) < len(shared) + 20
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\x00\x01", "中国 日本", "a b c"])
+def test_degenerate_texts_give_empty_or_tiny_fingerprints(text):
+    found = similarity.shingles(text)
+    assert len(found) < similarity.MIN_SHINGLES
+    assert similarity.signature(found).shape == (similarity.PERMUTATIONS,)

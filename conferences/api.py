@@ -11,6 +11,7 @@ from conferences.checkin import CheckinError
 from conferences.models import Attendance, Conference
 from conferences.rollup import campaign_rollup, rollup_unit
 from members.models import Member
+from reports.rollup import report_rollup
 
 router = Router(tags=["conferences"])
 campaign_router = Router(tags=["campaigns"])
@@ -95,6 +96,8 @@ class RollupOut(Schema):
     bridge_points: int
     makeups: int
     makeups_done: int
+    # Learning-report figures of the same subtree: {"total": {...}, "children": [...]}.
+    reports: dict
 
 
 @router.get("/{conference_id}", response=ConferenceOut)
@@ -144,6 +147,7 @@ def rollup(request, campaign_id: int, unit: int | None = None):
     except PermissionDenied:
         raise HttpError(403, "Không có quyền xem số liệu của đợt này.") from None
     figures = campaign_rollup(campaign, root)
+    reports = report_rollup(campaign, root)
     return {
         "campaign_id": campaign.pk,
         "total": figures.total.as_json(),
@@ -152,4 +156,8 @@ def rollup(request, campaign_id: int, unit: int | None = None):
         "bridge_points": figures.bridge_points,
         "makeups": figures.makeups,
         "makeups_done": figures.makeups_done,
+        "reports": {
+            "total": reports.total.as_json(),
+            "children": [child.as_json() for child in reports.children],
+        },
     }

@@ -12,22 +12,69 @@ from conferences.models import ATTENDED, Attendance
 from reports import services
 from reports.models import Decision
 
-OPENINGS = [
-    "Qua nghiên cứu, học tập nghị quyết, bản thân tôi nhận thức sâu sắc",
-    "Sau khi được quán triệt các chuyên đề tại hội nghị, tôi nhận thấy",
-    "Nghị quyết đã chỉ rõ những thuận lợi, khó khăn và nhiệm vụ trọng tâm;",
+# A small grammar: five slots with many fillers each, so two members' sentences rarely
+# share five words in a row, as in real reports written by different people.
+SUBJECTS = [
+    "Bản thân tôi",
+    "Tôi",
+    "Là đảng viên, tôi",
+    "Chi bộ chúng tôi",
+    "Mỗi đảng viên chúng ta",
 ]
-IDEAS = [
-    "chuyển đổi số phải bắt đầu từ nhận thức của mỗi cán bộ, đảng viên",
-    "cần gắn việc thực hiện nghị quyết với nhiệm vụ chính trị của chi bộ",
-    "phải nêu cao tinh thần gương mẫu, nói đi đôi với làm",
-    "công tác dân vận cần sát dân, hiểu dân, lắng nghe ý kiến nhân dân",
-    "xây dựng chi bộ trong sạch, vững mạnh là nhiệm vụ thường xuyên",
-    "đẩy mạnh cải cách hành chính, nâng cao chất lượng phục vụ người dân",
-    "tích cực học tập nâng cao trình độ, ứng dụng công nghệ vào công việc",
-    "tham gia đầy đủ sinh hoạt chi bộ, đóng góp ý kiến xây dựng",
-    "vận động gia đình và khu dân cư chấp hành tốt chủ trương của Đảng",
-    "bảo vệ môi trường, giữ gìn cảnh quan khu phố xanh, sạch, đẹp",
+MODALS = ["cần", "phải", "sẽ", "luôn", "quyết tâm", "nhận thức rõ việc", "cam kết"]
+ACTIONS = [
+    "gương mẫu thực hiện",
+    "tích cực tuyên truyền",
+    "chủ động đề xuất",
+    "kiên trì vận động",
+    "thường xuyên học tập",
+    "nghiêm túc quán triệt",
+    "đi đầu trong",
+    "góp phần đẩy mạnh",
+    "phối hợp tổ chức",
+    "theo dõi, đôn đốc",
+    "nêu cao trách nhiệm về",
+    "kiên quyết đấu tranh với",
+]
+OBJECTS = [
+    "chuyển đổi số ở khu dân cư",
+    "cải cách hành chính",
+    "công tác dân vận",
+    "việc giữ gìn vệ sinh môi trường",
+    "phong trào thi đua yêu nước",
+    "xây dựng chi bộ trong sạch, vững mạnh",
+    "các chương trình an sinh xã hội",
+    "việc ứng dụng công nghệ thông tin",
+    "công tác phòng, chống tham nhũng, tiêu cực",
+    "phát triển kinh tế hộ gia đình",
+    "bảo đảm an ninh trật tự",
+    "xây dựng nông thôn mới",
+    "chăm lo thế hệ trẻ",
+    "đoàn kết trong nhân dân",
+    "phòng chống thiên tai",
+    "khuyến học, khuyến tài",
+]
+PLACES = [
+    "tại cơ quan",
+    "ở tổ dân phố",
+    "trong gia đình",
+    "tại nơi cư trú",
+    "ở chi bộ",
+    "trong đơn vị",
+    "tại khu phố",
+    "ở thôn",
+    "trong công việc hằng ngày",
+    "ở địa bàn được phân công",
+]
+TIMES = [
+    "trong năm nay",
+    "ngay từ quý này",
+    "thường xuyên",
+    "trong nhiệm kỳ",
+    "từ nay đến cuối năm",
+    "trong thời gian tới",
+    "hằng tháng",
+    "một cách lâu dài",
 ]
 SAMPLE = (
     "Nghị quyết là sự cụ thể hóa đường lối của Đảng phù hợp với tình hình thực tiễn của "
@@ -38,10 +85,18 @@ SAMPLE = (
 )
 
 
-def _essay(rng: random.Random) -> str:
-    ideas = rng.sample(IDEAS, k=6)
-    return f"{rng.choice(OPENINGS)} rằng {ideas[0]}. " + " ".join(
-        f"Thứ {i}, {idea}." for i, idea in enumerate(ideas[1:], start=2)
+SAMPLE_DUTY = (
+    "Về trách nhiệm của bản thân, tôi xác định tiếp tục giữ gìn phẩm chất đạo đức cách "
+    "mạng, chấp hành nghiêm Điều lệ Đảng, tham gia đầy đủ các buổi sinh hoạt chi bộ, thực "
+    "hiện tốt nhiệm vụ được giao và tích cực tham gia các phong trào thi đua ở khu dân cư."
+)
+
+
+def _essay(rng: random.Random, sentences: int = 8) -> str:
+    return " ".join(
+        f"{rng.choice(SUBJECTS)} {rng.choice(MODALS)} {rng.choice(ACTIONS)} "
+        f"{rng.choice(OBJECTS)} {rng.choice(PLACES)} {rng.choice(TIMES)}."
+        for _ in range(sentences)
     )
 
 
@@ -62,7 +117,8 @@ def demo_reports(campaign: Campaign, seed: int = 1) -> int:
         if roll < 0.25:
             continue  # not written yet: the dashboard shows them as missing
         copied = roll > 0.96
-        sections = [SAMPLE if copied else _essay(rng), _essay(rng)]
+        # The copiers took the whole circulated sample, changing a word or two.
+        sections = [SAMPLE, SAMPLE_DUTY] if copied else [_essay(rng), _essay(rng)]
         receipt = services.report_submit(
             secretary, campaign, mark.member, sections, key=f"demo-{mark.member_id}"
         )

@@ -194,3 +194,24 @@ def test_api_submit_is_idempotent_and_refuses_late_resubmission(world, campaign,
     )
     assert report.status_code == 200 and report.json()["state"] == "submitted"
     assert not Pair.objects.exists()
+
+
+def test_expired_exports_are_deleted_with_their_files(world, campaign, client, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from nghiquyet.uploads import private_file
+    from reports.tasks import exports_purge
+
+    submit(world, campaign, world.an)
+    client.force_login(world.secretary)
+    client.post(
+        reverse("reports:export-start", args=[campaign.pk]), {"unit": world.ward.pk, "kind": "docx"}
+    )
+    export = Export.objects.get()
+    path = private_file(export.stored_path, "exports")
+    assert path.is_file()
+    assert exports_purge(timezone.now() + dt.timedelta(days=6)) == 0
+    assert exports_purge(timezone.now() + dt.timedelta(days=8)) == 1
+    assert not path.exists() and not Export.objects.exists()

@@ -21,6 +21,7 @@ from conferences.models import BridgePoint, Conference, Makeup
 from documents.models import Document
 from members.models import Member
 from organizations.models import Organization, under_any
+from news.models import Article, Reading
 from reports.models import Export, Pair, Report
 
 
@@ -36,6 +37,7 @@ class Action(StrEnum):
     REVIEW_REPORTS = "review_reports"
     MANAGE_REPORTS = "manage_reports"  # extensions, confirming the units below
     ENTER_REPORTS = "enter_reports"  # typing in a report for a member without a phone
+    MANAGE_NEWS = "manage_news"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -48,6 +50,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.REVIEW_REPORTS,
             Action.MANAGE_REPORTS,
             Action.ENTER_REPORTS,
+            Action.MANAGE_NEWS,
         }
     ),
     Role.OFFICE: frozenset(
@@ -58,6 +61,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_AUDIT,
             Action.MANAGE_DOCUMENTS,
             Action.ENTER_REPORTS,
+            Action.MANAGE_NEWS,
         }
     ),
     Role.PROPAGANDA: frozenset(
@@ -67,6 +71,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_CONFERENCES,
             Action.REVIEW_REPORTS,
             Action.MANAGE_REPORTS,
+            Action.MANAGE_NEWS,
         }
     ),
     Role.INSPECTION: frozenset({Action.VIEW, Action.VIEW_AUDIT}),
@@ -368,4 +373,34 @@ def get_export_for(user, pk) -> Export:
     try:
         return exports_for(user).select_related("campaign", "organization").get(pk=pk)
     except (Export.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def articles_for(user, action: Action) -> QuerySet[Article]:
+    """News items of units in scope, drafts included (the public sees published ones
+    through `Article.objects.filter(state=PUBLISHED)`, never through this)."""
+    paths = scope_paths(user, action)
+    if paths is EVERYWHERE:
+        return Article.objects.all()
+    return Article.objects.filter(under_any(paths, "organization__path"))
+
+
+def get_article_for(user, pk, action: Action) -> Article:
+    try:
+        return articles_for(user, action).select_related("organization", "conference").get(pk=pk)
+    except (Article.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def readings_for(user) -> QuerySet[Reading]:
+    """Articles a user pasted for extraction: their own, while they still manage news."""
+    if not has_any_scope(user, Action.MANAGE_NEWS):
+        return Reading.objects.none()
+    return Reading.objects.filter(created_by=user)
+
+
+def get_reading_for(user, pk) -> Reading:
+    try:
+        return readings_for(user).get(pk=pk)
+    except (Reading.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -79,6 +79,7 @@ def conference_detail(request, conference_pk):
             "point_total": conference.bridge_points.count(),
             "relays": conference.relays.select_related("organizer"),
             "runs": runs,
+            "writes_news": policy.can(user, Action.MANAGE_NEWS, conference.organizer),
             "my_mark": mark,
             "headcount": conference.bridge_points.headcount(),
         },

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "campaigns",
     "conferences",
     "reports",
+    "news",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("conferences/", include("conferences.urls")),
     path("reports/", include("reports.urls")),
+    path("news/", include("news.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,247 @@
+"""Writes for news: drafting from a conference, editing, photos, publishing, honest view
+counts, and turning another unit's article into a recorded conference."""
+
+import datetime as dt
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import policy
+from accounts.policy import Action
+from audit.services import audit_record
+from campaigns.models import Campaign
+from conferences import services as conferences
+from conferences.models import Conference, Format
+from documents.names import find_named_resolutions
+from documents.symbols import canonical
+from news.drafting import draft_for
+from news.models import Article, Photo, Reading, View
+from nghiquyet.uploads import MB, UploadError, store_private
+from organizations.models import Organization
+from reports.services import clean_text
+from vn.text import fold
+
+MAX_PHOTO = 8 * MB
+MAX_BODY = 100_000
+MAX_READING = 200_000  # characters kept of a pasted article; news items are a few pages
+_IMAGE_TYPES = (
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+)
+# Automated clients announce themselves; a view by one of them is not a reader's.
+_BOTS = re.compile(
+    r"bot|crawl|spider|slurp|preview|fetch|monitor|headless|python-|curl|wget|httpclient"
+    r"|facebookexternalhit|zalo",
+    re.IGNORECASE,
+)
+
+
+def article_draft(actor, conference: Conference) -> Article:
+    if not policy.can(actor, Action.MANAGE_NEWS, conference.organizer):
+        raise ValidationError(_("Bạn không được viết tin cho đơn vị này."))
+    draft = draft_for(conference)
+    with transaction.atomic():
+        article = Article.objects.create(
+            organization=conference.organizer,
+            conference=conference,
+            title=draft.title,
+            lead=draft.lead,
+            body=draft.body,
+            created_by=actor,
+        )
+        audit_record(actor, "news.draft", article, {"title": [None, article.title]})
+    return article
+
+
+def article_update(actor, article: Article, *, title: str, lead: str, body: str, author: str):
+    title, lead, body = " ".join(title.split()), clean_text(lead), clean_text(body)
+    problems = {}
+    if not title:
+        problems["title"] = _("Tin cần có tiêu đề.")
+    if not body:
+        problems["body"] = _("Tin cần có nội dung.")
+    elif len(body) > MAX_BODY:
+        problems["body"] = _("Nội dung quá dài (tối đa 100.000 ký tự).")
+    if problems:
+        raise ValidationError(problems)
+    old = {"title": article.title, "lead": article.lead, "body": article.body}
+    article.title, article.lead, article.body = title[:300], lead, body
+    article.author = " ".join(author.split())[:120]
+    with transaction.atomic():
+        article.save()
+        changed = {k: [v, getattr(article, k)] for k, v in old.items() if v != getattr(article, k)}
+        if changed:
+            audit_record(actor, "news.edit", article, changed)
+    return article
+
+
+def article_publish(actor, article: Article, publish: bool = True) -> Article:
+    old = article.state
+    article.state = Article.State.PUBLISHED if publish else Article.State.WITHDRAWN
+    if publish and article.published_at is None:
+        article.published_at = timezone.now()
+    with transaction.atomic():
+        article.save(update_fields=["state", "published_at"])
+        audit_record(
+            actor,
+            "news.publish" if publish else "news.withdraw",
+            article,
+            {"state": [old, article.state]},
+        )
+    return article
+
+
+def photo_add(actor, article: Article, upload, caption: str) -> Photo:
+    caption = " ".join((caption or "").split())
+    if not caption:
+        raise ValidationError({"caption": _("Ảnh cần có chú thích.")})
+    if upload.size > MAX_PHOTO:
+        raise UploadError(_("Ảnh quá lớn; tối đa 8 MB."))
+    head = upload.read(16)
+    upload.seek(0)
+    kind = next(((t, s) for magic, t, s in _IMAGE_TYPES if head.startswith(magic)), None)
+    if kind is None:
+        raise UploadError(_("Chỉ nhận ảnh JPEG hoặc PNG."))
+    stored = store_private(upload.chunks(), "news", kind[1])
+    with transaction.atomic():
+        photo = Photo.objects.create(
+            article=article,
+            stored_path=stored,
+            content_type=kind[0],
+            caption=caption[:300],
+            position=article.photos.count(),
+        )
+        audit_record(actor, "news.photo", article, {"photo": [None, caption]})
+    return photo
+
+
+def _reader(request) -> str:
+    address = request.META.get("REMOTE_ADDR", "")
+    agent = request.META.get("HTTP_USER_AGENT", "")
+    day = timezone.localdate().isoformat()
+    key = f"{settings.SECRET_KEY}|{address}|{agent}|{day}"
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def is_bot(request) -> bool:
+    agent = request.META.get("HTTP_USER_AGENT", "")
+    purpose = request.headers.get("Sec-Purpose", "") or request.headers.get("Purpose", "")
+    return not agent or bool(_BOTS.search(agent)) or "prefetch" in purpose.lower()
+
+
+def view_count(article: Article, request) -> bool:
+    """Count a reader's first view of the day; reloads, bots and prefetches count nothing.
+    Stores a digest, never the address."""
+    if is_bot(request):
+        return False
+    try:
+        with transaction.atomic():
+            View.objects.create(article=article, reader=_reader(request), day=timezone.localdate())
+    except IntegrityError:
+        return False
+    Article.objects.filter(pk=article.pk).update(views=F("views") + 1)
+    return True
+
+
+# --- Reading other units' articles -------------------------------------------------------
+
+
+def reading_create(actor, text: str, file_name: str = "") -> Reading:
+    from news.extractor import extract
+
+    if not policy.has_any_scope(actor, Action.MANAGE_NEWS):
+        raise ValidationError(_("Bạn không có quyền đọc và ghi nhận tin bài."))
+    text = text or ""
+    if not text.strip():
+        raise ValidationError({"text": _("Hãy dán nội dung bài viết.")})
+    kept = text[:MAX_READING]
+    return Reading.objects.create(
+        text=kept, file_name=file_name[:255], found=extract(kept), created_by=actor
+    )
+
+
+def _units_named(actor, name: str | None) -> list[Organization]:
+    """Units the actor may see named as the organiser, or whose name holds it (a unit's
+    site may write "Đảng bộ Sở …" or just "Sở …"); exact names first."""
+    if not name or not name.split():
+        return []
+    wanted = fold(name)
+    visible = policy.organizations_for(actor, Action.VIEW).open_now()
+    scored = []
+    for unit in visible.filter(name__icontains=name.split()[-1]).order_by("depth", "path")[:500]:
+        have = fold(unit.name)
+        if have == wanted:
+            scored.append((0, unit.depth, unit.path, unit))
+        elif have in wanted or wanted in have:
+            scored.append((1, unit.depth, unit.path, unit))
+    return [unit for *_, unit in sorted(scored, key=lambda row: row[:3])[:5]]
+
+
+def proposals(actor, reading: Reading) -> dict:
+    """The campaigns, units and conferences the article most likely speaks of, among
+    those the actor may see. Campaigns match by the documents they study."""
+    found = reading.found or {}
+    symbols = {canonical(s) or s for s in found.get("documents") or []}
+    campaigns = policy.campaigns_for(actor, Action.VIEW)
+    matched = (
+        list(campaigns.filter(documents__symbol__in=symbols).distinct().order_by("-pk")[:5])
+        if symbols
+        else []
+    )
+    named = []
+    for text in found.get("named_resolutions") or []:
+        for resolution in find_named_resolutions(text):
+            named.append(Q(documents__term=resolution.term, documents__plenum=resolution.plenum))
+    if named and not matched:
+        query = named[0]
+        for q in named[1:]:
+            query |= q
+        matched = list(campaigns.filter(query).distinct().order_by("-pk")[:5])
+    units = _units_named(actor, found.get("organizer"))
+    conferences_found = []
+    date = found.get("event_date")
+    if date and units:
+        day = dt.date.fromisoformat(date)
+        conferences_found = list(
+            Conference.objects.filter(organizer__in=units, starts_at__date=day).select_related(
+                "organizer"
+            )[:5]
+        )
+    return {"campaigns": matched, "units": units, "conferences": conferences_found}
+
+
+def reading_record(actor, reading: Reading, campaign: Campaign, unit: Organization) -> Conference:
+    """Record the conference the article reports, as held by `unit` for `campaign`."""
+    if reading.conference_id:
+        raise ValidationError(_("Tin bài này đã được ghi nhận thành hội nghị."))
+    found = reading.found or {}
+    if not policy.can(actor, Action.MANAGE_CONFERENCES, unit) and not policy.can(
+        actor, Action.MANAGE_NEWS, unit
+    ):
+        raise ValidationError(_("Bạn không được ghi nhận hội nghị cho đơn vị này."))
+    if not found.get("event_date"):
+        raise ValidationError(_("Không xác định được ngày hội nghị trong bài viết."))
+    day = dt.date.fromisoformat(found["event_date"])
+    starts = timezone.make_aware(dt.datetime.combine(day, dt.time(8, 0)))
+    topics = [(t, "") for t in found.get("topics") or []]
+    with transaction.atomic():
+        conference = conferences.conference_create(
+            actor,
+            campaign,
+            organizer=unit,
+            title=(reading.text.strip().split("\n", 1)[0] or _("Hội nghị theo tin bài"))[:255],
+            starts_at=starts,
+            format=found.get("format") or Format.IN_PERSON,
+            venue=_("Theo tin bài đã đăng"),
+            topics=topics,
+        )
+        reading.conference = conference
+        reading.save(update_fields=["conference"])
+        audit_record(actor, "news.record", conference, {"reading": [None, reading.pk]})
+    return conference

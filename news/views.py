@@ -1,0 +1,212 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_page
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import policy
+from accounts.policy import Action
+from news import services
+from news.forms import ArticleForm, PhotoForm, ReadingForm
+from news.models import Article, Photo
+from nghiquyet.forms import add_service_errors
+from nghiquyet.uploads import MB, UploadError, private_file
+from organizations.models import Organization
+
+MAX_TEXT_FILE = 2 * MB
+MAX_FILES = 50
+PUBLIC_PAGE = 30
+
+
+@login_required
+def article_list(request):
+    articles = (
+        policy.articles_for(request.user, Action.MANAGE_NEWS)
+        .select_related("organization")
+        .order_by("-updated_at")[:200]
+    )
+    return render(request, "news/list.html", {"articles": articles})
+
+
+@login_required
+@require_POST
+def article_draft(request, conference_pk):
+    conference = policy.get_conference_for(request.user, conference_pk, Action.VIEW)
+    try:
+        article = services.article_draft(request.user, conference)
+    except ValidationError as error:
+        raise PermissionDenied(" ".join(error.messages)) from None
+    messages.success(request, _("Đã viết bản nháp từ hồ sơ hội nghị; hãy biên tập rồi đăng."))
+    return redirect("news:edit", article_pk=article.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def article_edit(request, article_pk):
+    article = policy.get_article_for(request.user, article_pk, Action.MANAGE_NEWS)
+    form = ArticleForm(request.POST or None, instance=article)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.article_update(request.user, article, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu tin."))
+            return redirect("news:edit", article_pk=article.pk)
+    return render(
+        request,
+        "news/edit.html",
+        {
+            "article": article,
+            "form": form,
+            "photo_form": PhotoForm(),
+            "photos": article.photos.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def photo_add(request, article_pk):
+    article = policy.get_article_for(request.user, article_pk, Action.MANAGE_NEWS)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.photo_add(
+                request.user, article, form.cleaned_data["image"], form.cleaned_data["caption"]
+            )
+        except UploadError as error:
+            messages.error(request, str(error))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Đã thêm ảnh."))
+    else:
+        messages.error(request, _("Hãy chọn ảnh và ghi chú thích."))
+    return redirect("news:edit", article_pk=article.pk)
+
+
+@login_required
+@require_POST
+def article_publish(request, article_pk):
+    article = policy.get_article_for(request.user, article_pk, Action.MANAGE_NEWS)
+    publish = request.POST.get("action") != "withdraw"
+    services.article_publish(request.user, article, publish)
+    messages.success(request, _("Đã đăng tin.") if publish else _("Đã gỡ tin."))
+    return redirect("news:edit", article_pk=article.pk)
+
+
+# --- Public pages -------------------------------------------------------------------------
+
+
+@cache_page(60)
+def unit_news(request, unit_pk):
+    """A unit's published news: public, cached for a minute."""
+    unit = Organization.objects.filter(pk=unit_pk).first()
+    if unit is None:
+        raise Http404
+    articles = Article.objects.filter(organization=unit, state=Article.State.PUBLISHED).order_by(
+        "-published_at"
+    )[:PUBLIC_PAGE]
+    return render(request, "news/unit.html", {"unit": unit, "articles": articles})
+
+
+def article_public(request, article_pk):
+    article = (
+        Article.objects.filter(pk=article_pk, state=Article.State.PUBLISHED)
+        .select_related("organization")
+        .first()
+    )
+    if article is None:
+        raise Http404
+    if services.view_count(article, request):
+        article.views += 1
+    return render(
+        request, "news/article.html", {"article": article, "photos": article.photos.all()}
+    )
+
+
+def photo(request, photo_pk):
+    """An article's photo: public once the article is published, else only to its editors."""
+    item = (
+        Photo.objects.select_related("article", "article__organization").filter(pk=photo_pk).first()
+    )
+    if item is None:
+        raise Http404
+    if not item.article.is_public and not policy.can(
+        request.user, Action.MANAGE_NEWS, item.article.organization
+    ):
+        raise Http404
+    path = private_file(item.stored_path, "news")
+    if path is None:
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type=item.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=86400" if item.article.is_public else "private"
+    return response
+
+
+# --- Reading other units' articles ------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reading_new(request):
+    if not policy.has_any_scope(request.user, Action.MANAGE_NEWS):
+        raise PermissionDenied
+    form = ReadingForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        texts = []
+        if form.cleaned_data["text"].strip():
+            texts.append((form.cleaned_data["text"], ""))
+        files = form.cleaned_data["files"] or []
+        if len(files) > MAX_FILES:
+            form.add_error("files", _("Tối đa %(n)s tệp một lần.") % {"n": MAX_FILES})
+        for upload in files[:MAX_FILES]:
+            if upload.size > MAX_TEXT_FILE:
+                form.add_error("files", _("Tệp %(name)s quá lớn.") % {"name": upload.name})
+                continue
+            raw = upload.read()
+            try:
+                texts.append((raw.decode("utf-8-sig"), upload.name))
+            except UnicodeDecodeError:
+                form.add_error(
+                    "files",
+                    _("Tệp %(name)s không phải văn bản UTF-8.") % {"name": upload.name},
+                )
+        if not texts and not form.errors:
+            form.add_error("text", _("Hãy dán nội dung bài viết hoặc chọn tệp."))
+        if not form.errors:
+            readings = [services.reading_create(request.user, t, name) for t, name in texts]
+            if len(readings) == 1:
+                return redirect("news:reading", reading_pk=readings[0].pk)
+            messages.success(request, _("Đã đọc %(n)s bài viết.") % {"n": len(readings)})
+            return redirect("news:read")
+    recent = policy.readings_for(request.user).select_related("conference")[:50]
+    return render(request, "news/read.html", {"form": form, "recent": recent})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reading_detail(request, reading_pk):
+    reading = policy.get_reading_for(request.user, reading_pk)
+    found = services.proposals(request.user, reading)
+    if request.method == "POST":
+        campaign = policy.get_campaign_for(request.user, request.POST.get("campaign"), Action.VIEW)
+        unit = policy.get_organization_for(request.user, request.POST.get("unit"), Action.VIEW)
+        try:
+            conference = services.reading_record(request.user, reading, campaign, unit)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Đã ghi nhận hội nghị theo tin bài."))
+            return redirect("conferences:detail", conference_pk=conference.pk)
+    return render(
+        request,
+        "news/reading.html",
+        {"reading": reading, "found": reading.found, "proposals": found},
+    )

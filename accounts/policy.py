@@ -20,8 +20,8 @@ from campaigns.models import Campaign
 from conferences.models import BridgePoint, Conference, Makeup
 from documents.models import Document
 from members.models import Member
-from organizations.models import Organization, under_any
 from news.models import Article, Reading
+from organizations.models import Organization, under_any
 from reports.models import Export, Pair, Report
 
 

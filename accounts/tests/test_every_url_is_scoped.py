@@ -16,8 +16,8 @@ from campaigns.models import Campaign
 from conferences.models import Attendance, BridgePoint, Conference, Makeup
 from documents.models import Attachment, Document, DocumentLink, Obligation
 from members.models import Member, RosterImport
-from organizations.models import Organization
 from news.models import Article, Photo, Reading
+from organizations.models import Organization
 from reports.models import Confirmation, Export, Extension, Report, Review, Version
 
 # Patterns that show nothing tied to a unit, and why.

@@ -21,6 +21,7 @@ from conferences.models import BridgePoint, Conference, Makeup
 from documents.models import Document
 from members.models import Member
 from news.models import Article, Reading
+from programmes.models import Inspection, Programme, Task
 from organizations.models import Organization, under_any
 from reports.models import Export, Pair, Report
 
@@ -38,6 +39,9 @@ class Action(StrEnum):
     MANAGE_REPORTS = "manage_reports"  # extensions, confirming the units below
     ENTER_REPORTS = "enter_reports"  # typing in a report for a member without a phone
     MANAGE_NEWS = "manage_news"
+    MANAGE_PROGRAMMES = "manage_programmes"  # targets, tasks, decisions, reminders
+    REPORT_PROGRESS = "report_progress"  # the lead unit's reports on its tasks
+    INSPECT = "inspect"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -51,6 +55,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_REPORTS,
             Action.ENTER_REPORTS,
             Action.MANAGE_NEWS,
+            Action.MANAGE_PROGRAMMES,
+            Action.REPORT_PROGRESS,
+            Action.INSPECT,
         }
     ),
     Role.OFFICE: frozenset(
@@ -62,6 +69,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_DOCUMENTS,
             Action.ENTER_REPORTS,
             Action.MANAGE_NEWS,
+            Action.MANAGE_PROGRAMMES,
+            Action.REPORT_PROGRESS,
         }
     ),
     Role.PROPAGANDA: frozenset(
@@ -74,7 +83,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_NEWS,
         }
     ),
-    Role.INSPECTION: frozenset({Action.VIEW, Action.VIEW_AUDIT}),
+    Role.INSPECTION: frozenset({Action.VIEW, Action.VIEW_AUDIT, Action.INSPECT}),
     # A reviewer reads and rates reports of the subtree, nothing else.
     Role.REVIEWER: frozenset({Action.REVIEW_REPORTS}),
 }
@@ -403,4 +412,65 @@ def get_reading_for(user, pk) -> Reading:
     try:
         return readings_for(user).get(pk=pk)
     except (Reading.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def programmes_for(user, action: Action) -> QuerySet[Programme]:
+    """Programmes of units in scope; for VIEW also those of the levels above (a unit
+    carries out what its superiors issue)."""
+    return _scoped(Programme.objects.all(), user, action, "organization")
+
+
+def get_programme_for(user, pk, action: Action) -> Programme:
+    try:
+        return programmes_for(user, action).select_related("document", "organization").get(pk=pk)
+    except (Programme.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def tasks_for(user, action: Action) -> QuerySet[Task]:
+    """REPORT_PROGRESS: tasks led by units in scope. MANAGE_PROGRAMMES: tasks of
+    programmes (or inspections) owned in scope. VIEW: either, and tasks of programmes
+    above the user's scope that are led in it."""
+    paths = scope_paths(user, action)
+    if paths is EVERYWHERE:
+        return Task.objects.all()
+    led = under_any(paths, "lead__path")
+    owned = under_any(paths, "programme__organization__path") | under_any(
+        paths, "inspection__organization__path"
+    )
+    if action == Action.REPORT_PROGRESS:
+        return Task.objects.filter(led)
+    if action == Action.MANAGE_PROGRAMMES:
+        return Task.objects.filter(owned)
+    return Task.objects.filter(led | owned)
+
+
+def get_task_for(user, pk, action: Action) -> Task:
+    try:
+        return (
+            tasks_for(user, action)
+            .select_related("programme", "programme__document", "lead", "inspection", "document")
+            .get(pk=pk)
+        )
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def inspections_for(user, action: Action) -> QuerySet[Inspection]:
+    """Inspections made by units in scope; for VIEW also those of units in scope."""
+    paths = scope_paths(user, action)
+    if paths is EVERYWHERE:
+        return Inspection.objects.all()
+    q = under_any(paths, "organization__path")
+    if action == Action.VIEW:
+        inspected = Inspection.objects.filter(under_any(paths, "units__path")).values("pk")
+        q |= Q(pk__in=inspected)
+    return Inspection.objects.filter(q)
+
+
+def get_inspection_for(user, pk, action: Action) -> Inspection:
+    try:
+        return inspections_for(user, action).select_related("organization", "document").get(pk=pk)
+    except (Inspection.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "conferences",
     "reports",
     "news",
+    "programmes",
 ]
 
 MIDDLEWARE = [

@@ -457,6 +457,19 @@ def get_task_for(user, pk, action: Action) -> Task:
         raise Http404 from None
 
 
+def can_report_for(user, lead: Organization, owner: Organization) -> bool:
+    """Progress comes from the lead unit: a grant covering the lead unit counts, unless
+    it also covers the unit that assigned the task (the issuer does not report for the
+    units it assigned), except where the issuer leads the task itself."""
+    paths = scope_paths(user, Action.REPORT_PROGRESS)
+    if paths is EVERYWHERE:
+        return True
+    return any(
+        lead.path.startswith(path) and (lead.pk == owner.pk or not owner.path.startswith(path))
+        for path in paths
+    )
+
+
 def inspections_for(user, action: Action) -> QuerySet[Inspection]:
     """Inspections made by units in scope; for VIEW also those of units in scope."""
     paths = scope_paths(user, action)

@@ -18,6 +18,7 @@ from documents.models import Document, DocumentLink, Kind, Obligation
 from documents.search import resolve, search
 from documents.symbols import parse_symbol
 from nghiquyet.forms import add_service_errors
+from programmes.services import PROGRAMME_KINDS
 from vn.formats import format_date
 
 
@@ -150,6 +151,7 @@ def document_detail(request, document_pk):
             ],
             "obligation_total": sum(by_state.values()),
             "may_manage": may_manage,
+            "programme_kinds": PROGRAMME_KINDS,
             "may_audit": policy.can(request.user, Action.VIEW_AUDIT, document.owner),
             "link_form": LinkForm() if may_manage else None,
         },

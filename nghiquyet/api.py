@@ -6,6 +6,7 @@ from conferences.api import router as conferences_router
 from documents.api import router as documents_router
 from members.api import router as members_router
 from organizations.api import router as organizations_router
+from programmes.api import router as programmes_router
 from reports.api import campaign_router as campaign_reports_router
 from reports.api import router as reports_router
 
@@ -23,3 +24,4 @@ api.add_router("/conferences/", conferences_router)
 api.add_router("/campaigns/", campaign_router)
 api.add_router("/campaigns/", campaign_reports_router)
 api.add_router("/reports/", reports_router)
+api.add_router("/", programmes_router)

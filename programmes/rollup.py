@@ -64,6 +64,10 @@ class TaskFigures:
             at += width
         return out
 
+    def cells(self) -> list[tuple[Bucket, str, int]]:
+        """(bucket, colour, count) in bucket order, for tables and legends."""
+        return [(bucket, COLOURS[bucket], self.counts[bucket.value]) for bucket in Bucket]
+
     def as_json(self) -> dict:
         return {
             "unit": {"id": self.unit.pk, "code": self.unit.code, "name": self.unit.name},

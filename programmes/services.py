@@ -356,8 +356,13 @@ def rolled_actual(target: Target, period: str) -> Decimal | None:
 # --- Progress, actuals, decisions -----------------------------------------------------
 
 
+def task_owner(task: Task) -> Organization:
+    """The unit that assigned the task: the programme's, or the inspecting unit."""
+    return task.programme.organization if task.programme_id else task.inspection.organization
+
+
 def may_report(actor, task: Task) -> bool:
-    return policy.can(actor, Action.REPORT_PROGRESS, task.lead)
+    return policy.can_report_for(actor, task.lead, task_owner(task))
 
 
 def progress_report(
@@ -461,8 +466,7 @@ def decision_record(
     new_deadline: dt.date | None = None,
 ) -> Decision:
     """Adjust, drop, postpone or resume a task by a recorded decision."""
-    owner = task.programme.organization if task.programme_id else task.inspection.organization
-    if not policy.can(actor, Action.MANAGE_PROGRAMMES, owner):
+    if not policy.can(actor, Action.MANAGE_PROGRAMMES, task_owner(task)):
         raise ValidationError(_("Chỉ đơn vị giao nhiệm vụ mới quyết định điều chỉnh."))
     if not (reference or "").strip():
         raise ValidationError({"reference": _("Hãy ghi căn cứ: số, ký hiệu văn bản quyết định.")})

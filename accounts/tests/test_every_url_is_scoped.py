@@ -17,6 +17,7 @@ from conferences.models import Attendance, BridgePoint, Conference, Makeup
 from documents.models import Attachment, Document, DocumentLink, Obligation
 from members.models import Member, RosterImport
 from news.models import Article, Photo, Reading
+from programmes.models import Inspection, Programme, Target, Task
 from organizations.models import Organization
 from reports.models import Confirmation, Export, Extension, Report, Review, Version
 
@@ -42,6 +43,10 @@ UNSCOPED = {
     "api:document_list": "filtered by policy.documents_for",
     "api:document_search": "filtered by policy.documents_for",
     "news:list": "filtered by policy.articles_for",
+    "programmes:dashboard": "its ?unit= and ?document= go through policy.get_*_for "
+    "(programmes/tests/test_pages.py)",
+    "programmes:letter": "as the dashboard, and asks MANAGE_PROGRAMMES on the unit",
+    "programmes:inspections": "filtered by policy.inspections_for",
     "news:read": "the user's own readings (policy.readings_for)",
     "api:document_create": "GET lists through policy.documents_for; POST asks the policy "
     "for the owner unit (documents/tests/test_document_api.py)",
@@ -141,7 +146,33 @@ def _objects_of(world, side):
         article=article, stored_path="news/none.png", content_type="image/png", caption="Ảnh"
     )
     reading = Reading.objects.create(text="Bài", found={}, created_by=owner)
+    plan = Document.objects.create(
+        kind="chuong_trinh",
+        issuer_name=unit.name,
+        issued_on=dt.date(2025, 2, 2),
+        title="Chương trình hành động",
+        owner=unit,
+    )
+    programme = Programme.objects.create(document=plan, organization=unit)
+    target = Target.objects.create(
+        programme=programme, name="Chỉ tiêu", unit_of_measure="%", low=80, year=2030
+    )
+    task = Task.objects.create(
+        programme=programme, document=plan, content="Nhiệm vụ", lead=unit, bucket="open_in_time"
+    )
+    inspection = Inspection.objects.create(
+        organization=unit,
+        subject="Kiểm tra",
+        period_from=dt.date(2026, 1, 1),
+        period_to=dt.date(2026, 2, 1),
+    )
     return {
+        "programme_pk": programme.pk,
+        "programme_id": programme.pk,
+        "target_pk": target.pk,
+        "task_pk": task.pk,
+        "task_id": task.pk,
+        "inspection_pk": inspection.pk,
         "article_pk": article.pk,
         "photo_pk": photo.pk,
         "reading_pk": reading.pk,
@@ -177,6 +208,7 @@ API_BODY = {
     "card_number": "010203",
     "status": "present",
     "sections": ["Một", "Hai"],
+    "percent": 50,
 }
 
 
@@ -214,6 +246,10 @@ def _state():
         sorted(Article.objects.values_list("pk", "state", "title", "views")),
         Photo.objects.count(),
         sorted(Reading.objects.values_list("pk", "conference_id")),
+        Programme.objects.count(),
+        sorted(Task.objects.values_list("pk", "percent", "bucket", "exception", "deadline")),
+        sorted(Target.objects.values_list("pk", "name")),
+        sorted(Inspection.objects.values_list("pk", "findings")),
     )
 
 

@@ -134,7 +134,7 @@ def test_contributions_roll_up_weighted_and_refuse_cycles(world, programme):
     with pytest.raises(ValidationError, match="đã có"):
         services.contribution_link(world.secretary, lower=a, higher=higher)
     services.progress_report(world.secretary, a, percent=40)
-    services.progress_report(world.secretary, b, percent=100, completed=True, product="Báo cáo")
+    services.progress_report(world.admin, b, percent=100, completed=True, product="Báo cáo")
     rolled = services.rolled_progress([higher])
     assert rolled[higher.pk] == pytest.approx((40 * 3 + 100 * 1) / 4)
 

@@ -52,3 +52,10 @@ def vnpercent(value: Any, whole: Any = _MISSING) -> str:
 def vnratio(value: Any, whole: Any) -> str:
     """``{{ part|vnratio:whole }}`` -> "35.599/35.900"."""
     return _quietly(formats.format_ratio, value, whole)
+
+
+@register.filter(is_safe=True)
+def vndecimal(value: Any, places: int = 2) -> str:
+    """``{{ 7.3|vndecimal }}`` -> "7,3": up to `places` decimals, trailing zeros dropped."""
+    text = _quietly(formats.format_decimal, value, places)
+    return text.rstrip("0").rstrip(",") if "," in text else text

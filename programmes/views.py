@@ -1,0 +1,457 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import policy
+from accounts.policy import Action
+from audit.services import audit_record
+from documents.extraction import sniff_attachment
+from nghiquyet.forms import add_service_errors
+from nghiquyet.uploads import UploadError, check_size, store_private
+from organizations.models import Organization
+from programmes import rollup, services
+from programmes.forms import (
+    ActualForm,
+    AppendixForm,
+    ContributionForm,
+    DecisionForm,
+    InspectionForm,
+    ProgressForm,
+    RecordForm,
+    ReminderForm,
+    TargetForm,
+    TaskForm,
+)
+from programmes.models import Bucket, Evidence, Programme, Target, Task
+
+TASKS_PAGE = 100
+CHART_ROWS = 30
+
+
+def _units(user):
+    """Units a programme may assign tasks to: open units the user may see."""
+    return policy.organizations_for(user, Action.VIEW).open_now().order_by("path")
+
+
+@login_required
+@require_POST
+def programme_create(request, document_pk):
+    document = policy.get_document_for(request.user, document_pk, Action.VIEW)
+    try:
+        programme = services.programme_create(request.user, document)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        existing = Programme.objects.filter(document=document).first()
+        if existing is None:
+            return redirect("documents:detail", document_pk=document.pk)
+        programme = existing
+    return redirect("programmes:detail", programme_pk=programme.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_detail(request, programme_pk):
+    programme = policy.get_programme_for(request.user, programme_pk, Action.VIEW)
+    user = request.user
+    manages = policy.can(user, Action.MANAGE_PROGRAMMES, programme.organization)
+    forms = {
+        "reminders": ReminderForm(instance=programme, prefix="r"),
+        "target": TargetForm(prefix="t"),
+        "task": TaskForm(prefix="k", units=_units(user)),
+        "appendix": AppendixForm(),
+    }
+    if request.method == "POST":
+        if not manages:
+            raise PermissionDenied
+        which = request.POST.get("form")
+        if which == "target":
+            forms["target"] = form = TargetForm(request.POST, prefix="t")
+            if form.is_valid():
+                try:
+                    services.target_add(user, programme, **form.cleaned_data)
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    messages.success(request, _("Đã thêm chỉ tiêu."))
+                    return redirect(request.path)
+        elif which == "task":
+            forms["task"] = form = TaskForm(request.POST, prefix="k", units=_units(user))
+            if form.is_valid():
+                fields = dict(form.cleaned_data)
+                partners = fields.pop("partners")
+                try:
+                    services.task_add(user, programme, partners=partners, **fields)
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    messages.success(request, _("Đã thêm nhiệm vụ."))
+                    return redirect(request.path)
+        elif which == "reminders":
+            forms["reminders"] = form = ReminderForm(request.POST, instance=programme, prefix="r")
+            if form.is_valid():
+                with transaction.atomic():
+                    form.save()
+                    audit_record(
+                        user,
+                        "programme.reminders",
+                        programme,
+                        {
+                            "remind_before": [None, programme.remind_before],
+                            "remind_after": [None, programme.remind_after],
+                        },
+                    )
+                messages.success(request, _("Đã lưu cài đặt nhắc việc."))
+                return redirect(request.path)
+    tasks = programme.tasks.select_related("lead").order_by("pk")
+    page = Paginator(tasks, TASKS_PAGE).get_page(request.GET.get("page"))
+    rolled = services.rolled_progress(list(page))
+    for task in page:
+        task.rolled = rolled[task.pk]
+    return render(
+        request,
+        "programmes/detail.html",
+        {
+            "programme": programme,
+            "manages": manages,
+            "forms": forms,
+            "page": page,
+            "targets": rollup.target_lines(programme.targets.all()),
+            "figures": rollup.task_rollup(programme.organization, programme.document_id).total,
+            "rule": services.ROLLUP_RULE,
+        },
+    )
+
+
+@login_required
+@require_POST
+def appendix_import(request, programme_pk):
+    from programmes.appendix import appendix_apply, read_appendix
+
+    programme = policy.get_programme_for(request.user, programme_pk, Action.MANAGE_PROGRAMMES)
+    form = AppendixForm(request.POST, request.FILES)
+    errors = []
+    if not form.is_valid():
+        errors = [_("Hãy chọn tệp XLSX.")]
+    else:
+        try:
+            plan = read_appendix(form.cleaned_data["file"], programme, request.user)
+            if plan.errors:
+                errors = [f"{_('Dòng')} {row}: {message}" for row, message in plan.errors]
+            else:
+                created = appendix_apply(request.user, programme, plan)
+        except UploadError as error:
+            errors = [str(error)]
+        except ValidationError as error:
+            errors = error.messages
+    if errors:
+        return render(
+            request,
+            "programmes/appendix_errors.html",
+            {"programme": programme, "errors": errors[:500], "more": max(len(errors) - 500, 0)},
+            status=422,
+        )
+    messages.success(request, _("Đã nhập %(n)s nhiệm vụ từ phụ lục.") % {"n": len(created)})
+    return redirect("programmes:detail", programme_pk=programme.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_detail(request, task_pk):
+    task = policy.get_task_for(request.user, task_pk, Action.VIEW)
+    user = request.user
+    reports = services.may_report(user, task)
+    decides = policy.can(user, Action.MANAGE_PROGRAMMES, services.task_owner(task))
+    links = policy.can(user, Action.MANAGE_PROGRAMMES, task.lead)
+    forms = {
+        "progress": ProgressForm(prefix="p"),
+        "decision": DecisionForm(prefix="d"),
+        "contribution": ContributionForm(prefix="c"),
+    }
+    if request.method == "POST":
+        which = request.POST.get("form")
+        if which == "progress" and reports:
+            forms["progress"] = form = ProgressForm(request.POST, request.FILES, prefix="p")
+            if form.is_valid() and _progress_save(request, task, form):
+                return redirect(request.path)
+        elif which == "decision" and decides:
+            forms["decision"] = form = DecisionForm(request.POST, prefix="d")
+            if form.is_valid():
+                try:
+                    services.decision_record(user, task, **form.cleaned_data)
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    messages.success(request, _("Đã ghi quyết định."))
+                    return redirect(request.path)
+        elif which == "contribution" and links:
+            forms["contribution"] = form = ContributionForm(request.POST, prefix="c")
+            if form.is_valid():
+                higher = (
+                    policy.tasks_for(user, Action.VIEW)
+                    .filter(pk=form.cleaned_data["higher"])
+                    .first()
+                )
+                if higher is None:
+                    form.add_error(
+                        "higher", _("Không tìm thấy nhiệm vụ này trong phạm vi của bạn.")
+                    )
+                else:
+                    try:
+                        services.contribution_link(
+                            user, lower=task, higher=higher, weight=form.cleaned_data["weight"]
+                        )
+                    except ValidationError as error:
+                        add_service_errors(form, error)
+                    else:
+                        messages.success(request, _("Đã liên kết với nhiệm vụ cấp trên."))
+                        return redirect(request.path)
+        else:
+            raise PermissionDenied
+    return render(
+        request,
+        "programmes/task.html",
+        {
+            "task": task,
+            "reports": task.reports.select_related("reported_by").prefetch_related("evidence"),
+            "decisions": task.decisions.all(),
+            "serves": task.serves.select_related("higher_task", "higher_task__lead"),
+            "served_by": task.served_by.select_related("task", "task__lead"),
+            "rolled": services.rolled_progress([task])[task.pk],
+            "rule": services.ROLLUP_RULE,
+            "may_report": reports,
+            "may_decide": decides,
+            "may_link": links,
+            "forms": forms,
+        },
+    )
+
+
+def _progress_save(request, task: Task, form: ProgressForm) -> bool:
+    data = dict(form.cleaned_data)
+    upload = data.pop("evidence")
+    stored = None
+    try:
+        if upload is not None:
+            check_size(upload.size)
+            content_type = sniff_attachment(upload)
+            stored = (
+                upload.name[:255],
+                content_type,
+                store_private(upload.chunks(), "evidence", "bin"),
+            )
+        entry = services.progress_report(request.user, task, **data)
+    except UploadError as error:
+        form.add_error("evidence", str(error))
+        return False
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    if stored is not None:
+        Evidence.objects.create(
+            progress=entry, original_name=stored[0], content_type=stored[1], stored_path=stored[2]
+        )
+    messages.success(request, _("Đã gửi báo cáo tiến độ."))
+    return True
+
+
+@login_required
+@require_POST
+def actual_set(request, target_pk):
+    target = (
+        Target.objects.select_related("programme", "programme__organization")
+        .filter(pk=target_pk)
+        .first()
+    )
+    if (
+        target is None
+        or not policy.programmes_for(request.user, Action.VIEW)
+        .filter(pk=target.programme_id)
+        .exists()
+    ):
+        raise Http404
+    form = ActualForm(request.POST)
+    if form.is_valid():
+        try:
+            services.actual_set(request.user, target, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Đã ghi giá trị thực hiện."))
+    else:
+        messages.error(request, _("Hãy ghi kỳ và giá trị hợp lệ."))
+    return redirect("programmes:detail", programme_pk=target.programme_id)
+
+
+# --- Dashboard and urging --------------------------------------------------------------------
+
+
+def _dashboard_unit(request) -> Organization:
+    wanted = request.GET.get("unit")
+    if wanted:
+        return policy.get_organization_for(request.user, wanted, Action.VIEW)
+    top = policy.top_units_for(request.user, Action.VIEW).select_related("level").first()
+    if top is None:
+        raise PermissionDenied
+    return top
+
+
+def _dashboard_document(request):
+    wanted = request.GET.get("document")
+    if not wanted:
+        return None
+    return policy.get_document_for(request.user, wanted, Action.VIEW)
+
+
+@login_required
+def dashboard(request):
+    unit = _dashboard_unit(request)
+    document = _dashboard_document(request)
+    document_id = document.pk if document else None
+    figures = rollup.task_rollup(unit, document_id)
+    programme = Programme.objects.filter(document=document).first() if document else None
+    targets_of = (
+        programme.targets.all()
+        if programme
+        else Target.objects.filter(programme__organization=unit).select_related(
+            "programme", "programme__document"
+        )[:50]
+    )
+    # The chart shows the whole and the units below with the most tasks; the table has all.
+    rows = [figures.total] + sorted(
+        (f for f in figures.children if f.total), key=lambda f: -f.total
+    )[:CHART_ROWS]
+    chart = [{"figures": f, "y": 10 * i + 1} for i, f in enumerate(rows)]
+    return render(
+        request,
+        "programmes/dashboard.html",
+        {
+            "unit": unit,
+            "chart": chart,
+            "chart_height": 10 * len(chart),
+            "chart_px": 22 * len(chart),
+            "document": document,
+            "rollup": figures,
+            "buckets": list(Bucket),
+            "targets": rollup.target_lines(targets_of),
+            "escalated": rollup.escalated(unit, document_id),
+            "obligations": rollup.obligations(unit, document_id) if document_id else None,
+            "today": timezone.localdate(),
+            "parent": Organization.objects.get_parent(unit) if unit.depth > 1 else None,
+        },
+    )
+
+
+@login_required
+def urging_letter(request):
+    from programmes.letters import urging_letter as letter
+
+    unit = _dashboard_unit(request)
+    if not policy.can(request.user, Action.MANAGE_PROGRAMMES, unit):
+        raise PermissionDenied
+    document = _dashboard_document(request)
+    tasks = Task.objects.filter(bucket=Bucket.OVERDUE, lead__path__startswith=unit.path)
+    if document is not None:
+        tasks = tasks.filter(document=document)
+    tasks = list(tasks.select_related("lead", "document").order_by("lead__path", "deadline")[:2000])
+    data = letter(unit, tasks, timezone.localdate())
+    response = HttpResponse(
+        data,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = 'attachment; filename="cong-van-don-doc.docx"'
+    return response
+
+
+# --- Inspections ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspections(request):
+    user = request.user
+    organizations = policy.organizations_for(user, Action.INSPECT).open_now().order_by("path")
+    form = (
+        InspectionForm(
+            request.POST or None,
+            organizations=organizations,
+            units=_units(user),
+            documents=policy.documents_for(user, Action.VIEW).order_by("-issued_on"),
+        )
+        if organizations.exists()
+        else None
+    )
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            fields = dict(form.cleaned_data)
+            try:
+                inspection = services.inspection_create(user, **fields)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Đã lập kế hoạch kiểm tra."))
+                return redirect("programmes:inspection", inspection_pk=inspection.pk)
+    listed = policy.inspections_for(user, Action.VIEW).select_related("organization")[:200]
+    return render(request, "programmes/inspections.html", {"form": form, "inspections": listed})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_detail(request, inspection_pk):
+    inspection = policy.get_inspection_for(request.user, inspection_pk, Action.VIEW)
+    user = request.user
+    inspects = policy.can(user, Action.INSPECT, inspection.organization)
+    record = RecordForm(
+        prefix="v",
+        initial={
+            "visited_on": inspection.visited_on,
+            "findings": inspection.findings,
+            "conclusions": inspection.conclusions,
+        },
+    )
+    followup = TaskForm(prefix="k", units=inspection.units.all())
+    if request.method == "POST":
+        if not inspects:
+            raise PermissionDenied
+        if request.POST.get("form") == "record":
+            record = RecordForm(request.POST, prefix="v")
+            if record.is_valid():
+                try:
+                    services.inspection_record(user, inspection, **record.cleaned_data)
+                except ValidationError as error:
+                    add_service_errors(record, error)
+                else:
+                    messages.success(request, _("Đã ghi kết quả kiểm tra."))
+                    return redirect(request.path)
+        else:
+            followup = TaskForm(request.POST, prefix="k", units=inspection.units.all())
+            if followup.is_valid():
+                fields = dict(followup.cleaned_data)
+                partners = fields.pop("partners")
+                try:
+                    services.followup_add(user, inspection, partners=partners, **fields)
+                except ValidationError as error:
+                    add_service_errors(followup, error)
+                else:
+                    messages.success(request, _("Đã giao nhiệm vụ sau kiểm tra."))
+                    return redirect(request.path)
+    return render(
+        request,
+        "programmes/inspection.html",
+        {
+            "inspection": inspection,
+            "inspects": inspects,
+            "record": record,
+            "followup": followup,
+            "tasks": inspection.tasks.select_related("lead"),
+            "units": inspection.units.all(),
+        },
+    )

@@ -21,8 +21,8 @@ from conferences.models import BridgePoint, Conference, Makeup
 from documents.models import Document
 from members.models import Member
 from news.models import Article, Reading
-from programmes.models import Inspection, Programme, Task
 from organizations.models import Organization, under_any
+from programmes.models import Inspection, Programme, Task
 from reports.models import Export, Pair, Report
 
 

@@ -17,8 +17,8 @@ from conferences.models import Attendance, BridgePoint, Conference, Makeup
 from documents.models import Attachment, Document, DocumentLink, Obligation
 from members.models import Member, RosterImport
 from news.models import Article, Photo, Reading
-from programmes.models import Inspection, Programme, Target, Task
 from organizations.models import Organization
+from programmes.models import Inspection, Programme, Target, Task
 from reports.models import Confirmation, Export, Extension, Report, Review, Version
 
 # Patterns that show nothing tied to a unit, and why.

@@ -12,19 +12,23 @@ _ORDINALS = {
     "muoi ba": 13, "muoi bon": 14, "muoi lam": 15,
 }  # fmt: skip
 _NUMBER = r"(?:\d{1,2}|[ivxl]{1,7}|" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + ")"
-_TERM = r"[\s,(]*(?:khoa\s+(?P<term>" + _NUMBER + r"))?"
+_END = r"(?![a-z0-9])"  # a number ends where the word ends: "ba" is not the start of "ban"
+_TERM = r"[\s,(]*(?:khoa\s+(?P<term>" + _NUMBER + r")" + _END + r")?"
 _PATTERN = re.compile(
     # "Nghị quyết (Hội nghị) Trung ương 8 khóa XIII", "NQ TW8 khóa XIII"
     r"(?:nghi quyet|nq)\s*(?:cua\s+)?(?:hoi nghi\s+)?(?:ban chap hanh\s+)?"
     r"(?:trung uong|tw|tu)\s*(?:dang\s+)?(?:lan thu\s+|lan\s+)?(?P<plenum>"
     + _NUMBER
     + r")"
+    + _END
     + _TERM
     # "Nghị quyết Hội nghị lần thứ tám Ban Chấp hành Trung ương Đảng khóa XIII"
     + r"|(?:nghi quyet|nq)\s+hoi nghi\s+(?:lan thu\s+)?(?P<plenum2>"
     + _NUMBER
     + r")"
-    r"\s+(?:cua\s+)?ban chap hanh trung uong(?:\s+dang)?" + _TERM.replace("term", "term2"),
+    + _END
+    + r"\s+(?:cua\s+)?(?:ban chap hanh|bch)\s+(?:trung uong|tw|tu)(?:\s+dang)?"
+    + _TERM.replace("term", "term2"),
 )
 
 
@@ -66,8 +70,12 @@ def roman(n: int) -> str:
 def find_named_resolutions(text: str) -> list[NamedResolution]:
     """Central plenum resolutions named in `text`, in order, without repeats."""
     found: list[NamedResolution] = []
-    for match in _PATTERN.finditer(fold(text)):
-        plenum = _number(match["plenum"] or match["plenum2"])
+    folded = fold(text)
+    for match in _PATTERN.finditer(folded):
+        written = match["plenum"] or match["plenum2"]
+        if written == "nam" and re.match(r"\s+\d{4}", folded[match.end("plenum") :]):
+            continue  # "Trung ương năm 2023" is a year, not plenum five
+        plenum = _number(written)
         written_term = match["term"] or match["term2"]
         term = _number(written_term) if written_term else None
         if plenum is None or not 1 <= plenum <= 20:

@@ -23,6 +23,19 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one field, each checked like a single one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
 class ReadingForm(forms.Form):
     text = forms.CharField(
         label=_("Nội dung bài viết"),
@@ -30,11 +43,4 @@ class ReadingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("Dán toàn văn tin bài của đơn vị khác."),
     )
-    files = forms.FileField(
-        label=_("Hoặc tải lên các tệp văn bản (.txt)"),
-        required=False,
-        widget=MultipleFileInput(),
-    )
-
-    def clean_files(self):
-        return self.files.getlist("files")
+    files = MultipleFileField(label=_("Hoặc tải lên các tệp văn bản (.txt)"), required=False)

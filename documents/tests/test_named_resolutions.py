@@ -1,3 +1,5 @@
+import pytest
+
 from documents.names import NamedResolution, find_named_resolutions, roman
 
 
@@ -29,3 +31,23 @@ def test_text_without_a_plenum_resolution_finds_nothing():
     assert find_named_resolutions("Nghị quyết Đại hội Đảng bộ thành phố lần thứ XVII") == []
     assert find_named_resolutions("Hội nghị học tập chuyên đề năm 2024") == []
     assert find_named_resolutions("") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "các Nghị quyết Trung ương ban hành",
+        "Nghị quyết Trung ương năm 2023",
+        "Nghị quyết TW về phát triển kinh tế",
+        "Nghị quyết TW vừa qua",
+    ],
+)
+def test_words_after_trung_uong_are_not_plenum_numbers(text):
+    assert find_named_resolutions(text) == []
+
+
+def test_ban_chap_hanh_tw_after_the_plenum_number():
+    found = find_named_resolutions("Nghị quyết Hội nghị lần thứ 8 Ban Chấp hành TW Đảng khóa XIII")
+    assert [r.label for r in found] == ["NQ TW8 khóa XIII"]
+    found = find_named_resolutions("Nghị quyết Hội nghị lần thứ tư BCH Trung ương khóa XII")
+    assert [r.label for r in found] == ["NQ TW4 khóa XII"]

@@ -9,8 +9,6 @@ every earlier report of its campaign the moment it arrives, across the whole cou
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 
 import numpy as np
 from django.db import transaction
@@ -78,10 +76,13 @@ def boilerplate_of(campaign_id: int) -> np.ndarray:
 def _candidates(campaign_id: int, keys: np.ndarray) -> list[int]:
     """Reports sharing at least one band key, those sharing the most bands first, at most
     MAX_CANDIDATES: when a circulated sample has been copied by thousands, a new copy is
-    verified against its closest few hundred, not against every one of them."""
-    match = reduce(or_, (Q(band=band, key=int(key)) for band, key in enumerate(keys)))
+    verified against its closest few hundred, not against every one of them.
+
+    `key = ANY(…)` on the (campaign_id, key) index is one index condition the planner
+    always uses, whatever its statistics say; a disjunction over (band, key) pairs is not
+    (with statistics taken while a campaign was empty it scanned the campaign's keys)."""
     rows = (
-        BandKey.objects.filter(match, campaign_id=campaign_id)
+        BandKey.objects.filter(campaign_id=campaign_id, key__in=[int(k) for k in keys])
         .values("report_id")
         .annotate(bands=Count("id"))
         .order_by("-bands", "report_id")
@@ -210,6 +211,35 @@ def compare(
             shingles = shingles[~np.isin(shingles, boilerplate, assume_unique=True)]
         found[pk] = similarity.overlap(own, shingles)
     return found
+
+
+def recheck(report: Report) -> list[int]:
+    """Compare an indexed report again, after its transaction committed: a near-copy
+    submitted in an overlapping transaction could not see its band keys, nor it theirs.
+    Returns the reports whose flag changed."""
+    row = Fingerprint.objects.filter(report=report).values_list("shingles", flat=True).first()
+    if row is None:
+        return []
+    boilerplate = boilerplate_of(report.campaign_id)
+    raw = similarity.from_bytes(row)
+    own = raw[~np.isin(raw, boilerplate, assume_unique=True)] if len(boilerplate) else raw
+    if len(own) < similarity.MIN_SHINGLES:
+        return []
+    kept = {
+        pk: overlap
+        for pk, overlap in compare(report.campaign_id, own, boilerplate, exclude=report.pk).items()
+        if _keep(overlap)
+    }
+    paired = Pair.objects.filter(Q(a=report) | Q(b=report)).values_list("a_id", "b_id")
+    known = {pk for pair in paired for pk in pair}
+    new = {pk: overlap for pk, overlap in kept.items() if pk not in known}
+    if not new:
+        return []
+    Pair.objects.bulk_create(
+        (_pair(report.campaign_id, report.pk, other, overlap) for other, overlap in new.items()),
+        ignore_conflicts=True,
+    )
+    return _flags_refresh([report.pk, *new])
 
 
 # --- Rebuild ----------------------------------------------------------------------------

@@ -261,7 +261,8 @@ class BandKey(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["campaign_id", "band", "key"], name="bandkey_lookup"),
+            # The key mixes in its band, so (campaign, key) finds a band's matches.
+            models.Index(fields=["campaign_id", "key", "band"], name="bandkey_lookup"),
             models.Index(fields=["report_id"], name="bandkey_report"),
         ]
 

@@ -11,6 +11,7 @@ import html
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -309,8 +310,7 @@ def report_submit(
         report = _report_locked(campaign, member)
         if (found := report.versions.filter(idempotency_key=key).first()) is not None:
             return Receipt(report, found, repeated=True)
-        _check_open(campaign, member, report)
-        deadline = deadline_for(campaign, member, report)
+        deadline = _check_open(campaign, member, report)
         now = timezone.now()
         today = timezone.localdate(now)
         before = _counts(report)
@@ -351,6 +351,7 @@ def report_submit(
         changes.move(report, before)
         _flags_moved(changes, indexed.flag_changed, report)
         changes.apply()
+        transaction.on_commit(partial(copies_recheck, report.pk, version.number))
         audit_record(
             actor,
             "report.submit",
@@ -364,7 +365,21 @@ def report_submit(
     return Receipt(report, version, repeated=False)
 
 
-def _check_open(campaign: Campaign, member: Member, report: Report) -> None:
+def copies_recheck(report_id: int, version: int) -> None:
+    """Run once the submission has committed (see `copies.recheck`); the flags it
+    changes move the counters like any other change."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(pk=report_id).first()
+        if report is None or report.versions_count != version:
+            return  # a newer version was indexed meanwhile
+        changed = copies.recheck(report)
+        if changed:
+            changes = _Changes()
+            _flags_moved(changes, changed, None)
+            changes.apply()
+
+
+def _check_open(campaign: Campaign, member: Member, report: Report) -> Deadline:
     if report.state == State.RATED:
         raise SubmitRefused(_("Bài đã được đánh giá; không nộp lại được."))
     if _confirmed(campaign, report.organization):
@@ -375,6 +390,7 @@ def _check_open(campaign: Campaign, member: Member, report: Report) -> None:
             _("Đã hết hạn nhận bài từ ngày %(date)s. Hãy đề nghị chi bộ gia hạn.")
             % {"date": format_date(deadline.closes)}
         )
+    return deadline
 
 
 # --- Reviews ------------------------------------------------------------------------------

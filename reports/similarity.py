@@ -131,10 +131,13 @@ def signature(fingerprint: np.ndarray) -> np.ndarray:
 
 
 def band_keys(signature: np.ndarray) -> np.ndarray:
-    """One signed 64-bit key per band (a database bigint)."""
+    """One signed 64-bit key per band (a database bigint). The band's number is mixed in,
+    so equal rows in different bands give different keys and a lookup by key alone
+    cannot match across bands."""
     rows = signature.astype(np.uint64).reshape(BANDS, ROWS)
     with np.errstate(over="ignore"):
         keys = (rows * _BAND_MIX).sum(axis=1, dtype=np.uint64)
+        keys += np.arange(BANDS, dtype=np.uint64) * _MIX[4]
         keys ^= keys >> np.uint64(29)
     return keys.view(np.int64)
 

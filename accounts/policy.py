@@ -23,6 +23,9 @@ from members.models import Member
 from news.models import Article, Reading
 from organizations.models import Organization, under_any
 from programmes.models import Inspection, Programme, Task
+from reporting.models import File as ReportFile
+from reporting.models import Request as ReportRequest
+from reporting.models import Snapshot
 from reports.models import Export, Pair, Report
 
 
@@ -42,6 +45,7 @@ class Action(StrEnum):
     MANAGE_PROGRAMMES = "manage_programmes"  # targets, tasks, decisions, reminders
     REPORT_PROGRESS = "report_progress"  # the lead unit's reports on its tasks
     INSPECT = "inspect"
+    MANAGE_REPORTING = "manage_reporting"  # reports upward and requests for them
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -58,6 +62,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_PROGRAMMES,
             Action.REPORT_PROGRESS,
             Action.INSPECT,
+            Action.MANAGE_REPORTING,
         }
     ),
     Role.OFFICE: frozenset(
@@ -71,6 +76,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_NEWS,
             Action.MANAGE_PROGRAMMES,
             Action.REPORT_PROGRESS,
+            Action.MANAGE_REPORTING,
         }
     ),
     Role.PROPAGANDA: frozenset(
@@ -81,6 +87,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.REVIEW_REPORTS,
             Action.MANAGE_REPORTS,
             Action.MANAGE_NEWS,
+            Action.MANAGE_REPORTING,
         }
     ),
     Role.INSPECTION: frozenset({Action.VIEW, Action.VIEW_AUDIT, Action.INSPECT}),
@@ -486,4 +493,59 @@ def get_inspection_for(user, pk, action: Action) -> Inspection:
     try:
         return inspections_for(user, action).select_related("organization", "document").get(pk=pk)
     except (Inspection.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def snapshots_for(user, action: Action) -> QuerySet[Snapshot]:
+    """Reports of units in scope; for VIEW also the reports the units just below the
+    user's units sent up (answering their requests)."""
+    paths = scope_paths(user, action)
+    if paths is EVERYWHERE:
+        return Snapshot.objects.all()
+    return Snapshot.objects.filter(under_any(paths, "organization__path"))
+
+
+def get_snapshot_for(user, pk, action: Action) -> Snapshot:
+    try:
+        return (
+            snapshots_for(user, action)
+            .select_related(
+                "organization", "organization__level", "campaign", "document", "request"
+            )
+            .get(pk=pk)
+        )
+    except (Snapshot.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def report_requests_for(user, action: Action) -> QuerySet[ReportRequest]:
+    """Requests made by units in scope; for VIEW also those sent to the user's units
+    (made by the unit just above one of them)."""
+    paths = scope_paths(user, action)
+    if paths is EVERYWHERE:
+        return ReportRequest.objects.all()
+    q = under_any(paths, "organization__path")
+    if action == Action.VIEW and paths:
+        q |= Q(organization__path__in=_ancestor_paths(paths))
+    return ReportRequest.objects.filter(q)
+
+
+def get_report_request_for(user, pk, action: Action) -> ReportRequest:
+    try:
+        return (
+            report_requests_for(user, action)
+            .select_related("organization", "campaign", "document")
+            .get(pk=pk)
+        )
+    except (ReportRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_report_file_for(user, pk) -> ReportFile:
+    """A generated file, for whoever may see its report."""
+    try:
+        return ReportFile.objects.select_related("snapshot").get(
+            pk=pk, snapshot__in=snapshots_for(user, Action.VIEW)
+        )
+    except (ReportFile.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

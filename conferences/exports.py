@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from conferences import services
 from conferences.models import ABSENT, Attendance, BridgePoint, Status
 from members.models import Member
+from nghiquyet.pdf import html_to_pdf
 from nghiquyet.spreadsheets import cell_safe
 from vn.formats import format_datetime
 
@@ -154,30 +155,8 @@ def _absent_split(point: BridgePoint) -> dict[str, int]:
     return {status: counts.get(status, 0) for status in ABSENT}
 
 
-def _refuse_every_url(url: str):
-    raise ValueError(f"Không tải tài nguyên từ mạng khi dựng PDF: {url}")
-
-
-def _offline_fetcher():
-    """A URL fetcher that refuses every URL: the sheet uses only local fonts and nothing
-    in it (names typed by users included) may make the server fetch anything."""
-    try:
-        from weasyprint.urls import URLFetcher
-    except ImportError:  # WeasyPrint before URLFetcher took a plain function
-        return _refuse_every_url
-
-    class Offline(URLFetcher):
-        def fetch(self, url, headers=None):
-            _refuse_every_url(url)
-
-    return Offline()
-
-
 def attendance_pdf(point: BridgePoint) -> bytes:
     """The bridge point's attendance sheet, A4 portrait, for the chair to sign."""
-    # Imported here: WeasyPrint is slow to load and only this export needs it.
-    from weasyprint import HTML
-
     point = _point(point)
     conference = point.conference
     split = _absent_split(point)
@@ -193,4 +172,4 @@ def attendance_pdf(point: BridgePoint) -> bytes:
             "held_on": timezone.localtime(conference.starts_at),
         },
     )
-    return HTML(string=html, url_fetcher=_offline_fetcher()).write_pdf()
+    return html_to_pdf(html)

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "reports",
     "news",
     "programmes",
+    "reporting",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,9 @@ from members.models import Member, RosterImport
 from news.models import Article, Photo, Reading
 from organizations.models import Organization
 from programmes.models import Inspection, Programme, Target, Task
+from reporting.models import File as ReportFile
+from reporting.models import Request as ReportRequest
+from reporting.models import Snapshot
 from reports.models import Confirmation, Export, Extension, Report, Review, Version
 
 # Patterns that show nothing tied to a unit, and why.
@@ -47,6 +50,8 @@ UNSCOPED = {
     "(programmes/tests/test_pages.py)",
     "programmes:letter": "as the dashboard, and asks MANAGE_PROGRAMMES on the unit",
     "programmes:inspections": "filtered by policy.inspections_for",
+    "reporting:list": "filtered by policy.snapshots_for and report_requests_for",
+    "reporting:requests": "offers only units the user may report for",
     "news:read": "the user's own readings (policy.readings_for)",
     "api:document_create": "GET lists through policy.documents_for; POST asks the policy "
     "for the owner unit (documents/tests/test_document_api.py)",
@@ -166,7 +171,28 @@ def _objects_of(world, side):
         period_from=dt.date(2026, 1, 1),
         period_to=dt.date(2026, 2, 1),
     )
+    snapshot = Snapshot.objects.create(
+        organization=unit,
+        kind="campaign",
+        campaign=campaign,
+        period_from=dt.date(2026, 1, 1),
+        period_to=dt.date(2026, 6, 30),
+        title="Báo cáo",
+        place="Hà Nội",
+    )
+    report_file = ReportFile.objects.create(snapshot=snapshot, format="docx", created_by=owner)
+    asked = ReportRequest.objects.create(
+        organization=unit,
+        kind="campaign",
+        campaign=campaign,
+        period_from=dt.date(2026, 1, 1),
+        period_to=dt.date(2026, 6, 30),
+        due_on=dt.date(2026, 7, 5),
+    )
     return {
+        "snapshot_pk": snapshot.pk,
+        "file_pk": report_file.pk,
+        "request_pk": asked.pk,
         "programme_pk": programme.pk,
         "programme_id": programme.pk,
         "target_pk": target.pk,
@@ -250,6 +276,9 @@ def _state():
         sorted(Task.objects.values_list("pk", "percent", "bucket", "exception", "deadline")),
         sorted(Target.objects.values_list("pk", "name")),
         sorted(Inspection.objects.values_list("pk", "findings")),
+        sorted(Snapshot.objects.values_list("pk", "state", "title")),
+        ReportFile.objects.count(),
+        ReportRequest.objects.count(),
     )
 
 

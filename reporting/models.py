@@ -1,0 +1,156 @@
+"""Reports sent upward: requests from the level above, issued reports whose figures are
+frozen when issued, and the files generated from them."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign
+from documents.models import Document
+from organizations.models import Organization
+
+
+class Kind(models.TextChoices):
+    CAMPAIGN = "campaign", _("Báo cáo kết quả học tập, quán triệt")
+    SIX_MONTH = "six_month", _("Báo cáo sơ kết 6 tháng")
+    YEARLY = "yearly", _("Báo cáo năm")
+    FINAL = "final", _("Báo cáo tổng kết")
+
+
+class Request(models.Model):
+    """The level above asks the units just below it for their report by a date."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("cấp yêu cầu")
+    )
+    kind = models.CharField(_("loại báo cáo"), max_length=12, choices=Kind)
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đợt học tập"),
+    )
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("văn bản"),
+    )
+    period_from = models.DateField(_("từ ngày"))
+    period_to = models.DateField(_("đến ngày"))
+    due_on = models.DateField(_("hạn gửi báo cáo"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-due_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_from:%d/%m/%Y}–{self.period_to:%d/%m/%Y}"
+
+
+class Snapshot(models.Model):
+    """A report of one unit. Its figures are collected when drafted and frozen when it
+    is issued: later changes to the data never change an issued report."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        ISSUED = "issued", _("Đã ban hành")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+    )
+    kind = models.CharField(_("loại báo cáo"), max_length=12, choices=Kind)
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đợt học tập"),
+    )
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("văn bản"),
+    )
+    request = models.ForeignKey(
+        Request, on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
+    )
+    period_from = models.DateField(_("từ ngày"))
+    period_to = models.DateField(_("đến ngày"))
+    title = models.CharField(_("trích yếu"), max_length=300)
+    symbol = models.CharField(_("số, ký hiệu"), max_length=60, blank=True)
+    place = models.CharField(_("địa danh"), max_length=100)
+    signer = models.CharField(_("người ký"), max_length=120, blank=True)
+    recipients = models.TextField(_("nơi nhận"), blank=True)
+    figures = models.JSONField(default=dict)
+    state = models.CharField(max_length=10, choices=State, default=State.DRAFT)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_to", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "organization"],
+                condition=models.Q(request__isnull=False),
+                name="one_answer_per_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_issued(self) -> bool:
+        return self.state == self.State.ISSUED
+
+
+class File(models.Model):
+    """One generated file of a report (DOCX, XLSX or PDF), built by a background job."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang tạo")
+        DONE = "done", _("Xong")
+        FAILED = "failed", _("Lỗi")
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="files")
+    format = models.CharField(max_length=5)
+    state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    stored_path = models.CharField(max_length=500, blank=True)
+    error = models.CharField(max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id}.{self.format}"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)

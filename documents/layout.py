@@ -5,10 +5,13 @@ and the signature block. Text from the database goes in as plain runs."""
 
 import datetime as dt
 import re
+from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from docx import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from docx.shared import Cm, Mm, Pt
 
 from organizations.models import Organization
@@ -17,6 +20,7 @@ FONT = "Times New Roman"
 BODY_PT = 14
 SMALL_PT = 13  # subject line, tables, recipients
 HEADER_WIDTHS = (Cm(7.0), Cm(9.5))
+LEFT = WD_ALIGN_PARAGRAPH.LEFT
 
 # XML 1.0 forbids these; typed text never holds them after cleaning, old data might.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -151,3 +155,45 @@ def signature(document, unit: Organization, recipients: list[str], signer: str =
     for _blank in range(3):
         line(right)
     line(right, signer or _("(Ký, ghi rõ họ tên)"), italic=not signer, bold=bool(signer))
+
+
+def _cell_xml(text: str, width, align: str, size: float, bold: bool) -> str:
+    width_xml = f'<w:tcPr><w:tcW w:w="{width.twips}" w:type="dxa"/></w:tcPr>' if width else ""
+    weight = "<w:b/>" if bold else ""
+    return (
+        f'<w:tc>{width_xml}<w:p><w:pPr><w:jc w:val="{align}"/></w:pPr>'
+        f'<w:r><w:rPr>{weight}<w:sz w:val="{round(size * 2)}"/></w:rPr>'
+        f'<w:t xml:space="preserve">{escape(plain(text).replace(chr(10), " "))}</w:t>'
+        "</w:r></w:p></w:tc>"
+    )
+
+
+def table(document, headings, rows, *, widths=None, aligns=None, size=SMALL_PT, bold_last=False):
+    """A bordered table: the headings in bold, then `rows` (lists of strings).
+
+    Rows are written as WordprocessingML and parsed once: python-docx's cell and run
+    objects take about 4 ms a row, 8 s for the 2,000 rows a province document may list.
+    """
+    columns = len(headings)
+    widths = widths or (None,) * columns
+    aligns = aligns or ("left",) * columns
+    grid = document.add_table(rows=1, cols=columns)
+    grid.style = "Table Grid"
+    if widths[0] is not None:
+        grid.autofit = False
+    for cell, title, width in zip(grid.rows[0].cells, headings, widths, strict=True):
+        if width is not None:
+            cell.width = width
+        line(cell, title, size=size, bold=True, paragraph=cell.paragraphs[0])
+    xml = []
+    for index, values in enumerate(rows):
+        bold = bold_last and index == len(rows) - 1
+        cells = "".join(
+            _cell_xml(str(text), width, align, size, bold)
+            for text, width, align in zip(values, widths, aligns, strict=True)
+        )
+        xml.append(f"<w:tr>{cells}</w:tr>")
+    parsed = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(xml)}</w:tbl>")
+    for row in list(parsed):  # a copy: appending moves each row out of `parsed`
+        grid._tbl.append(row)
+    return grid

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
@@ -131,21 +130,12 @@ def build_docx(snapshot: Snapshot, progress: Progress) -> bytes:
 
 
 def _docx_table(document, columns, rows, total, progress: Progress) -> None:
-    table = document.add_table(rows=1, cols=len(columns) + 2)
-    table.style = "Table Grid"
-    head = table.rows[0].cells
-    for index, label in enumerate([_("STT"), _("Đơn vị")] + [c.label for c in columns]):
-        layout.line(head[index], label, bold=True, size=9, paragraph=head[index].paragraphs[0])
-    for number, (name, values, _reported) in enumerate(rows, start=1):
-        cells = table.add_row().cells
-        for index, text in enumerate([str(number), name, *values]):
-            layout.line(cells[index], text, size=9, paragraph=cells[index].paragraphs[0])
-        progress(number, len(rows))
-    cells = table.add_row().cells
-    for index, text in enumerate(["", _("Tổng cộng"), *total]):
-        layout.line(cells[index], text, size=9, bold=True, paragraph=cells[index].paragraphs[0])
-    for paragraph in (p for row in table.rows for c in row.cells for p in c.paragraphs):
-        paragraph.paragraph_format.space_after = Pt(0)
+    headings = [_("STT"), _("Đơn vị"), *[c.label for c in columns]]
+    body = [[str(n), name, *values] for n, (name, values, _reported) in enumerate(rows, 1)]
+    body.append(["", _("Tổng cộng"), *total])
+    aligns = ("center", "left", *("right",) * len(columns))
+    layout.table(document, headings, body, aligns=aligns, size=8, bold_last=True)
+    progress(len(rows), len(rows))
 
 
 @exporter("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

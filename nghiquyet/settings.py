@@ -191,6 +191,21 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 
 MAX_UPLOAD_MB = envint("MAX_UPLOAD_MB", 20)
+
+# Reminders and urging go out by email. With no EMAIL_HOST (a laptop, the demo) they are
+# written to the console instead of being lost to a missing mail server.
+EMAIL_HOST = envstr("EMAIL_HOST")
+EMAIL_BACKEND = envstr(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = envint("EMAIL_PORT", 587)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "nghiquyet <no-reply@localhost>")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

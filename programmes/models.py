@@ -154,6 +154,12 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["bucket", "deadline"], name="task_bucket_deadline"),
             models.Index(fields=["document", "lead"], name="task_document_lead"),
+            # The level above's list of raised overdue tasks: small, read on every dashboard.
+            models.Index(
+                fields=["deadline", "id"],
+                condition=models.Q(bucket="overdue", escalated=True),
+                name="task_escalated",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

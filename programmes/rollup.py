@@ -88,7 +88,11 @@ def _tallies(document_id: int | None):
     return rows.filter(document_id=document_id) if document_id else rows
 
 
-def task_rollup(unit: Organization, document_id: int | None = None) -> TaskRollup:
+def task_rollup(
+    unit: Organization, document_id: int | None = None, *, worst: bool = True
+) -> TaskRollup:
+    """`worst`: also find the ten units with the most overdue tasks (one more grouped
+    query over the subtree)."""
     sums = {name: Sum(name) for name in BUCKET_FIELDS}
     tallies = _tallies(document_id)
     by_child = sums_by_child(tallies, unit, "organization__path", **sums)
@@ -104,16 +108,18 @@ def task_rollup(unit: Organization, document_id: int | None = None) -> TaskRollu
         row = by_child.get(child.path, {})
         figures.counts = {name: row.get(name) or 0 for name in BUCKET_FIELDS}
         children.append(figures)
-    worst = (
+    if not worst:
+        return TaskRollup(total=total, children=children, most_overdue=[])
+    worst_rows = (
         tallies.filter(organization__path__startswith=unit.path)
         .values("organization")
         .annotate(n=Sum("overdue"))
         .filter(n__gt=0)
         .order_by("-n", "organization")[:10]
     )
-    worst = list(worst)
-    units = Organization.objects.in_bulk([row["organization"] for row in worst])
-    most = [(units[row["organization"]], row["n"]) for row in worst]
+    worst_rows = list(worst_rows)
+    units = Organization.objects.in_bulk([row["organization"] for row in worst_rows])
+    most = [(units[row["organization"]], row["n"]) for row in worst_rows]
     return TaskRollup(total=total, children=children, most_overdue=most)
 
 

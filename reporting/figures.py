@@ -99,7 +99,7 @@ def _tasks(unit: Organization, documents: list[int]) -> tuple[dict, dict[int, di
     total = dict.fromkeys(BUCKET_FIELDS, 0)
     children: dict[int, dict] = {}
     for document_id in documents:
-        figures = task_rollup(unit, document_id)
+        figures = task_rollup(unit, document_id, worst=False)
         for name in BUCKET_FIELDS:
             total[name] += figures.total.counts[name]
         for child in figures.children:

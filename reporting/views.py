@@ -25,7 +25,19 @@ from reporting import charts, services, tasks
 from reporting.exporters import EXPORTERS, exporter_for
 from reporting.figures import cell, collect, columns_for, compare
 from reporting.models import File, Kind, Request, Snapshot
-from vn.formats import format_percent, format_ratio
+from vn.formats import format_decimal, format_int, format_percent, format_ratio
+
+
+def _table(rows: list[dict], columns) -> list[tuple[dict, list[str]]]:
+    """Rows with their cells formatted here: a province has hundreds of rows of twenty
+    columns, too many for template filters."""
+    return [(row, [_shown(cell(row, column)) for column in columns]) for row in rows]
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "—"
+    return format_decimal(value, 2) if isinstance(value, float) else format_int(value)
 
 
 def _campaign_charts(campaign, unit, figures) -> list[charts.Chart]:
@@ -299,7 +311,7 @@ def snapshot_detail(request, snapshot_pk):
             "manages": manages,
             "columns": columns,
             "total": [(c, cell(snapshot.figures.get("total", {}), c)) for c in columns],
-            "table": [(r, [cell(r, c) for c in columns]) for r in snapshot.figures.get("rows", [])],
+            "table": _table(snapshot.figures.get("rows", []), columns),
             "previous": previous,
             "changes": [
                 (labels.get(key, key), then, now, change)

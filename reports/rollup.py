@@ -5,6 +5,7 @@ queries whatever the size of the tree."""
 from dataclasses import dataclass, field
 
 from django.db.models import Q, Sum
+from django.db.models.functions import Substr
 
 from campaigns.models import Campaign
 from organizations.models import Organization, sums_by_child
@@ -62,19 +63,22 @@ def report_rollup(campaign: Campaign, unit: Organization) -> ReportRollup:
     sums = {name: Sum(name) for name in REPORT_TALLY_FIELDS}
     child_tallies = sums_by_child(tallies, unit, "organization__path", **sums)
     own_tally = tallies.filter(organization=unit).values(*REPORT_TALLY_FIELDS).first() or {}
+    # Grouped by the child a row falls under (its path's first steps), in the database:
+    # a province has a rating row per cell, tens of thousands of them.
+    length = (unit.depth + 1) * Organization.steplen
     rating_rows = (
         RatingTally.objects.filter(campaign=campaign, organization__path__startswith=unit.path)
-        .values_list("organization__path", "rating")
+        .annotate(child_path=Substr("organization__path", 1, length))
+        .values_list("child_path", "rating")
         .annotate(n=Sum("count"))
         .order_by()
     )
-    length = (unit.depth + 1) * Organization.steplen
     child_ratings: dict[str, dict[str, int]] = {}
     total_ratings = dict.fromkeys(scale, 0)
     for path, rating, n in rating_rows:
         total_ratings[rating] = total_ratings.get(rating, 0) + (n or 0)
-        if len(path) >= length and path != unit.path:
-            bucket = child_ratings.setdefault(path[:length], dict.fromkeys(scale, 0))
+        if path != unit.path:  # the unit's own row stands for no child
+            bucket = child_ratings.setdefault(path, dict.fromkeys(scale, 0))
             bucket[rating] = bucket.get(rating, 0) + (n or 0)
     confirmed = set(
         Confirmation.objects.filter(campaign=campaign)

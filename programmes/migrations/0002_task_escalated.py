@@ -4,16 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0003_document_newest_first_index'),
-        ('organizations', '0004_count_exempt_members'),
-        ('programmes', '0001_initial'),
+        ("documents", "0003_document_newest_first_index"),
+        ("organizations", "0004_count_exempt_members"),
+        ("programmes", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(condition=models.Q(('bucket', 'overdue'), ('escalated', True)), fields=['deadline', 'id'], name='task_escalated'),
+            model_name="task",
+            index=models.Index(
+                condition=models.Q(("bucket", "overdue"), ("escalated", True)),
+                fields=["deadline", "id"],
+                name="task_escalated",
+            ),
         ),
     ]

@@ -100,6 +100,22 @@ def world(db):
     return w
 
 
+@pytest.fixture
+def campaign(world):
+    """The city's study campaign of 23-NQ/TU (conferences, reports, news, reporting)."""
+    from conferences.tests.builders import campaign_for
+
+    return campaign_for(world)
+
+
+@pytest.fixture
+def conference(world, campaign):
+    """The ward's online conference, begun an hour ago; its hall takes the whole ward."""
+    from conferences.tests.builders import conference_for
+
+    return conference_for(world, campaign)
+
+
 def _user(username, role, unit):
     user = User.objects.create_user(username, password="pw")
     RoleGrant.objects.create(user=user, organization=unit, role=role)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 from documents.models import Document
+from nghiquyet.jobfiles import GeneratedFile
 from organizations.models import Organization
 
 
@@ -17,12 +18,9 @@ class Kind(models.TextChoices):
     FINAL = "final", _("Báo cáo tổng kết")
 
 
-class Request(models.Model):
-    """The level above asks the units just below it for their report by a date."""
+class Subject(models.Model):
+    """What a report covers: its kind, the campaign or the document, and the period."""
 
-    organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("cấp yêu cầu")
-    )
     kind = models.CharField(_("loại báo cáo"), max_length=12, choices=Kind)
     campaign = models.ForeignKey(
         Campaign,
@@ -42,6 +40,17 @@ class Request(models.Model):
     )
     period_from = models.DateField(_("từ ngày"))
     period_to = models.DateField(_("đến ngày"))
+
+    class Meta:
+        abstract = True
+
+
+class Request(Subject):
+    """The level above asks the units just below it for their report by a date."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("cấp yêu cầu")
+    )
     due_on = models.DateField(_("hạn gửi báo cáo"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -55,7 +64,7 @@ class Request(models.Model):
         return f"{self.get_kind_display()} {self.period_from:%d/%m/%Y}–{self.period_to:%d/%m/%Y}"
 
 
-class Snapshot(models.Model):
+class Snapshot(Subject):
     """A report of one unit. Its figures are collected when drafted and frozen when it
     is issued: later changes to the data never change an issued report."""
 
@@ -66,28 +75,9 @@ class Snapshot(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
     )
-    kind = models.CharField(_("loại báo cáo"), max_length=12, choices=Kind)
-    campaign = models.ForeignKey(
-        Campaign,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("đợt học tập"),
-    )
-    document = models.ForeignKey(
-        Document,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("văn bản"),
-    )
     request = models.ForeignKey(
         Request, on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
     )
-    period_from = models.DateField(_("từ ngày"))
-    period_to = models.DateField(_("đến ngày"))
     title = models.CharField(_("trích yếu"), max_length=300)
     symbol = models.CharField(_("số, ký hiệu"), max_length=60, blank=True)
     place = models.CharField(_("địa danh"), max_length=100)
@@ -119,38 +109,14 @@ class Snapshot(models.Model):
         return self.state == self.State.ISSUED
 
 
-class File(models.Model):
+class File(GeneratedFile):
     """One generated file of a report (DOCX, XLSX or PDF), built by a background job."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Đang chờ")
-        RUNNING = "running", _("Đang tạo")
-        DONE = "done", _("Xong")
-        FAILED = "failed", _("Lỗi")
 
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="files")
     format = models.CharField(max_length=5)
-    state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
-    stored_path = models.CharField(max_length=500, blank=True)
-    error = models.CharField(max_length=255, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(GeneratedFile.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.snapshot_id}.{self.format}"
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def is_running(self) -> bool:
-        return self.state in (self.State.QUEUED, self.State.RUNNING)

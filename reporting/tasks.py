@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from nghiquyet.uploads import private_file, store_private
+from nghiquyet.jobfiles import purge_expired
+from nghiquyet.uploads import store_private
 from reporting.exporters import exporter_for
 from reporting.models import File
 
@@ -44,11 +45,4 @@ def report_file_build(file_pk: int) -> str:
 
 def files_purge(now=None) -> int:
     """Delete generated files past their expiry (the report itself stays)."""
-    count = 0
-    for item in File.objects.filter(expires_at__lt=now or timezone.now()):
-        path = private_file(item.stored_path, "reporting") if item.stored_path else None
-        if path is not None:
-            path.unlink(missing_ok=True)
-        item.delete()
-        count += 1
-    return count
+    return purge_expired(File, "reporting", now)

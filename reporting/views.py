@@ -181,7 +181,21 @@ def dashboard(request, campaign_pk):
 # --- Reports upward ----------------------------------------------------------------------
 
 
-class SnapshotForm(forms.ModelForm):
+class SubjectChoices:
+    """Offers only units the user reports for, and campaigns and documents they see."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = (
+            policy.organizations_for(user, Action.MANAGE_REPORTING).open_now().order_by("path")
+        )
+        self.fields["campaign"].queryset = policy.campaigns_for(user, Action.VIEW)
+        self.fields["document"].queryset = policy.documents_for(user, Action.VIEW).order_by(
+            "-issued_on"
+        )
+
+
+class SnapshotForm(SubjectChoices, forms.ModelForm):
     class Meta:
         model = Snapshot
         fields = [
@@ -203,18 +217,8 @@ class SnapshotForm(forms.ModelForm):
             "recipients": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = (
-            policy.organizations_for(user, Action.MANAGE_REPORTING).open_now().order_by("path")
-        )
-        self.fields["campaign"].queryset = policy.campaigns_for(user, Action.VIEW)
-        self.fields["document"].queryset = policy.documents_for(user, Action.VIEW).order_by(
-            "-issued_on"
-        )
 
-
-class RequestForm(forms.ModelForm):
+class RequestForm(SubjectChoices, forms.ModelForm):
     class Meta:
         model = Request
         fields = [
@@ -227,16 +231,6 @@ class RequestForm(forms.ModelForm):
             "due_on",
         ]
         widgets = {"period_from": DATE_WIDGET, "period_to": DATE_WIDGET, "due_on": DATE_WIDGET}
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = (
-            policy.organizations_for(user, Action.MANAGE_REPORTING).open_now().order_by("path")
-        )
-        self.fields["campaign"].queryset = policy.campaigns_for(user, Action.VIEW)
-        self.fields["document"].queryset = policy.documents_for(user, Action.VIEW).order_by(
-            "-issued_on"
-        )
 
 
 class AnswerForm(forms.Form):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 from members.models import Member
+from nghiquyet.jobfiles import GeneratedFile
 from organizations.models import Organization
 
 
@@ -311,46 +312,21 @@ class Pair(models.Model):
         return max(self.jaccard, self.containment)
 
 
-class Export(models.Model):
+class Export(GeneratedFile):
     """A unit's reports gathered into one DOCX or a ZIP by a background job."""
 
     class Kind(models.TextChoices):
         DOCX = "docx", _("Một tệp DOCX")
         ZIP = "zip", _("Tệp ZIP, mỗi bài một tệp DOCX")
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Đang chờ")
-        RUNNING = "running", _("Đang tạo")
-        DONE = "done", _("Xong")
-        FAILED = "failed", _("Lỗi")
-
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind)
-    state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
-    # Progress is written by the worker outside any long transaction, so pages see it.
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    stored_path = models.CharField(max_length=500, blank=True)
     file_name = models.CharField(max_length=255, blank=True)
-    error = models.CharField(max_length=255, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(GeneratedFile.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.kind}"
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def is_running(self) -> bool:
-        return self.state in (self.State.QUEUED, self.State.RUNNING)

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from campaigns.models import Campaign
-from nghiquyet.uploads import private_file, store_private
+from nghiquyet.jobfiles import purge_expired
+from nghiquyet.uploads import store_private
 from reports import copies, exports, services
 from reports.models import Export
 
@@ -64,15 +65,7 @@ def reports_export(export_pk: int) -> str:
 def exports_purge(now=None) -> int:
     """Delete export files past their expiry, and their rows; run after every export,
     so the folder never holds more than a week of them."""
-    expired = Export.objects.filter(expires_at__lt=now or timezone.now())
-    count = 0
-    for export in expired:
-        path = private_file(export.stored_path, "exports") if export.stored_path else None
-        if path is not None:
-            path.unlink(missing_ok=True)
-        export.delete()
-        count += 1
-    return count
+    return purge_expired(Export, "exports", now)
 
 
 @task()

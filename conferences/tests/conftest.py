@@ -1,18 +1,6 @@
 import pytest
 
 from conferences import services
-from conferences.tests.builders import campaign_for, conference_for
-
-
-@pytest.fixture
-def campaign(world):
-    return campaign_for(world)
-
-
-@pytest.fixture
-def conference(world, campaign):
-    """The ward's online conference, begun an hour ago; its hall takes the whole ward."""
-    return conference_for(world, campaign)
 
 
 @pytest.fixture

@@ -1,18 +1,6 @@
 import pytest
 from django.core.cache import cache
 
-from conferences.tests.builders import campaign_for, conference_for
-
-
-@pytest.fixture
-def campaign(world):
-    return campaign_for(world)
-
-
-@pytest.fixture
-def conference(world, campaign):
-    return conference_for(world, campaign)
-
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():

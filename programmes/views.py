@@ -33,6 +33,7 @@ from programmes.models import Bucket, Evidence, Programme, Target, Task
 
 TASKS_PAGE = 100
 CHART_ROWS = 30
+LISTED = 200
 
 
 def _units(user):
@@ -323,6 +324,19 @@ def dashboard(request):
             "programme", "programme__document"
         )[:50]
     )
+    # A number clicked on the page: the tasks behind it.
+    bucket = request.GET.get("bucket", "")
+    listed = None
+    if bucket in Bucket.values:
+        listed = (
+            policy.tasks_for(request.user, Action.VIEW)
+            .filter(bucket=bucket, lead__path__startswith=unit.path)
+            .select_related("lead", "document")
+            .order_by("deadline", "pk")
+        )
+        if document_id:
+            listed = listed.filter(document_id=document_id)
+        listed = list(listed[:LISTED])
     # The chart shows the whole and the units below with the most tasks; the table has all.
     rows = [figures.total] + sorted(
         (f for f in figures.children if f.total), key=lambda f: -f.total
@@ -334,6 +348,8 @@ def dashboard(request):
         {
             "unit": unit,
             "chart": chart,
+            "bucket": Bucket(bucket) if listed is not None else None,
+            "listed": listed,
             "chart_height": 10 * len(chart),
             "chart_px": 22 * len(chart),
             "document": document,

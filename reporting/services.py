@@ -59,8 +59,10 @@ def snapshot_draft(actor, organization: Organization, *, request: Request | None
     if not policy.can(actor, Action.MANAGE_REPORTING, organization):
         raise ValidationError(_("Bạn không được lập báo cáo của đơn vị này."))
     if request is not None:
+        # Either a unit below answers, or the asking unit sums up the answers it received.
         parent = Organization.objects.get_parent(organization) if organization.depth > 1 else None
-        if parent is None or parent.pk != request.organization_id:
+        answering = parent is not None and parent.pk == request.organization_id
+        if not answering and organization.pk != request.organization_id:
             raise ValidationError(_("Yêu cầu này không gửi tới đơn vị của bạn."))
         fields.update(
             kind=request.kind,

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -366,8 +367,10 @@ def requests_view(request):
 def request_detail(request, request_pk):
     """The level above sees who has reported; a unit below answers from here."""
     asked = policy.get_report_request_for(request.user, request_pk, Action.VIEW)
+    # The units below answer; the asking unit drafts the summary of their answers.
     answerable = policy.organizations_for(request.user, Action.MANAGE_REPORTING).filter(
-        pk__in=Organization.objects.get_children(asked.organization).values("pk")
+        Q(pk__in=Organization.objects.get_children(asked.organization).values("pk"))
+        | Q(pk=asked.organization_id)
     )
     form = AnswerForm(request.POST or None)
     form.fields["organization"].queryset = answerable

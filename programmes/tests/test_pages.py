@@ -115,6 +115,8 @@ def test_dashboard_shows_buckets_overdue_units_and_the_urging_letter(world, prog
     assert "2 nhiệm vụ: 0 đã hoàn thành, 1 quá hạn." in page
     assert "<svg" in page and "Đảng bộ xã Tiên Tân" in page
     assert not __import__("re").search(r'(x|width)="[0-9]+,', page)  # SVG needs dot decimals
+    behind = client.get(url + "&bucket=overdue").content.decode()
+    assert f"/programmes/tasks/{late.pk}/" in behind
     letter = client.get(
         reverse("programmes:letter") + f"?unit={world.city.pk}&document={programme.document_id}"
     )

@@ -139,14 +139,18 @@ def test_units_below_answer_and_the_level_above_aggregates_them(world, campaign,
         place="Hà Nam",
     )
     assert city.figures["total"]["attended"] == 2  # live, no request
-    city.request = asked
-    from reporting.figures import collect
-
-    aggregated = collect(city)
+    summary = services.snapshot_draft(
+        world.propaganda, world.city, request=asked, title="Tổng hợp", place="Hà Nam"
+    )
+    aggregated = summary.figures
     rows = {r["unit"]["code"]: r for r in aggregated["rows"]}
     assert rows["HNA-LH"]["reported"] is True and rows["HNA-LH"]["attended"] == 1
     assert rows["HNA-TT"]["reported"] is False
     assert aggregated["total"]["attended"] == 1
+    with pytest.raises(Exception, match="không gửi tới"):
+        services.snapshot_draft(
+            world.clerk, world.commune_cell, request=asked, title="x", place="y"
+        )
     assert {s["unit"].code: s["issued"] for s in services.request_status(asked)}["HNA-LH"]
 
 

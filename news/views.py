@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +13,7 @@ from accounts.policy import Action
 from news import services
 from news.forms import ArticleForm, PhotoForm, ReadingForm
 from news.models import Article, Photo
-from nghiquyet.forms import add_service_errors
+from nghiquyet.forms import add_service_errors, posted
 from nghiquyet.uploads import MB, UploadError, private_file
 from organizations.models import Organization
 
@@ -158,8 +159,21 @@ def photo(request, photo_pk):
 def reading_new(request):
     if not policy.has_any_scope(request.user, Action.MANAGE_NEWS):
         raise PermissionDenied
-    form = ReadingForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    data = posted(request) if request.method == "POST" else None
+    if request.method == "POST" and data is None:
+        form = ReadingForm({})
+        form.full_clean()  # bound and checked, so the error can be attached to the field
+        form.add_error(
+            "text",
+            _(
+                "Nội dung gửi lên quá lớn (trên %(n)s MB). Một tin bài chỉ vài chục nghìn ký "
+                "tự: hãy dán riêng phần bài viết, hoặc tải lên dưới dạng tệp."
+            )
+            % {"n": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // MB},
+        )
+    else:
+        form = ReadingForm(data, request.FILES or None)
+    if request.method == "POST" and data is not None and form.is_valid():
         texts = []
         if form.cleaned_data["text"].strip():
             texts.append((form.cleaned_data["text"], ""))

@@ -1,4 +1,13 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
+
+
+def posted(request):
+    """request.POST, or None when the body is over the server's limit (a pasted 10 MB),
+    so that the page can say so rather than answer a bare 400."""
+    try:
+        return request.POST
+    except RequestDataTooBig:
+        return None
 
 
 def add_service_errors(form, error: ValidationError) -> None:

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -398,6 +396,6 @@ def request_detail(request, request_pk):
             "asked": asked,
             "status": services.request_status(asked) if sees_all else [],
             "form": form if answerable.exists() else None,
-            "today": dt.date.today(),
+            "today": timezone.localdate(),
         },
     )

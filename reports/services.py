@@ -15,7 +15,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -402,7 +402,7 @@ def _confirmed(campaign: Campaign, unit: Organization) -> bool:
     return Confirmation.objects.filter(campaign=campaign, organization__path__in=paths).exists()
 
 
-def _review_problem(actor, report: Report) -> str | None:
+def review_problem(actor, report: Report) -> str | None:
     if not policy.can(actor, Action.REVIEW_REPORTS, report.organization):
         return _("Bạn không được đánh giá bài của đơn vị này.")
     if not report.versions_count:
@@ -444,7 +444,7 @@ def review(
             .select_related("campaign", "organization")
             .get(pk=report.pk)
         )
-        if (problem := _review_problem(actor, report)) is not None:
+        if (problem := review_problem(actor, report)) is not None:
             raise ValidationError(problem)
         if decision != Decision.COMMENT and report.state == State.RETURNED:
             raise ValidationError(_("Bài đang chờ đảng viên viết lại."))
@@ -595,18 +595,3 @@ def report_tally_rebuild(campaign: Campaign) -> dict[str, int]:
             )
             fixed["ratings"] += 1
     return fixed
-
-
-def rating_counts(campaign: Campaign, path: str) -> dict[str, int]:
-    """Ratings of required members' reports in the subtree at `path`, in scale order."""
-    rows = (
-        RatingTally.objects.filter(campaign=campaign, organization__path__startswith=path)
-        .values("rating")
-        .annotate(n=Sum("count"))
-        .values_list("rating", "n")
-    )
-    totals = dict(rows)
-    scale = list(campaign.rating_scale or [])
-    return {rating: totals.get(rating) or 0 for rating in scale} | {
-        rating: n for rating, n in totals.items() if rating not in scale and n
-    }

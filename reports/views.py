@@ -3,7 +3,7 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -18,13 +18,13 @@ from accounts.policy import Action
 from campaigns.models import Campaign
 from conferences.rollup import rollup_unit
 from members.models import Member
-from nghiquyet.forms import add_service_errors
+from nghiquyet.forms import add_service_errors, posted
 from nghiquyet.uploads import MB, UploadError, private_file
 from organizations.models import Organization
 from reports import copies, services, similarity, tasks
 from reports.extraction import text_of_upload
 from reports.forms import ExportForm, ExtensionForm, ReviewForm, UploadForm
-from reports.models import Decision, Export, Pair, Report, Source, State
+from reports.models import Confirmation, Decision, Export, Pair, Report, Source, State
 from reports.rollup import report_rollup
 from vn.formats import format_date
 
@@ -47,14 +47,6 @@ def _own_member(user, campaign: Campaign) -> Member:
     if member is None:
         raise Http404
     return member
-
-
-def _posted(request):
-    """request.POST, or None when the body is over the server's limit (a 5 MB paste)."""
-    try:
-        return request.POST
-    except RequestDataTooBig:
-        return None
 
 
 @login_required
@@ -81,8 +73,8 @@ def _writer(request, campaign: Campaign, member: Member):
     errors: dict = {}
     sections = list(report.draft) if report and report.draft else []
     if request.method == "POST":
-        posted = _posted(request)
-        if posted is None:
+        data = posted(request)
+        if data is None:
             errors[None] = [
                 _(
                     "Bài gửi lên quá lớn (trên %(n)s MB); hệ thống không nhận. Nội dung vẫn "
@@ -92,14 +84,14 @@ def _writer(request, campaign: Campaign, member: Member):
             ]
         else:
             sections = _sections_from(request, campaign)
-            source = Source.PAPER if on_behalf and posted.get("paper") else Source.TYPED
+            source = Source.PAPER if on_behalf and data.get("paper") else Source.TYPED
             try:
                 receipt = services.report_submit(
                     request.user,
                     campaign,
                     member,
                     sections,
-                    key=posted.get("key", ""),
+                    key=data.get("key", ""),
                     source=source,
                 )
             except ValidationError as error:
@@ -170,7 +162,7 @@ def draft(request, campaign_pk, member_pk=None):
     """Autosave of what is typed: answers a small status line for htmx."""
     campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
     member = _member_for(request, campaign, member_pk)
-    if _posted(request) is None:
+    if posted(request) is None:
         return HttpResponse(_("Bài quá dài, chưa lưu nháp được."), status=413)
     try:
         report = services.draft_save(
@@ -252,9 +244,9 @@ def unit_reports(request, campaign_pk):
     page = Paginator(reports, LIST_PAGE).get_page(request.GET.get("page"))
     children = list(Organization.objects.get_children(unit).select_related("level"))
     confirmed = set(
-        services.Confirmation.objects.filter(
-            campaign=campaign, organization__in=children
-        ).values_list("organization_id", flat=True)
+        Confirmation.objects.filter(campaign=campaign, organization__in=children).values_list(
+            "organization_id", flat=True
+        )
     )
     return render(
         request,
@@ -341,7 +333,7 @@ def report_detail(request, report_pk):
             "reviews": report.reviews.select_related("reviewer"),
             "similar": similar,
             "form": form,
-            "may_review": services._review_problem(request.user, report) is None,
+            "may_review": services.review_problem(request.user, report) is None,
             "deadline": services.deadline_for(campaign, report.member, report),
         },
     )

@@ -94,3 +94,10 @@ def test_proposals_only_name_units_the_officer_may_see(world, client):
     found = services.proposals(world.outsider, reading)
     assert found["units"] == [theirs] and found["campaigns"] == []
     assert services.proposals(world.propaganda, reading)["units"] == [world.ward]
+
+
+def test_a_ten_megabyte_paste_gets_a_clear_answer(world, client):
+    client.force_login(world.propaganda)
+    page = client.post(reverse("news:read"), {"text": "Hội nghị " * 1_200_000})
+    assert page.status_code == 200 and "quá lớn" in page.content.decode()
+    assert not Reading.objects.exists()

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken
 from programmes import services
-from programmes.models import Bucket, Task
+from programmes.models import Bucket, Inspection, Task
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -178,9 +178,6 @@ def test_inspection_from_plan_to_follow_up(world, programme, client):
             "period_to": "20/12/2026",
         },
     )
-    inspection = world.city.__class__.objects.none()
-    from programmes.models import Inspection
-
     inspection = Inspection.objects.get()
     assert answer.url == reverse("programmes:inspection", args=[inspection.pk])
     detail = reverse("programmes:inspection", args=[inspection.pk])

@@ -13,6 +13,7 @@ from nghiquyet.forms import add_service_errors
 from organizations import services
 from organizations.forms import CloseForm, MoveForm, RenameDateForm, UnitForm
 from organizations.models import Organization
+from programmes.rollup import due_soon
 
 
 def _require(user, action: Action, unit: Organization) -> None:
@@ -57,6 +58,8 @@ def unit_detail(request, unit_pk):
             "may_members": policy.can(request.user, Action.MANAGE_MEMBERS, unit),
             "may_grant": policy.can(request.user, Action.GRANT_ROLES, unit),
             "may_audit": policy.can(request.user, Action.VIEW_AUDIT, unit),
+            "due_soon": due_soon(unit),
+            "today": timezone.localdate(),
         },
     )
 

@@ -130,7 +130,7 @@ def _size(file: BinaryIO) -> int:
     return size
 
 
-def _sniff(file: BinaryIO) -> None:
+def sniff_workbook(file: BinaryIO) -> None:
     """Refuse anything but a workbook of sane size, judged by content, never by name."""
     check_size(_size(file))
     file.seek(0)
@@ -557,7 +557,7 @@ def read_appendix(file: BinaryIO, programme: Programme, user) -> Plan:
     Raises UploadError for a file that cannot be read as an appendix at all."""
     from openpyxl import load_workbook
 
-    _sniff(file)
+    sniff_workbook(file)
     try:
         # Not read-only: only a fully loaded sheet knows its merged cells.
         workbook = load_workbook(file, data_only=True)

@@ -123,6 +123,24 @@ def task_rollup(
     return TaskRollup(total=total, children=children, most_overdue=most)
 
 
+DUE_SOON = dt.timedelta(days=14)
+
+
+def due_soon(unit: Organization, today: dt.date | None = None, limit: int = 20):
+    """The unit's own open tasks that are overdue or due within two weeks: the reminders
+    shown on the unit's page, whatever the programme's email settings."""
+    today = today or timezone.localdate()
+    return (
+        Task.objects.filter(
+            lead=unit,
+            bucket__in=(Bucket.OPEN_IN_TIME, Bucket.OVERDUE),
+            deadline__lte=today + DUE_SOON,
+        )
+        .select_related("document")
+        .order_by("deadline", "pk")[:limit]
+    )
+
+
 def escalated(unit: Organization, document_id: int | None = None, limit: int = 50):
     """Overdue tasks of the units below, raised to this level by the daily job."""
     tasks = Task.objects.filter(

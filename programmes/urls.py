@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:programme_pk>/appendix/", views.appendix_import, name="appendix"),
     path("tasks/<int:task_pk>/", views.task_detail, name="task"),
     path("targets/<int:target_pk>/actual/", views.actual_set, name="actual"),
+    path("units/<int:unit_pk>/progress.xlsx", views.progress_sheet, name="progress-sheet"),
     path("inspections/", views.inspections, name="inspections"),
     path("inspections/<int:inspection_pk>/", views.inspection_detail, name="inspection"),
 ]

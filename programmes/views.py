@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -360,6 +361,7 @@ def dashboard(request):
             "obligations": rollup.obligations(unit, document_id) if document_id else None,
             "today": timezone.localdate(),
             "parent": Organization.objects.get_parent(unit) if unit.depth > 1 else None,
+            "reports_here": policy.can(request.user, Action.REPORT_PROGRESS, unit),
         },
     )
 
@@ -471,3 +473,39 @@ def inspection_detail(request, inspection_pk):
             "units": inspection.units.all(),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress_sheet(request, unit_pk):
+    """The lead unit's open tasks as an XLSX to fill in (GET), and the filled sheet
+    applied all-or-nothing (POST)."""
+    from programmes.progress_sheet import progress_apply, progress_template, read_progress
+
+    unit = policy.get_organization_for(request.user, unit_pk, Action.REPORT_PROGRESS)
+    if request.method == "GET":
+        response = HttpResponse(
+            progress_template(request.user, unit),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="tien-do-nhiem-vu.xlsx"'
+        return response
+    form = AppendixForm(request.POST, request.FILES)
+    errors = []
+    if not form.is_valid():
+        errors = [_("Hãy chọn tệp XLSX.")]
+    else:
+        try:
+            sheet = read_progress(request.user, unit, form.cleaned_data["file"])
+            errors = [f"{_('Dòng')} {row}: {message}" for row, message in sheet.errors]
+            if not errors:
+                updated = progress_apply(request.user, sheet)
+        except UploadError as error:
+            errors = [str(error)]
+        except ValidationError as error:
+            errors = error.messages
+    if errors:
+        messages.error(request, _("Chưa cập nhật nhiệm vụ nào. ") + " ".join(errors[:20]))
+    else:
+        messages.success(request, _("Đã cập nhật tiến độ %(n)s nhiệm vụ.") % {"n": updated})
+    return redirect(reverse("programmes:dashboard") + f"?unit={unit.pk}")

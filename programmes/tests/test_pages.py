@@ -202,3 +202,15 @@ def test_inspection_from_plan_to_follow_up(world, programme, client):
     page = client.get(detail).content.decode()
     assert "Ban hành trong 15 ngày" in page and "Ban hành kế hoạch thực hiện" in page
     assert Task.objects.get(inspection=inspection).bucket == Bucket.OPEN_IN_TIME
+
+
+def test_the_unit_page_reminds_of_overdue_and_coming_tasks(world, programme, client):
+    soon = _task(world, programme, days=5)
+    _task(world, programme, days=60)
+    late = _task(world, programme, days=1)
+    services.buckets_refresh(TODAY() + dt.timedelta(days=3))
+    client.force_login(world.secretary)
+    page = client.get(reverse("organizations:detail", args=[world.ward.pk])).content.decode()
+    assert "Nhắc việc" in page
+    assert f"/programmes/tasks/{soon.pk}/" in page and f"/programmes/tasks/{late.pk}/" in page
+    assert page.count("/programmes/tasks/") == 2  # the task due in two months is not listed

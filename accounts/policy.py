@@ -22,7 +22,7 @@ from documents.models import Document
 from members.models import Member
 from news.models import Article, Reading
 from organizations.models import Organization, under_any
-from programmes.models import Inspection, Programme, Task
+from programmes.models import Inspection, Programme, Target, Task
 from reporting.models import File as ReportFile
 from reporting.models import Request as ReportRequest
 from reporting.models import Snapshot
@@ -432,6 +432,17 @@ def get_programme_for(user, pk, action: Action) -> Programme:
     try:
         return programmes_for(user, action).select_related("document", "organization").get(pk=pk)
     except (Programme.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_target_for(user, pk) -> Target:
+    """A target of a programme the user may see (who may report on it is the service's
+    question)."""
+    try:
+        return Target.objects.select_related("programme", "programme__organization").get(
+            pk=pk, programme__in=programmes_for(user, Action.VIEW)
+        )
+    except (Target.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 

@@ -21,6 +21,7 @@ from conferences.models import Conference, Format
 from documents.names import find_named_resolutions
 from documents.symbols import canonical
 from news.drafting import draft_for
+from news.extractor import extract
 from news.models import Article, Photo, Reading, View
 from nghiquyet.uploads import MB, UploadError, store_private
 from organizations.models import Organization
@@ -153,8 +154,6 @@ def view_count(article: Article, request) -> bool:
 
 
 def reading_create(actor, text: str, file_name: str = "") -> Reading:
-    from news.extractor import extract
-
     if not policy.has_any_scope(actor, Action.MANAGE_NEWS):
         raise ValidationError(_("Bạn không có quyền đọc và ghi nhận tin bài."))
     text = text or ""

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -266,18 +266,7 @@ def _progress_save(request, task: Task, form: ProgressForm) -> bool:
 @login_required
 @require_POST
 def actual_set(request, target_pk):
-    target = (
-        Target.objects.select_related("programme", "programme__organization")
-        .filter(pk=target_pk)
-        .first()
-    )
-    if (
-        target is None
-        or not policy.programmes_for(request.user, Action.VIEW)
-        .filter(pk=target.programme_id)
-        .exists()
-    ):
-        raise Http404
+    target = policy.get_target_for(request.user, target_pk)
     form = ActualForm(request.POST)
     if form.is_valid():
         try:

@@ -305,17 +305,21 @@ def report_detail(request, report_pk):
         else:
             messages.success(request, _("Đã ghi nhận đánh giá."))
             return redirect("reports:detail", report_pk=report.pk)
-    visible = policy.reports_for(request.user, Action.REVIEW_REPORTS).values("pk")
-    similar = []
-    for pair, other_pk in copies.similar_to(report):
-        similar.append(
-            {
-                "pair": pair,
-                "other": other_pk,
-                "visible": Report.objects.filter(pk=other_pk, pk__in=visible).exists(),
-                "flagged": similarity.Overlap(pair.jaccard, pair.containment, 0).flagged,
-            }
-        )
+    closest = copies.similar_to(report)
+    visible = set(
+        policy.reports_for(request.user, Action.REVIEW_REPORTS)
+        .filter(pk__in=[other for _pair, other in closest])
+        .values_list("pk", flat=True)
+    )
+    similar = [
+        {
+            "pair": pair,
+            "other": other_pk,
+            "visible": other_pk in visible,
+            "flagged": similarity.Overlap(pair.jaccard, pair.containment, 0).flagged,
+        }
+        for pair, other_pk in closest
+    ]
     versions = list(report.versions.select_related("entered_by"))
     return render(
         request,

@@ -216,12 +216,18 @@ def _scoped(queryset, user, action: Action, owner_field: str) -> QuerySet:
 
 
 def campaigns_for(user, action: Action) -> QuerySet[Campaign]:
-    """Campaigns over the user's scope; for VIEW also those covering the user's own cell."""
+    """Campaigns over the user's scope; for VIEW also those covering the user's own cell
+    and those covering the units where they review reports (a reviewer holds no other
+    right, yet must find the campaigns whose reports they rate)."""
     campaigns = _scoped(Campaign.objects.all(), user, action, "owner")
     if action == Action.VIEW and scope_paths(user, action) is not EVERYWHERE:
         own = _own_cell_paths(user)
-        if own:
-            campaigns = campaigns | Campaign.objects.filter(owner__path__in=own)
+        reviewed = scope_paths(user, Action.REVIEW_REPORTS) or []
+        if own or reviewed:
+            covering = Q(owner__path__in=own | _ancestor_paths(reviewed))
+            campaigns = campaigns | Campaign.objects.filter(
+                covering | under_any(reviewed, "owner__path")
+            )
     return campaigns
 
 

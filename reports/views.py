@@ -240,7 +240,7 @@ def unit_reports(request, campaign_pk):
     listed = anonymity.may_narrow_to(unit)
     widest = next(u for u in anonymity.list_units if unit.path.startswith(u.path))
     reports = anonymity.order(
-        policy.reports_for(request.user, Action.REVIEW_REPORTS)
+        policy.reports_to_review(request.user)
         .filter(campaign=campaign, organization__path__startswith=unit.path)
         .select_related("member", "organization")
     )
@@ -355,7 +355,7 @@ def report_detail(request, report_pk):
             "reviews": report.reviews.select_related("reviewer"),
             "similar": similar,
             "form": form,
-            "may_review": services.review_problem(request.user, report) is None,
+            "review_problem": services.review_problem(request.user, report),
             "deadline": services.deadline_for(campaign, report.member, report),
         },
     )

@@ -382,15 +382,15 @@ def others_can(user, action: Action, organization: Organization) -> bool:
     return _holders(action).filter(organization__path__in=above).exclude(user=user).exists()
 
 
-def reports_to_review(user) -> QuerySet[Report]:
-    """The user's review queue: reports in their review scope, except their own and, in a
-    blind campaign, those whose author they know (a member of their own cell, or one whose
-    report they typed in) while someone outside that cell can review them instead."""
-    if not user.is_authenticated:
-        return Report.objects.none()
+def _left_to_others(user) -> Q:
+    """Reports `user` does not review: their own, in any campaign, and in a blind campaign
+    those whose author they know (a member of their own cell, or one whose report they
+    typed in) while someone outside that cell can review them instead. Written as
+    subqueries on indexed columns, so the set is cheap to count."""
+    own_members = Member.objects.filter(user=user).values("pk")
     own_cells = Member.objects.active().filter(user=user).values("organization")
     cell_members = Member.objects.filter(organization__in=own_cells).values("pk")
-    typed_in = Version.objects.filter(report=OuterRef("pk"), entered_by=user, on_behalf=True)
+    typed_in = Version.objects.filter(entered_by=user, on_behalf=True).values("report")
     in_the_cell = Member.objects.active().filter(
         user=OuterRef("user"), organization=OuterRef(OuterRef("organization"))
     )
@@ -400,13 +400,24 @@ def reports_to_review(user) -> QuerySet[Report]:
         .filter(StartsWith(OuterRef("organization__path"), F("organization__path")))
         .exclude(Exists(in_the_cell))
     )
-    knows_author = Q(organization__in=own_cells) | Q(member__in=cell_members) | Exists(typed_in)
+    knows_author = Q(organization__in=own_cells) | Q(member__in=cell_members) | Q(pk__in=typed_in)
     blind = Q(campaign__in=Campaign.objects.filter(blind_review=True))
-    return (
-        reports_for(user, Action.REVIEW_REPORTS)
-        .exclude(member__in=Member.objects.filter(user=user).values("pk"))
-        .exclude(blind & knows_author & Exists(someone_else))
-    )
+    return Q(member__in=own_members) | (blind & knows_author & Exists(someone_else))
+
+
+def reports_to_review(user) -> QuerySet[Report]:
+    """The user's review queue: the reports in their review scope but those they leave
+    to others (`_left_to_others`)."""
+    if not user.is_authenticated:
+        return Report.objects.none()
+    return reports_for(user, Action.REVIEW_REPORTS).exclude(_left_to_others(user))
+
+
+def reports_left_to_others(user) -> QuerySet[Report]:
+    """The reports in the user's review scope that someone else reviews."""
+    if not user.is_authenticated:
+        return Report.objects.none()
+    return reports_for(user, Action.REVIEW_REPORTS).filter(_left_to_others(user))
 
 
 def pairs_for(user, action: Action) -> QuerySet[Pair]:

@@ -239,13 +239,13 @@ def unit_reports(request, campaign_pk):
     unit = _unit_for(request, campaign, anonymity)
     listed = anonymity.may_narrow_to(unit)
     widest = next(u for u in anonymity.list_units if unit.path.startswith(u.path))
+    here = Q(campaign=campaign, organization__path__startswith=unit.path)
     reports = anonymity.order(
-        policy.reports_to_review(request.user)
-        .filter(campaign=campaign, organization__path__startswith=unit.path)
-        .select_related("member", "organization")
+        policy.reports_to_review(request.user).filter(here).select_related("member", "organization")
     )
     if not listed:
         reports = reports.none()
+    set_aside = policy.reports_left_to_others(request.user).filter(here).count() if listed else 0
     state = request.GET.get("state", "")
     if state in State.values:
         reports = reports.filter(state=state)
@@ -281,6 +281,7 @@ def unit_reports(request, campaign_pk):
             "page": page,
             "rows": rows,
             "listed": listed,
+            "set_aside": set_aside,
             "widest": widest,
             "state": state,
             "states": State.choices,

@@ -125,3 +125,12 @@ def test_whoever_has_a_report_in_a_unit_does_not_confirm_it(world, campaign):
     with pytest.raises(ValidationError, match="bài của chính đồng chí"):
         services.confirm(world.member_user, campaign, world.cell)
     services.confirm(world.secretary, campaign, world.cell)
+
+
+def test_the_list_says_how_many_reports_are_left_to_others(world, blind, client):
+    submit(world, blind, world.binh, actor=world.secretary)
+    submit(world, blind, world.an)
+    client.force_login(world.secretary)
+    url = reverse("reports:unit", args=[blind.pk]) + f"?unit={world.ward.pk}"
+    html = client.get(url).content.decode()
+    assert "1 bài do người khác chấm" in html

@@ -17,6 +17,7 @@ from django.urls import reverse
 from accounts.models import ApiToken, Role, RoleGrant, User
 from audit.models import AuditEntry
 from reports import services
+from reports.anonymity import Anonymity
 from reports.models import Decision, Export
 from reports.tests.builders import essay, submit
 
@@ -200,3 +201,16 @@ def test_names_return_after_the_level_above_confirms_for_those_who_manage_report
 def test_the_audit_entry_of_a_report_names_its_number_not_its_member(world, blind, reports):
     entry = AuditEntry.objects.get(action="report.submit", object_id=str(reports.an.pk))
     assert entry.object_repr == f"Bài số {reports.an.pk}"
+
+
+def test_a_list_of_members_by_duty_may_tie_names_to_reports_only_as_the_rule_allows(
+    world, campaign, blind, reports
+):
+    assert Anonymity(world.secretary, blind).ties_names_to_reports(world.cell) is False
+    for report in (reports.an, reports.binh):
+        services.review(world.propaganda, report, Decision.RATE, rating="Đạt")
+    services.confirm(world.propaganda, blind, world.cell)
+    assert Anonymity(world.secretary, blind).ties_names_to_reports(world.cell) is True
+    assert Anonymity(world.secretary, blind).ties_names_to_reports(world.cell2) is False
+    campaign.blind_review = False
+    assert Anonymity(world.secretary, campaign).ties_names_to_reports(world.cell2) is True

@@ -12,7 +12,8 @@ anything outside the user's scope, so a stranger cannot even learn that a record
 
 from enum import StrEnum
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.lookups import StartsWith
 from django.http import Http404
 
 from accounts.models import Role, RoleGrant
@@ -26,7 +27,7 @@ from programmes.models import Inspection, Programme, Target, Task
 from reporting.models import File as ReportFile
 from reporting.models import Request as ReportRequest
 from reporting.models import Snapshot
-from reports.models import Export, Pair, Report
+from reports.models import Export, Pair, Report, Version
 
 
 class Action(StrEnum):
@@ -216,12 +217,18 @@ def _scoped(queryset, user, action: Action, owner_field: str) -> QuerySet:
 
 
 def campaigns_for(user, action: Action) -> QuerySet[Campaign]:
-    """Campaigns over the user's scope; for VIEW also those covering the user's own cell."""
+    """Campaigns over the user's scope; for VIEW also those covering the user's own cell
+    and those covering the units where they review reports (a reviewer holds no other
+    right, yet must find the campaigns whose reports they rate)."""
     campaigns = _scoped(Campaign.objects.all(), user, action, "owner")
     if action == Action.VIEW and scope_paths(user, action) is not EVERYWHERE:
         own = _own_cell_paths(user)
-        if own:
-            campaigns = campaigns | Campaign.objects.filter(owner__path__in=own)
+        reviewed = scope_paths(user, Action.REVIEW_REPORTS) or []
+        if own or reviewed:
+            covering = Q(owner__path__in=own | _ancestor_paths(reviewed))
+            campaigns = campaigns | Campaign.objects.filter(
+                covering | under_any(reviewed, "owner__path")
+            )
     return campaigns
 
 
@@ -361,6 +368,56 @@ def get_report_for(user, pk, action: Action) -> Report:
         )
     except (Report.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def _holders(action: Action) -> QuerySet[RoleGrant]:
+    """Active grants, to active users, of the roles that carry `action`."""
+    roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+    return RoleGrant.objects.active().filter(role__in=roles, user__is_active=True)
+
+
+def others_can(user, action: Action, organization: Organization) -> bool:
+    """Whether someone other than `user` may do `action` on this unit."""
+    above = Organization.paths_above(organization.path)
+    return _holders(action).filter(organization__path__in=above).exclude(user=user).exists()
+
+
+def _left_to_others(user) -> Q:
+    """Reports `user` does not review: their own, in any campaign, and in a blind campaign
+    those whose author they know (a member of their own cell, or one whose report they
+    typed in) while someone outside that cell can review them instead. Written as
+    subqueries on indexed columns, so the set is cheap to count."""
+    own_members = Member.objects.filter(user=user).values("pk")
+    own_cells = Member.objects.active().filter(user=user).values("organization")
+    cell_members = Member.objects.filter(organization__in=own_cells).values("pk")
+    typed_in = Version.objects.filter(entered_by=user, on_behalf=True).values("report")
+    in_the_cell = Member.objects.active().filter(
+        user=OuterRef("user"), organization=OuterRef(OuterRef("organization"))
+    )
+    someone_else = (
+        _holders(Action.REVIEW_REPORTS)
+        .exclude(user=user)
+        .filter(StartsWith(OuterRef("organization__path"), F("organization__path")))
+        .exclude(Exists(in_the_cell))
+    )
+    knows_author = Q(organization__in=own_cells) | Q(member__in=cell_members) | Q(pk__in=typed_in)
+    blind = Q(campaign__in=Campaign.objects.filter(blind_review=True))
+    return Q(member__in=own_members) | (blind & knows_author & Exists(someone_else))
+
+
+def reports_to_review(user) -> QuerySet[Report]:
+    """The user's review queue: the reports in their review scope but those they leave
+    to others (`_left_to_others`)."""
+    if not user.is_authenticated:
+        return Report.objects.none()
+    return reports_for(user, Action.REVIEW_REPORTS).exclude(_left_to_others(user))
+
+
+def reports_left_to_others(user) -> QuerySet[Report]:
+    """The reports in the user's review scope that someone else reviews."""
+    if not user.is_authenticated:
+        return Report.objects.none()
+    return reports_for(user, Action.REVIEW_REPORTS).filter(_left_to_others(user))
 
 
 def pairs_for(user, action: Action) -> QuerySet[Pair]:

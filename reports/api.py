@@ -9,6 +9,7 @@ from accounts import policy
 from accounts.policy import Action
 from members.models import Member
 from reports import copies, services
+from reports.anonymity import Anonymity
 from reports.models import Report
 
 router = Router(tags=["reports"])
@@ -38,7 +39,8 @@ class SimilarOut(Schema):
 class ReportOut(Schema):
     id: int
     campaign_id: int
-    member_id: int
+    # None when the caller may not learn the author (blind review, `reports.anonymity`).
+    member_id: int | None
     state: str
     versions: int
     submitted_at: dt.datetime | None
@@ -46,6 +48,11 @@ class ReportOut(Schema):
     rating: str
     flagged: bool
     similar: list[SimilarOut]
+
+    @staticmethod
+    def resolve_member_id(obj: Report, context) -> int | None:
+        hidden = Anonymity(context["request"].auth, obj.campaign).hides(obj)
+        return None if hidden else obj.member_id
 
     @staticmethod
     def resolve_versions(obj: Report) -> int:

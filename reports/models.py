@@ -3,6 +3,7 @@ the level above's confirmations, per-unit counters, and the copy-detection index
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
@@ -57,7 +58,8 @@ class Report(models.Model):
         indexes = [models.Index(fields=["campaign", "organization", "state"])]
 
     def __str__(self) -> str:
-        return f"{self.campaign_id}/{self.member_id}"
+        # By number only: this is what audit entries and the admin keep of a report.
+        return gettext("Bài số %(n)s") % {"n": self.pk}
 
     @property
     def is_submitted(self) -> bool:

@@ -403,8 +403,18 @@ def _confirmed(campaign: Campaign, unit: Organization) -> bool:
 
 
 def review_problem(actor, report: Report) -> str | None:
+    """Why `actor` may not rate, return or comment on `report` now; None if they may."""
     if not policy.can(actor, Action.REVIEW_REPORTS, report.organization):
         return _("Bạn không được đánh giá bài của đơn vị này.")
+    if report.member.user_id is not None and report.member.user_id == actor.pk:
+        return _(
+            "Đây là bài thu hoạch của chính đồng chí; đồng chí không tự đánh giá bài của mình."
+        )
+    if not policy.reports_to_review(actor).filter(pk=report.pk).exists():
+        return _(
+            "Đợt học tập chấm ẩn danh: đồng chí biết người viết bài này (cùng chi bộ hoặc "
+            "đã nhập hộ bài), nên bài do người khác đánh giá."
+        )
     if not report.versions_count:
         return _("Bài chưa được nộp.")
     if _confirmed(report.campaign, report.organization):
@@ -441,7 +451,7 @@ def review(
     with transaction.atomic():
         report = (
             Report.objects.select_for_update()
-            .select_related("campaign", "organization")
+            .select_related("campaign", "organization", "member")
             .get(pk=report.pk)
         )
         if (problem := review_problem(actor, report)) is not None:
@@ -532,6 +542,15 @@ def can_confirm(actor, unit: Organization) -> bool:
 def confirm(actor, campaign: Campaign, unit: Organization, note: str = "") -> Confirmation:
     if not can_confirm(actor, unit):
         raise ValidationError(_("Chỉ cấp trên trực tiếp xác nhận kết quả của đơn vị."))
+    own = Report.objects.filter(
+        campaign=campaign, organization__path__startswith=unit.path, member__user=actor
+    )
+    if own.exists() and policy.others_can(
+        actor, Action.MANAGE_REPORTS, Organization.objects.get_parent(unit)
+    ):
+        raise ValidationError(
+            _("Đơn vị này có bài của chính đồng chí; kết quả do người khác ở cấp trên xác nhận.")
+        )
     waiting = Report.objects.filter(
         campaign=campaign, organization__path__startswith=unit.path, state=State.SUBMITTED
     ).count()

@@ -16,12 +16,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import policy
 from accounts.policy import Action
 from campaigns.models import Campaign
-from conferences.rollup import rollup_unit
 from members.models import Member
 from nghiquyet.forms import add_service_errors, posted
 from nghiquyet.uploads import MB, UploadError, private_file
 from organizations.models import Organization
 from reports import copies, services, similarity, tasks
+from reports.anonymity import Anonymity
 from reports.extraction import text_of_upload
 from reports.forms import ExportForm, ExtensionForm, ReviewForm, UploadForm
 from reports.models import Confirmation, Decision, Export, Pair, Report, Source, State
@@ -214,34 +214,52 @@ def upload(request, campaign_pk, member_pk=None):
 # --- Reviewing ----------------------------------------------------------------------------
 
 
-def _unit_for(request, campaign: Campaign) -> Organization:
-    unit = rollup_unit(request.user, campaign, request.GET.get("unit"))
-    if not policy.can(request.user, Action.REVIEW_REPORTS, unit):
-        tops = policy.top_units_for(request.user, Action.REVIEW_REPORTS).filter(
-            path__startswith=campaign.owner.path
-        )
-        unit = tops.select_related("level").first()
-        if unit is None or request.GET.get("unit"):
+def _unit_for(request, campaign: Campaign, anonymity: Anonymity) -> Organization:
+    """The unit asked for (`?unit=`), where the user must review; else where their
+    review of the campaign starts."""
+    wanted = request.GET.get("unit")
+    if wanted in (None, ""):
+        if not anonymity.list_units:
             raise PermissionDenied
+        return anonymity.list_units[0]
+    unit = policy.get_organization_for(request.user, wanted, Action.REVIEW_REPORTS)
+    if not unit.path.startswith(campaign.owner.path):
+        raise Http404
     return unit
+
+
+def _list_url(campaign: Campaign, unit: Organization, name: str = "reports:unit") -> str:
+    return reverse(name, args=[campaign.pk]) + f"?unit={unit.pk}"
 
 
 @login_required
 def unit_reports(request, campaign_pk):
     campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
-    unit = _unit_for(request, campaign)
-    reports = (
-        policy.reports_for(request.user, Action.REVIEW_REPORTS)
-        .filter(campaign=campaign, organization__path__startswith=unit.path)
-        .select_related("member", "organization")
-        .order_by("organization__path", "member__sort_key")
+    anonymity = Anonymity(request.user, campaign)
+    unit = _unit_for(request, campaign, anonymity)
+    listed = anonymity.may_narrow_to(unit)
+    widest = next(u for u in anonymity.list_units if unit.path.startswith(u.path))
+    here = Q(campaign=campaign, organization__path__startswith=unit.path)
+    reports = anonymity.order(
+        policy.reports_to_review(request.user).filter(here).select_related("member", "organization")
     )
+    if not listed:
+        reports = reports.none()
+    set_aside = policy.reports_left_to_others(request.user).filter(here).count() if listed else 0
     state = request.GET.get("state", "")
     if state in State.values:
         reports = reports.filter(state=state)
     if request.GET.get("flagged"):
         reports = reports.filter(flagged=True)
     page = Paginator(reports, LIST_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "report": report,
+            "label": anonymity.label(report),
+            "unit": "" if anonymity.hides(report) else report.organization.name,
+        }
+        for report in page
+    ]
     children = list(Organization.objects.get_children(unit).select_related("level"))
     confirmed = set(
         Confirmation.objects.filter(campaign=campaign, organization__in=children).values_list(
@@ -261,6 +279,10 @@ def unit_reports(request, campaign_pk):
             and unit.depth > 1
             else None,
             "page": page,
+            "rows": rows,
+            "listed": listed,
+            "set_aside": set_aside,
+            "widest": widest,
             "state": state,
             "states": State.choices,
             "flagged": bool(request.GET.get("flagged")),
@@ -275,12 +297,6 @@ def unit_reports(request, campaign_pk):
             "export_form": ExportForm(),
         },
     )
-
-
-def _label(report: Report, blind: bool) -> str:
-    if blind:
-        return _("Bài số %(n)s") % {"n": report.pk}
-    return report.member.full_name
 
 
 @login_required
@@ -321,14 +337,17 @@ def report_detail(request, report_pk):
         for pair, other_pk in closest
     ]
     versions = list(report.versions.select_related("entered_by"))
+    anonymity = Anonymity(request.user, campaign)
+    hidden = anonymity.hides(report)
     return render(
         request,
         "reports/detail.html",
         {
             "report": report,
             "campaign": campaign,
-            "label": _label(report, campaign.blind_review),
-            "blind": campaign.blind_review,
+            "label": anonymity.label(report),
+            "hidden": hidden,
+            "back": anonymity.list_unit_of(report) if hidden else report.organization,
             "versions": versions,
             "latest": versions[-1] if versions else None,
             "sections": list(zip(campaign.prompts, versions[-1].sections, strict=False))
@@ -337,7 +356,7 @@ def report_detail(request, report_pk):
             "reviews": report.reviews.select_related("reviewer"),
             "similar": similar,
             "form": form,
-            "may_review": services.review_problem(request.user, report) is None,
+            "review_problem": services.review_problem(request.user, report),
             "deadline": services.deadline_for(campaign, report.member, report),
         },
     )
@@ -357,13 +376,10 @@ def compare(request, report_pk, other_pk):
     if pair is None:
         raise Http404
     other = Report.objects.select_related("member", "organization").get(pk=other_pk)
-    own_visible = (
-        policy.reports_for(request.user, Action.REVIEW_REPORTS).filter(pk=other.pk).exists()
-    )
     boilerplate = copies.boilerplate_of(report.campaign_id)
     text = report.versions.last().text
     other_text = other.versions.last().text
-    blind = report.campaign.blind_review
+    anonymity = Anonymity(request.user, report.campaign)
     return render(
         request,
         "reports/compare.html",
@@ -371,9 +387,9 @@ def compare(request, report_pk, other_pk):
             "report": report,
             "other": other,
             "pair": pair,
-            "label": _label(report, blind),
-            "other_label": _label(other, blind or not own_visible),
-            "other_unit": other.organization.name if own_visible and not blind else "",
+            "label": anonymity.label(report),
+            "other_label": anonymity.label(other),
+            "other_unit": "" if anonymity.hides(other) else other.organization.name,
             "left": similarity.passages(text, other_text, boilerplate),
             "right": similarity.passages(other_text, text, boilerplate),
         },
@@ -384,7 +400,11 @@ def compare(request, report_pk, other_pk):
 def copy_pairs(request, campaign_pk):
     """A subtree's look-alike reports: pairs by similarity, and groups around a centre."""
     campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
-    unit = _unit_for(request, campaign)
+    anonymity = Anonymity(request.user, campaign)
+    unit = _unit_for(request, campaign, anonymity)
+    if not anonymity.may_narrow_to(unit):
+        widest = next(u for u in anonymity.list_units if unit.path.startswith(u.path))
+        return redirect(_list_url(campaign, widest, "reports:copies"))
     in_unit = Q(a__organization__path__startswith=unit.path) | Q(
         b__organization__path__startswith=unit.path
     )
@@ -405,12 +425,11 @@ def copy_pairs(request, campaign_pk):
         .filter(pk__in={pk for p in shown for pk in (p.a_id, p.b_id)})
         .values_list("pk", flat=True)
     )
-    blind = campaign.blind_review
     rows = [
         {
             "pair": pair,
-            "a": _label(pair.a, blind or pair.a_id not in visible),
-            "b": _label(pair.b, blind or pair.b_id not in visible),
+            "a": anonymity.label(pair.a),
+            "b": anonymity.label(pair.b),
             "mine": pair.a_id if pair.a_id in visible else pair.b_id,
             "theirs": pair.b_id if pair.a_id in visible else pair.a_id,
         }
@@ -418,10 +437,10 @@ def copy_pairs(request, campaign_pk):
     ]
     groups = copies.groups(flagged)
     names = {
-        r.pk: _label(r, blind or r.pk not in visible)
+        r.pk: anonymity.label(r)
         for r in Report.objects.filter(
             pk__in={pk for g in groups for pk in (g.centre, *g.members)}
-        ).select_related("member")
+        ).select_related("member", "organization")
     }
     return render(
         request,
@@ -516,6 +535,15 @@ def export_start(request, campaign_pk):
     form = ExportForm(request.POST)
     if not form.is_valid():
         raise Http404
+    if not Anonymity(request.user, campaign).may_narrow_to(unit):
+        messages.error(
+            request,
+            _(
+                "Đợt học tập chấm ẩn danh: chỉ xuất chung bài của cả đơn vị nơi đồng chí "
+                "chấm bài, không xuất riêng một đơn vị để khỏi lộ người viết."
+            ),
+        )
+        return redirect(_list_url(campaign, unit))
     export = Export.objects.create(
         campaign=campaign,
         organization=unit,

@@ -49,6 +49,12 @@ def vnpercent(value: Any, whole: Any = _MISSING) -> str:
 
 
 @register.filter(is_safe=True)
+def vnshare(value: Any) -> str:
+    """``{{ 0.8312|vnshare }}`` -> "83,12%": a share between 0 and 1 (Jaccard, containment)."""
+    return _quietly(formats.format_percent, value, 1)
+
+
+@register.filter(is_safe=True)
 def vnratio(value: Any, whole: Any) -> str:
     """``{{ part|vnratio:whole }}`` -> "35.599/35.900"."""
     return _quietly(formats.format_ratio, value, whole)

@@ -183,3 +183,8 @@ def test_template_filters_render_nothing_for_missing_or_bad_values():
         none=None,
     )
     assert html == "[][][][—]"
+
+
+def test_template_filter_shows_a_share_between_zero_and_one_as_a_percentage():
+    html = render("{{ a|vnshare }} {{ b|vnshare }} {{ c|vnshare }}", a=0.83, b=1, c=0.0049)
+    assert html == "83,00% 100,00% 0,49%"

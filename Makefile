@@ -37,6 +37,7 @@ demo: migrate
 	$(PY) manage.py seed_demo --members $(DEMO_MEMBERS) --seed 1 --if-empty
 
 ## Fresh clone → venv, install, migrate SQLite, demo data, server + worker.
+## DEBUG is off (.env): errors show the site's error page, tracebacks go to this terminal.
 run: demo
 	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 

@@ -157,6 +157,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "nghiquyet.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "nghiquyet.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import policy
@@ -13,6 +12,7 @@ from accounts.policy import Action
 from news import services
 from news.forms import ArticleForm, PhotoForm, ReadingForm
 from news.models import Article, Photo
+from nghiquyet.caching import cache_for_anonymous
 from nghiquyet.forms import add_service_errors, posted
 from nghiquyet.uploads import MB, UploadError, private_file
 from organizations.models import Organization
@@ -104,9 +104,9 @@ def article_publish(request, article_pk):
 # --- Public pages -------------------------------------------------------------------------
 
 
-@cache_page(60)
+@cache_for_anonymous(60)
 def unit_news(request, unit_pk):
-    """A unit's published news: public, cached for a minute."""
+    """A unit's published news: public, cached for a minute for anonymous visitors."""
     unit = Organization.objects.filter(pk=unit_pk).first()
     if unit is None:
         raise Http404

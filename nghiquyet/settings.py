@@ -25,7 +25,8 @@ _load_dotenv(BASE_DIR / ".env")
 
 
 def envstr(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """The variable, or `default` when it is unset or empty (as `NAME=` in .env)."""
+    return os.environ.get(name) or default
 
 
 def envbool(name: str, default: bool) -> bool:

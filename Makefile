@@ -13,8 +13,11 @@ $(VENV)/bin/python:
 	$(PY) -m pip install --quiet --upgrade pip
 
 # A local .env (never committed) makes plain `manage.py …` work in a development clone.
+# Its SECRET_KEY is made here, fresh for this clone: the example's is empty on purpose.
 .env:
-	cp .env.example .env
+	@key=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') && \
+		sed "s/^SECRET_KEY=.*/SECRET_KEY=$$key/" .env.example > .env.tmp && mv .env.tmp .env
+	@echo "Đã tạo .env với SECRET_KEY ngẫu nhiên riêng cho bản sao này."
 
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python .env
 	$(PY) -m pip install --quiet -e .
@@ -28,17 +31,18 @@ var:
 	mkdir -p var
 
 migrate: $(VENV)/.installed | var
-	DEBUG=true $(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --noinput
 
 demo: migrate
-	DEBUG=true $(PY) manage.py seed_demo --members $(DEMO_MEMBERS) --seed 1 --if-empty
+	$(PY) manage.py seed_demo --members $(DEMO_MEMBERS) --seed 1 --if-empty
 
 ## Fresh clone → venv, install, migrate SQLite, demo data, server + worker.
+## DEBUG is off (.env): errors show the site's error page, tracebacks go to this terminal.
 run: demo
-	DEBUG=true HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
+	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 
 worker: $(VENV)/.installed
-	DEBUG=true $(PY) manage.py db_worker
+	$(PY) manage.py db_worker
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

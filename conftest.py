@@ -124,6 +124,32 @@ def _user(username, role, unit):
 
 CHROMIUM = "/usr/bin/chromium"
 
+# Inline handlers not yet moved to a static script: (page path pattern, template, markup).
+# Their pages' reports of that one kind are let through; the template scan in
+# nghiquyet/tests/test_content_security_policy.py fails once the markup is gone, so that
+# the entry is removed with it.
+INLINE_HANDLERS_PENDING = [
+    (
+        r"/conferences/\d+/$",
+        "conferences/templates/conferences/detail.html",
+        'onsubmit="return confirm(',
+    ),
+]
+
+
+def _pending_handler(url: str, text: str) -> bool:
+    import re
+    from urllib.parse import urlsplit
+
+    return "inline event handler" in text and any(
+        re.fullmatch(pattern, urlsplit(url).path) for pattern, _t, _m in INLINE_HANDLERS_PENDING
+    )
+
+
+def _csp_report(page, text: str) -> None:
+    if "Content Security Policy" in text and not _pending_handler(page.url, text):
+        page.csp_violations.append(f"{page.url}: {text}")
+
 
 @pytest.fixture
 def page(live_server):
@@ -147,8 +173,22 @@ def page(live_server):
         context = browser.new_context(base_url=live_server.url, locale="vi-VN")
         page = context.new_page()
         page.set_default_timeout(15_000)
+        # Every browser test also proves its pages keep the Content-Security-Policy: a
+        # violation (an inline script, handler or style) or a script error fails it.
+        page.csp_violations = []
+        page.script_errors = []
+        page.on("console", lambda m: _csp_report(page, m.text))
+        page.on("pageerror", lambda error: page.script_errors.append(f"{page.url}: {error}"))
         yield page
         browser.close()
+        if page.csp_violations or page.script_errors:
+            pytest.fail(
+                "\n".join(
+                    ["Trang vi phạm Content-Security-Policy hoặc lỗi script:"]
+                    + page.csp_violations
+                    + page.script_errors
+                )
+            )
 
 
 def login(page, username, password="pw"):

@@ -35,6 +35,7 @@ from pathlib import Path
 import psycopg
 from harness import (
     ADMIN_URL,
+    PRODUCTION_LIKE,
     REPO,
     database_url,
     drop,
@@ -45,7 +46,6 @@ from harness import (
 )
 
 DB_NAME = "nghiquyet_bench_checkin"
-SECRET_KEY = "bench-only-not-secret-checkin"
 HOST = "127.0.0.1"
 
 
@@ -53,11 +53,9 @@ def server_env(url: str) -> dict[str, str]:
     """Production-like settings, shared by manage.py, gunicorn and the in-process setup."""
     return {
         **os.environ,
+        **PRODUCTION_LIKE,
         "DATABASE_URL": url,
-        "SECRET_KEY": SECRET_KEY,
-        "DEBUG": "false",
         "ALLOWED_HOSTS": HOST,
-        "SECURE_COOKIES": "false",
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "nghiquyet.settings",
     }

@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness import ADMIN_URL, REPO, database_url, drop, recreate
+from harness import ADMIN_URL, PRODUCTION_LIKE, REPO, database_url, drop, recreate
 
 ARTICLES = REPO.parent / "shared" / "samples" / "articles"
 QUERIES = [
@@ -177,7 +177,7 @@ def engine_run(engine: str, count: int, runs: int) -> None:
     import django
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "nghiquyet.settings"
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+    os.environ.update(PRODUCTION_LIKE)
     django.setup()
     from django.core.management import call_command
 
@@ -211,7 +211,7 @@ def main() -> None:
     print("|---|--:|---|--:|--:|--:|")
     sys.stdout.flush()
     for engine in args.engines.split(","):
-        env = {**os.environ, "SECRET_KEY": "bench-only-not-secret", "DEBUG": "false"}
+        env = {**os.environ, **PRODUCTION_LIKE}
         cleanup = None
         if engine == "sqlite":
             path = REPO / "var" / "bench" / "documents.sqlite3"

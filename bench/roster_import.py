@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness import ADMIN_URL, REPO, database_url, drop, recreate
+from harness import ADMIN_URL, PRODUCTION_LIKE, REPO, database_url, drop, recreate
 
 DB_NAME = "nghiquyet_bench_roster"
 
@@ -113,7 +113,7 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     os.environ["DJANGO_SETTINGS_MODULE"] = "nghiquyet.settings"
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+    os.environ.update(PRODUCTION_LIKE)
     os.environ["TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
     os.environ["VAR_DIR"] = str(REPO / "var" / "bench")
     engine = "SQLite" if args.sqlite else "PostgreSQL"

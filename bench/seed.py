@@ -12,7 +12,7 @@ import sys
 import time
 
 import psycopg
-from harness import ADMIN_URL, REPO, database_url, drop, recreate
+from harness import ADMIN_URL, PRODUCTION_LIKE, REPO, database_url, drop, recreate
 
 
 def size_label(size: int) -> str:
@@ -22,9 +22,8 @@ def size_label(size: int) -> str:
 def manage(url: str, *args: str) -> None:
     env = {
         **os.environ,
+        **PRODUCTION_LIKE,
         "DATABASE_URL": url,
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-not-secret"),
-        "DEBUG": "false",
     }
     command = [sys.executable, str(REPO / "manage.py"), *args]
     subprocess.run(command, env=env, check=True, cwd=REPO, stdout=sys.stderr)

@@ -40,7 +40,17 @@ from pathlib import Path
 
 import numpy as np
 import psycopg
-from harness import ADMIN_URL, REPO, database_url, drop, machine_busy, p95, recreate, say
+from harness import (
+    ADMIN_URL,
+    PRODUCTION_LIKE,
+    REPO,
+    database_url,
+    drop,
+    machine_busy,
+    p95,
+    recreate,
+    say,
+)
 
 sys.path.insert(0, str(REPO))
 
@@ -597,8 +607,7 @@ STRUCT_INTS = {">i8": "q", ">i4": "i", ">i2": "h"}
 
 
 def manage(url: str, *args: str) -> None:
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-only-not-secret"}
-    env["DEBUG"] = "false"
+    env = {**os.environ, **PRODUCTION_LIKE, "DATABASE_URL": url}
     command = [sys.executable, str(REPO / "manage.py"), *args]
     subprocess.run(command, env=env, check=True, cwd=REPO, stdout=sys.stderr)
 

@@ -43,6 +43,7 @@ from pathlib import Path
 import psycopg
 from harness import (
     ADMIN_URL,
+    PRODUCTION_LIKE,
     REPO,
     database_url,
     drop,
@@ -53,7 +54,6 @@ from harness import (
 )
 
 DB_NAME = "nghiquyet_bench_submissions"
-SECRET_KEY = "bench-only-not-secret-submissions"
 HOST = "127.0.0.1"
 OUTPUT = REPO / "var" / "bench" / "submissions.json"
 TICK = os.sysconf("SC_CLK_TCK")
@@ -63,11 +63,9 @@ def server_env(url: str) -> dict[str, str]:
     """Production-like settings, shared by manage.py, gunicorn and the in-process setup."""
     return {
         **os.environ,
+        **PRODUCTION_LIKE,
         "DATABASE_URL": url,
-        "SECRET_KEY": SECRET_KEY,
-        "DEBUG": "false",
         "ALLOWED_HOSTS": HOST,
-        "SECURE_COOKIES": "false",
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "nghiquyet.settings",
     }

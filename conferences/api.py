@@ -10,7 +10,6 @@ from conferences import services
 from conferences.checkin import CheckinError
 from conferences.models import Attendance, Conference
 from conferences.rollup import campaign_rollup, rollup_unit
-from members.models import Member
 from reports.rollup import report_rollup
 
 router = Router(tags=["conferences"])
@@ -122,9 +121,9 @@ def bridge_point_mark(request, bridge_point_id: int, payload: MarkIn):
     """The host of a bridge point marks one member, by card number."""
     point = policy.get_bridge_point_for(request.auth, bridge_point_id, Action.MANAGE_CONFERENCES)
     card = payload.card_number.strip().upper()
-    member = Member.objects.filter(card_number=card).select_related("organization").first()
+    member = services.roster(point).filter(card_number=card).select_related("organization").first()
     if member is None:
-        raise HttpError(422, f"Không có đảng viên mang số thẻ {card}.")
+        raise HttpError(422, str(services.NOT_ON_ROSTER))
     existed = Attendance.objects.filter(
         campaign_id=point.conference.campaign_id, member=member
     ).exists()

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import policy
 from audit.models import AuditEntry
@@ -239,6 +240,12 @@ def _roster_paths(point: BridgePoint) -> tuple[list[str], list[str]]:
         if any(path.startswith(own) and path != own for own in mine)
     ]
     return mine, deeper
+
+
+# What a host is told about any card outside the point's roster, whether it is unknown,
+# struck off, in another province or at another bridge point: a host learns nothing about
+# members they do not run.
+NOT_ON_ROSTER = gettext_lazy("Không tìm thấy đảng viên này trong danh sách của điểm cầu.")
 
 
 def roster(point: BridgePoint) -> QuerySet[Member]:

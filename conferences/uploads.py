@@ -237,7 +237,6 @@ class _Checker:
         expected = services.roster(point).values_list("card_number", "pk", "full_name")
         self.expected = {card: (pk, name) for card, pk, name in expected}
         self.unpadded: dict[str, list[str]] = {}
-        self.others = self._others()
         self.marks = self._marks()
 
     def _resolved(self, row: _Row) -> str:
@@ -251,17 +250,6 @@ class _Checker:
                     self.unpadded.setdefault(card.lstrip("0"), []).append(card)
         fits = self.unpadded.get(row.card.lstrip("0"), [])
         return fits[0] if len(fits) == 1 else row.card
-
-    def _others(self) -> dict[str, dict]:
-        """Members named in the file who are not expected here, to say why."""
-        cards = sorted({self._resolved(r) for r in self.rows} - set(self.expected) - {""})
-        found: dict[str, dict] = {}
-        for chunk in _chunks(cards):
-            for values in Member.objects.filter(card_number__in=chunk).values(
-                "card_number", "full_name", "left_on", "organization__path"
-            ):
-                found[values["card_number"]] = values
-        return found
 
     def _marks(self) -> dict[int, Attendance]:
         ids = [
@@ -282,8 +270,6 @@ class _Checker:
 
     def check(self) -> None:
         first_row: dict[str, int] = {}
-        assignments = _assignments(self.point)
-        point_names = dict(self.conference.bridge_points.values_list("pk", "name"))
         for row in self.rows:
             status = self._status(row)
             if not row.card:
@@ -297,7 +283,7 @@ class _Checker:
                 continue
             first_row[card] = row.number
             if card not in self.expected:
-                self.problem(row, self._why_not_here(row, card, assignments, point_names))
+                self.problem(row, self._not_here(row))
                 continue
             if status is None:
                 continue
@@ -350,35 +336,15 @@ class _Checker:
             )
         return None
 
-    def _why_not_here(self, row: _Row, card: str, assignments, point_names) -> str:
-        member = self.others.get(card)
-        if member is None:
-            if row.numeric_card:
-                return _(
-                    "số thẻ không có trong hệ thống (ô đang ở dạng số nên có thể đã mất "
-                    "số 0 ở đầu; hãy định dạng cột số thẻ là Văn bản)."
-                )
-            return _("số thẻ không có trong hệ thống.")
-        name = member["full_name"]
-        if member["left_on"] is not None:
-            return _("đồng chí %(name)s đã thôi sinh hoạt.") % {"name": name}
-        point_id = services.bridge_point_of(
-            self.conference, member["organization__path"], assignments
-        )
-        if point_id is not None and point_id != self.point.pk:
+    def _not_here(self, row: _Row) -> str:
+        """The same answer for every card outside the roster (see services.NOT_ON_ROSTER);
+        only the file's own form can be pointed out."""
+        if row.numeric_card:
             return _(
-                "đồng chí %(name)s dự tại điểm cầu “%(point)s”, không thuộc danh sách điểm cầu này."
-            ) % {"name": name, "point": point_names[point_id]}
-        return _("đồng chí %(name)s không thuộc danh sách dự hội nghị này.") % {"name": name}
-
-
-def _assignments(point: BridgePoint) -> list[tuple[str, int]]:
-    """(unit path, bridge point id) of the conference, deepest first, as
-    `services.bridge_point_of` wants them, read once for the whole file."""
-    rows = BridgePoint.units.through.objects.filter(
-        bridgepoint__conference_id=point.conference_id
-    ).values_list("organization__path", "bridgepoint_id")
-    return sorted(rows, key=lambda row: -len(row[0]))
+                "không tìm thấy đảng viên này trong danh sách của điểm cầu (ô đang ở dạng số "
+                "nên có thể đã mất số 0 ở đầu; hãy định dạng cột số thẻ là Văn bản)."
+            )
+        return _("không tìm thấy đảng viên này trong danh sách của điểm cầu.")
 
 
 def _marks_of(campaign_id: int, member_ids: Iterable[int]) -> dict[int, Attendance]:

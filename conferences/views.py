@@ -232,7 +232,7 @@ def bridge_point_mark(request, bridge_pk):
             .first()
         )
         if member is None:
-            error = _("Đảng viên này không thuộc danh sách của điểm cầu.")
+            error = str(services.NOT_ON_ROSTER)
         else:
             try:
                 services.attendance_mark(

@@ -9,6 +9,17 @@ from conferences.models import Conference
 from organizations.models import Organization
 
 
+class ArticleQuerySet(models.QuerySet):
+    def public(self) -> "ArticleQuerySet":
+        """What anyone may read: published items of units that are still open."""
+        return self.filter(state=Article.State.PUBLISHED, organization__valid_to__isnull=True)
+
+    def sites(self) -> models.QuerySet[Organization]:
+        """The units these items belong to. `Article.objects.public().sites()` are the
+        units with a public news page; no other unit answers, so ids cannot be walked."""
+        return Organization.objects.filter(pk__in=self.values("organization_id"))
+
+
 class Article(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("Bản nháp")
@@ -34,6 +45,8 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(_("ngày đăng"), null=True, blank=True)
 
+    objects = ArticleQuerySet.as_manager()
+
     class Meta:
         ordering = ["-published_at", "-pk"]
         indexes = [models.Index(fields=["organization", "state", "-published_at"])]
@@ -45,7 +58,8 @@ class Article(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.state == self.State.PUBLISHED
+        """As in `ArticleQuerySet.public`: published, by a unit still open."""
+        return self.state == self.State.PUBLISHED and self.organization.is_open
 
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.body.split("\n") if p.strip()]

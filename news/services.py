@@ -2,14 +2,14 @@
 counts, and turning another unit's article into a recorded conference."""
 
 import datetime as dt
-import hashlib
 import re
 
-from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts import policy
@@ -31,6 +31,9 @@ from vn.text import fold
 MAX_PHOTO = 8 * MB
 MAX_BODY = 100_000
 MAX_READING = 200_000  # characters kept of a pasted article; news items are a few pages
+# New readers one address may add to an article in an hour: a household or an office
+# behind one address, not a script renaming its browser.
+READERS_PER_ADDRESS_HOUR = 5
 _IMAGE_TYPES = (
     (b"\xff\xd8\xff", "image/jpeg", "jpg"),
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
@@ -122,12 +125,25 @@ def photo_add(actor, article: Article, upload, caption: str) -> Photo:
     return photo
 
 
-def _reader(request) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    agent = request.META.get("HTTP_USER_AGENT", "")
+def _digest(*parts: str) -> str:
+    """A keyed digest under a key derived from the secret and today's date: what is stored
+    cannot be turned back into an address, nor matched with another day's digests."""
     day = timezone.localdate().isoformat()
-    key = f"{settings.SECRET_KEY}|{address}|{agent}|{day}"
-    return hashlib.sha256(key.encode()).hexdigest()
+    value = "|".join(parts)
+    return salted_hmac(f"news.reader.{day}", value, algorithm="sha256").hexdigest()
+
+
+def _new_reader_allowed(article: Article, address: str) -> bool:
+    """Spend one of the address's new readers of this article for the current hour."""
+    hour = timezone.now().strftime("%Y%m%d%H")
+    key = "news-readers:" + _digest(str(article.pk), address, hour)
+    cache.add(key, 0, timeout=3600)
+    try:
+        spent = cache.incr(key)
+    except ValueError:  # evicted in between: start again
+        cache.set(key, 1, timeout=3600)
+        spent = 1
+    return spent <= READERS_PER_ADDRESS_HOUR
 
 
 def is_bot(request) -> bool:
@@ -137,13 +153,21 @@ def is_bot(request) -> bool:
 
 
 def view_count(article: Article, request) -> bool:
-    """Count a reader's first view of the day; reloads, bots and prefetches count nothing.
-    Stores a digest, never the address."""
+    """Count a reader's first view of the day; reloads, bots and prefetches count nothing,
+    nor do new readers beyond READERS_PER_ADDRESS_HOUR from one address (a script that
+    changes its browser name each time). Stores a digest, never the address."""
     if is_bot(request):
+        return False
+    address = request.META.get("REMOTE_ADDR", "")
+    reader = _digest(address, request.META.get("HTTP_USER_AGENT", ""))
+    day = timezone.localdate()
+    if View.objects.filter(article=article, reader=reader, day=day).exists():
+        return False
+    if not _new_reader_allowed(article, address):
         return False
     try:
         with transaction.atomic():
-            View.objects.create(article=article, reader=_reader(request), day=timezone.localdate())
+            View.objects.create(article=article, reader=reader, day=day)
     except IntegrityError:
         return False
     Article.objects.filter(pk=article.pk).update(views=F("views") + 1)

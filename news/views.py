@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import policy
@@ -13,9 +12,9 @@ from accounts.policy import Action
 from news import services
 from news.forms import ArticleForm, PhotoForm, ReadingForm
 from news.models import Article, Photo
+from nghiquyet.caching import cache_for_anonymous
 from nghiquyet.forms import add_service_errors, posted
 from nghiquyet.uploads import MB, UploadError, private_file
-from organizations.models import Organization
 
 MAX_TEXT_FILE = 2 * MB
 MAX_FILES = 50
@@ -104,24 +103,19 @@ def article_publish(request, article_pk):
 # --- Public pages -------------------------------------------------------------------------
 
 
-@cache_page(60)
+@cache_for_anonymous(60)
 def unit_news(request, unit_pk):
-    """A unit's published news: public, cached for a minute."""
-    unit = Organization.objects.filter(pk=unit_pk).first()
+    """A unit's published news: public, cached for a minute for anonymous visitors."""
+    unit = Article.objects.public().sites().filter(pk=unit_pk).first()
     if unit is None:
         raise Http404
-    articles = Article.objects.filter(organization=unit, state=Article.State.PUBLISHED).order_by(
-        "-published_at"
-    )[:PUBLIC_PAGE]
+    articles = Article.objects.public().filter(organization=unit).order_by("-published_at")
+    articles = articles[:PUBLIC_PAGE]
     return render(request, "news/unit.html", {"unit": unit, "articles": articles})
 
 
 def article_public(request, article_pk):
-    article = (
-        Article.objects.filter(pk=article_pk, state=Article.State.PUBLISHED)
-        .select_related("organization")
-        .first()
-    )
+    article = Article.objects.public().filter(pk=article_pk).select_related("organization").first()
     if article is None:
         raise Http404
     if services.view_count(article, request):

@@ -25,7 +25,8 @@ _load_dotenv(BASE_DIR / ".env")
 
 
 def envstr(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """The variable, or `default` when it is unset or empty (as `NAME=` in .env)."""
+    return os.environ.get(name) or default
 
 
 def envbool(name: str, default: bool) -> bool:
@@ -80,10 +81,53 @@ def database_from_url(url: str) -> dict:
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported")
 
 
+# Keys that have been published (examples, old defaults, test settings) sign nothing.
+KNOWN_KEYS = frozenset(
+    {
+        "change-me-in-production",
+        "dev-only-insecure-key",
+        "test-only-not-secret",
+        "bench-only-not-secret",
+        "secret",
+        "changeme",
+    }
+)
+NEW_KEY_HINT = (
+    "generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(50))' "
+    "(`make` writes one into .env)"
+)
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why `key` cannot sign sessions, CSRF tokens and QR codes in production, if it cannot.
+    The thresholds are those of Django's own deploy check (security.W009)."""
+    if not key:
+        return "is empty"
+    if key in KNOWN_KEYS or key.startswith("django-insecure-"):
+        return "is a published example key"
+    if len(key) < 50:
+        return "is shorter than 50 characters"
+    if len(set(key)) < 5:
+        return "has fewer than 5 distinct characters"
+    return None
+
+
+def secret_keys(debug: bool) -> tuple[str, list[str]]:
+    """SECRET_KEY and SECRET_KEY_FALLBACKS (comma-separated old keys, still accepted for
+    signatures during a rotation); with DEBUG off every one of them must be strong."""
+    key = envstr("SECRET_KEY").strip()
+    fallbacks = [k.strip() for k in envstr("SECRET_KEY_FALLBACKS").split(",") if k.strip()]
+    if debug:
+        return key or "dev-only-insecure-key", fallbacks
+    for name, value in [("SECRET_KEY", key)] + [("SECRET_KEY_FALLBACKS", k) for k in fallbacks]:
+        problem = secret_key_problem(value)
+        if problem:
+            raise ImproperlyConfigured(f"{name} {problem}; with DEBUG off {NEW_KEY_HINT}")
+    return key, fallbacks
+
+
 DEBUG = envbool("DEBUG", False)
-SECRET_KEY = envstr("SECRET_KEY") or ("dev-only-insecure-key" if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+SECRET_KEY, SECRET_KEY_FALLBACKS = secret_keys(DEBUG)
 ALLOWED_HOSTS = [h.strip() for h in envstr("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")]
 CSRF_TRUSTED_ORIGINS = [o for o in envstr("CSRF_TRUSTED_ORIGINS").split(",") if o]
 
@@ -114,6 +158,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "nghiquyet.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "nghiquyet.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -209,11 +254,24 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "nghiquyet <no-reply@localhost
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Secure by default once DEBUG is off; `make run` turns https off for itself in .env.
+# docs/security.md lists the production environment.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_REFERRER_POLICY = envstr("SECURE_REFERRER_POLICY", "same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = envstr("SECURE_CROSS_ORIGIN_OPENER_POLICY", "same-origin")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Only behind a proxy that terminates TLS and always sets the header (never trust it from
+# clients): the name of the header that says "https", e.g. X-Forwarded-Proto.
+_proxy_header = envstr("SECURE_PROXY_SSL_HEADER").strip()
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
-SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {
     "version": 1,

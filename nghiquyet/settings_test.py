@@ -1,12 +1,17 @@
-"""Thin override for the test suite: fast hashing, no real secrets needed."""
+"""Thin override for the test suite: fast hashing, plain http, a key nobody knows."""
 
 import os
+import secrets
 
-os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
+# A fresh key per run: settings refuse every published one once DEBUG is off.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
 from nghiquyet.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The test client and the live server speak plain http.
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # The live-server thread and the test runner must not keep connections past a test, or

@@ -25,4 +25,5 @@ cat <<INFO
     dangvien        một đảng viên (chỉ xem hồ sơ của mình)
 
 INFO
-$PY manage.py runserver "$HOST:$PORT"
+# DEBUG stays as .env says (off unless a developer turns it on); --insecure serves static/.
+$PY manage.py runserver --insecure "$HOST:$PORT"

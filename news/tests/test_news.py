@@ -101,12 +101,6 @@ def test_editor_drafts_edits_adds_a_photo_and_publishes(world, conference, clien
     assert "Tin đã sửa" in listing
 
 
-def test_the_public_list_never_shows_drafts(world, conference, client):
-    services.article_draft(world.secretary, conference)
-    listing = client.get(reverse("news:unit", args=[world.ward.pk])).content.decode()
-    assert "Chưa có tin nào" in listing and "tổ chức Hội nghị" not in listing
-
-
 def test_views_are_counted_once_a_day_and_never_for_bots(world, conference, client):
     article = services.article_draft(world.secretary, conference)
     services.article_publish(world.secretary, article)

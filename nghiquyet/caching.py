@@ -1,0 +1,62 @@
+"""Whole-page caching for public pages, for anonymous visitors only.
+
+Django's `cache_page` stores the response before the session and CSRF middleware have
+marked it `Vary: Cookie`, so a page rendered for a signed-in officer (their name, their
+menu, their CSRF token) could be served to the next visitor from the cache. Here a
+signed-in user is never served from the cache nor stored in it, and a response that
+carries anything of one visitor (a cookie, a CSRF token, a session read) is not stored.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.core.cache import cache
+from django.utils.cache import patch_cache_control, patch_response_headers, patch_vary_headers
+from django.utils.translation import get_language
+
+
+def _key(request) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"public-page:{get_language()}:{path}"
+
+
+def _personal(request, response) -> bool:
+    """Whether the response holds something of this visitor. (Every request reads the
+    session to learn who is there, so a read proves nothing; a write does.)"""
+    session = getattr(request, "session", None)
+    return bool(
+        response.cookies
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a CSRF token went into the page
+        or (session is not None and session.modified)
+    )
+
+
+def cache_for_anonymous(seconds: int):
+    def decorator(view):
+        @wraps(view)
+        def cached_view(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+                response = view(request, *args, **kwargs)
+                patch_cache_control(response, private=True)
+                patch_vary_headers(response, ["Cookie"])
+                return response
+            key = _key(request)
+            response = cache.get(key)
+            if response is not None:
+                return response
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response = response.render()
+            if response.status_code != 200 or _personal(request, response):
+                patch_cache_control(response, private=True)
+            else:
+                patch_response_headers(response, seconds)
+                patch_cache_control(response, public=True)
+                if request.method == "GET":
+                    cache.set(key, response, seconds)
+            patch_vary_headers(response, ["Cookie"])
+            return response
+
+        return cached_view
+
+    return decorator

@@ -279,6 +279,7 @@ class Receipt:
     report: Report
     version: Version
     repeated: bool  # the same submit arrived again and was counted once
+    unchanged: bool = False  # a new submit of the very text of the latest version
 
 
 def report_submit(
@@ -311,6 +312,8 @@ def report_submit(
         if (found := report.versions.filter(idempotency_key=key).first()) is not None:
             return Receipt(report, found, repeated=True)
         deadline = _check_open(campaign, member, report)
+        if (latest := _same_as_latest(report, sections)) is not None:
+            return Receipt(report, latest, repeated=True, unchanged=True)
         now = timezone.now()
         today = timezone.localdate(now)
         before = _counts(report)
@@ -363,6 +366,22 @@ def report_submit(
             },
         )
     return Receipt(report, version, repeated=False)
+
+
+def _same_as_latest(report: Report, sections: list[str]) -> Version | None:
+    """The latest version when `sections` repeat it word for word (a second tap on a
+    freshly loaded page carries a new key): kept once. After a return for rewriting the
+    same text again is no rewrite, and is refused."""
+    if not report.versions_count:
+        return None
+    latest = report.versions.get(number=report.versions_count)
+    if latest.sections != sections:
+        return None
+    if report.state == State.RETURNED:
+        raise SubmitRefused(
+            _("Bài chưa sửa so với lần nộp bị yêu cầu viết lại; hãy sửa theo nhận xét rồi nộp lại.")
+        )
+    return latest
 
 
 def copies_recheck(report_id: int, version: int) -> None:
@@ -430,7 +449,9 @@ def review(
     if decision == Decision.RETURN:
         if not comment:
             problems["comment"] = _("Yêu cầu viết lại cần ghi nhận xét cho đảng viên.")
-        if new_due is None or new_due < timezone.localdate():
+        if new_due is None:
+            problems["new_due"] = _("Hãy chọn hạn viết lại.")
+        elif new_due < timezone.localdate():
             problems["new_due"] = _("Hạn viết lại phải từ hôm nay trở đi.")
     if decision == Decision.COMMENT and not comment:
         problems["comment"] = _("Hãy ghi nhận xét.")

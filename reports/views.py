@@ -26,7 +26,7 @@ from reports.extraction import text_of_upload
 from reports.forms import ExportForm, ExtensionForm, ReviewForm, UploadForm
 from reports.models import Confirmation, Decision, Export, Pair, Report, Source, State
 from reports.rollup import report_rollup
-from vn.formats import format_date
+from vn.formats import format_date, format_datetime
 
 LIST_PAGE = 100
 PAIRS_SHOWN = 200
@@ -99,7 +99,19 @@ def _writer(request, campaign: Campaign, member: Member):
                     error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
                 )
             else:
-                if receipt.repeated:
+                if receipt.unchanged:
+                    messages.info(
+                        request,
+                        _(
+                            "Bài không thay đổi so với lần nộp trước; hệ thống giữ lần nộp "
+                            "%(n)s lúc %(at)s."
+                        )
+                        % {
+                            "n": receipt.version.number,
+                            "at": format_datetime(receipt.version.submitted_at),
+                        },
+                    )
+                elif receipt.repeated:
                     messages.info(request, _("Bài này đã được nhận trước đó; không nộp lặp."))
                 else:
                     messages.success(

@@ -166,6 +166,9 @@ class Confirmation(models.Model):
     )
     confirmed_at = models.DateTimeField(auto_now_add=True)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    # Required members still due or returned when it was confirmed: from then on they
+    # can no longer submit, and the confirmer said so explicitly.
+    closed_pending = models.PositiveIntegerField(_("số đảng viên chưa nộp khi xác nhận"), default=0)
 
     class Meta:
         constraints = [

@@ -27,6 +27,7 @@ from conferences.models import Attendance
 from members.models import Member
 from organizations.models import Organization
 from reports import copies
+from reports.pending import REQUIRED, pending_members
 from reports.models import (
     REPORT_TALLY_FIELDS,
     Confirmation,
@@ -59,8 +60,13 @@ class Deadline:
     due: dt.date
     closes: dt.date | None  # after this day nothing is accepted; None: never closes
     extended: str = ""  # the reason of the extension that set `due`, if any
+    # The day the level above confirmed the results of the member's unit (or of a unit
+    # above it): submission is closed from then on, whatever the dates say.
+    confirmed_on: dt.date | None = None
 
     def is_open(self, today: dt.date) -> bool:
+        if self.confirmed_on is not None:
+            return False
         return self.closes is None or today <= self.closes
 
     def is_late(self, today: dt.date) -> bool:
@@ -79,11 +85,23 @@ def base_due(campaign: Campaign, member: Member) -> dt.date:
 
 def deadline_for(campaign: Campaign, member: Member, report: Report | None = None) -> Deadline:
     """Due date and closing day under the campaign's rules. An extension (for the member
-    or for any unit above their cell) and a return for rewriting can only move them later."""
+    or for any unit above their cell) and a return for rewriting can only move them later;
+    a confirmation of the unit's results closes submission (`reports.pending` computes the
+    same dates for many members at once)."""
     due = base_due(campaign, member)
     closes = campaign.report_cutoff
     reason = ""
     paths = Organization.paths_above(member.organization.path)
+    # Figures stay where they were earned: a started report belongs to its own unit.
+    unit_path = report.organization.path if report is not None else member.organization.path
+    confirmed_at = (
+        Confirmation.objects.filter(
+            campaign=campaign, organization__path__in=Organization.paths_above(unit_path)
+        )
+        .order_by("confirmed_at")
+        .values_list("confirmed_at", flat=True)
+        .first()
+    )
     extensions = Extension.objects.filter(campaign=campaign).filter(
         Q(member=member) | Q(organization__path__in=paths)
     )
@@ -94,7 +112,12 @@ def deadline_for(campaign: Campaign, member: Member, report: Report | None = Non
         due = max(due, report.rewrite_due)
     if closes is not None:
         closes = max(closes, due)
-    return Deadline(due=due, closes=closes, extended=reason)
+    return Deadline(
+        due=due,
+        closes=closes,
+        extended=reason,
+        confirmed_on=timezone.localdate(confirmed_at) if confirmed_at else None,
+    )
 
 
 # --- Text -------------------------------------------------------------------------------
@@ -401,9 +424,15 @@ def copies_recheck(report_id: int, version: int) -> None:
 def _check_open(campaign: Campaign, member: Member, report: Report) -> Deadline:
     if report.state == State.RATED:
         raise SubmitRefused(_("Bài đã được đánh giá; không nộp lại được."))
-    if _confirmed(campaign, report.organization):
-        raise SubmitRefused(_("Kết quả của đơn vị đã được cấp trên xác nhận."))
     deadline = deadline_for(campaign, member, report)
+    if deadline.confirmed_on is not None:
+        raise SubmitRefused(
+            _(
+                "Kết quả bài thu hoạch của đơn vị đã được cấp trên xác nhận ngày %(date)s; "
+                "không nhận bài nữa."
+            )
+            % {"date": format_date(deadline.confirmed_on)}
+        )
     if not deadline.is_open(timezone.localdate()):
         raise SubmitRefused(
             _("Đã hết hạn nhận bài từ ngày %(date)s. Hãy đề nghị chi bộ gia hạn.")
@@ -550,22 +579,56 @@ def can_confirm(actor, unit: Organization) -> bool:
     return parent is not None and policy.can(actor, Action.MANAGE_REPORTS, parent)
 
 
-def confirm(actor, campaign: Campaign, unit: Organization, note: str = "") -> Confirmation:
-    if not can_confirm(actor, unit):
-        raise ValidationError(_("Chỉ cấp trên trực tiếp xác nhận kết quả của đơn vị."))
-    waiting = Report.objects.filter(
+def awaiting_review(campaign: Campaign, unit: Organization) -> int:
+    """Submitted reports of the subtree nobody has rated or returned yet."""
+    return Report.objects.filter(
         campaign=campaign, organization__path__startswith=unit.path, state=State.SUBMITTED
     ).count()
+
+
+def confirm(
+    actor,
+    campaign: Campaign,
+    unit: Organization,
+    note: str = "",
+    *,
+    close_pending: bool = False,
+) -> Confirmation:
+    """Confirm a unit's results. Every submitted report must be rated or returned first.
+    Members still due or returned for rewriting could no longer submit afterwards, so
+    while there are any the confirmer must say so (`close_pending`); their number is kept
+    on the confirmation and in the audit trail."""
+    if not can_confirm(actor, unit):
+        raise ValidationError(_("Chỉ cấp trên trực tiếp xác nhận kết quả của đơn vị."))
+    waiting = awaiting_review(campaign, unit)
     if waiting:
         raise ValidationError(
             _("Còn %(n)s bài chưa được đánh giá; chưa xác nhận được.") % {"n": format_int(waiting)}
         )
+    pending = pending_members(campaign, unit).filter(pending__in=REQUIRED).count()
+    if pending and not close_pending:
+        raise ValidationError(
+            _(
+                "Còn %(n)s đảng viên chưa nộp bài hoặc đang viết lại. Hãy xem danh sách và "
+                "xác nhận rằng các đồng chí này sẽ không nộp được bài nữa."
+            )
+            % {"n": format_int(pending)}
+        )
     try:
         with transaction.atomic():
             confirmation = Confirmation.objects.create(
-                campaign=campaign, organization=unit, confirmed_by=actor, note=note[:255]
+                campaign=campaign,
+                organization=unit,
+                confirmed_by=actor,
+                note=note[:255],
+                closed_pending=pending,
             )
-            audit_record(actor, "report.confirm", unit, {"campaign": [None, campaign.pk]})
+            audit_record(
+                actor,
+                "report.confirm",
+                unit,
+                {"campaign": [None, campaign.pk], "closed_pending": [None, pending]},
+            )
     except IntegrityError:
         raise ValidationError(_("Kết quả của đơn vị này đã được xác nhận.")) from None
     return confirmation

@@ -18,13 +18,14 @@ from accounts.policy import Action
 from campaigns.models import Campaign
 from conferences.rollup import rollup_unit
 from members.models import Member
-from nghiquyet.forms import add_service_errors, posted
+from nghiquyet.forms import add_service_errors, confirmed_in_page, posted
 from nghiquyet.uploads import MB, UploadError, private_file
 from organizations.models import Organization
 from reports import copies, services, similarity, tasks
 from reports.extraction import text_of_upload
 from reports.forms import ExportForm, ExtensionForm, ReviewForm, UploadForm
 from reports.models import Confirmation, Decision, Export, Pair, Report, Source, State
+from reports.pending import REQUIRED, Pending, pending_members
 from reports.rollup import report_rollup
 from vn.formats import format_date, format_datetime
 
@@ -500,19 +501,65 @@ def extend(request, campaign_pk):
     return redirect(back)
 
 
+CONFIRM_LISTED = 200  # pending members listed on the confirmation page; the rest counted
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def confirm(request, campaign_pk, unit_pk):
+    """The level above confirms a unit's results, having seen who is still due or
+    returned for rewriting: those members will no longer be able to submit."""
     campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
     unit = policy.get_organization_for(request.user, unit_pk, Action.MANAGE_REPORTS)
-    try:
-        services.confirm(request.user, campaign, unit, request.POST.get("note", ""))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Đã xác nhận kết quả của %(unit)s.") % {"unit": unit.name})
+    if not unit.path.startswith(campaign.owner.path):
+        raise Http404
     parent = Organization.objects.get_parent(unit)
-    return redirect(reverse("reports:unit", args=[campaign.pk]) + f"?unit={parent.pk}")
+    if parent is None:
+        raise Http404  # a root has no level above to confirm it
+    back = reverse("reports:unit", args=[campaign.pk]) + f"?unit={parent.pk}"
+    if request.method == "POST":
+        if not confirmed_in_page(request):
+            return redirect(request.path)
+        try:
+            services.confirm(
+                request.user,
+                campaign,
+                unit,
+                request.POST.get("note", ""),
+                close_pending=bool(request.POST.get("close_pending")),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(request.path)
+        messages.success(request, _("Đã xác nhận kết quả của %(unit)s.") % {"unit": unit.name})
+        return redirect(back)
+    pending = (
+        pending_members(campaign, unit)
+        .filter(pending__in=REQUIRED)
+        .select_related("organization")
+        .order_by("sort_key", "pk")
+    )
+    listed = list(pending[:CONFIRM_LISTED])
+    for member in listed:
+        member.pending_label = Pending(member.pending).label
+    return render(
+        request,
+        "reports/confirm.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "parent": parent,
+            "back": back,
+            "confirmation": Confirmation.objects.filter(campaign=campaign, organization=unit)
+            .select_related("confirmed_by")
+            .first(),
+            "may_confirm": services.can_confirm(request.user, unit),
+            "figures": report_rollup(campaign, unit).total,
+            "waiting": services.awaiting_review(campaign, unit),
+            "pending": listed,
+            "pending_count": len(listed) if len(listed) < CONFIRM_LISTED else pending.count(),
+        },
+    )
 
 
 # --- Exports ------------------------------------------------------------------------------

@@ -437,6 +437,7 @@ def campaign_rollup(request, campaign_pk):
             "points": points.order_by("host__path", "name")[:POINTS_SHOWN],
             "reports": report_rollup(campaign, unit),
             "reviews": policy.can(request.user, Action.REVIEW_REPORTS, unit),
+            "may_follow_up": policy.can(request.user, Action.FOLLOW_UP_REPORTS, unit),
         },
     )
 

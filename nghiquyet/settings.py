@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "news",
     "programmes",
     "reporting",
+    "notices",
 ]
 
 MIDDLEWARE = [

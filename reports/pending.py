@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign
 from members.models import Member
 from organizations.models import Organization
-from reports.models import Extension, State
+from reports.models import Confirmation, Extension, State
 
 
 class Pending(TextChoices):
@@ -52,12 +52,40 @@ def _unit_extensions(campaign: Campaign, unit: Organization) -> list[tuple[str, 
     return list(rows.order_by("-due").values_list("organization__path", "due"))
 
 
+def _confirmations(campaign: Campaign, unit: Organization) -> list[tuple[str, dt.date]]:
+    """Confirmed units above `unit` or inside it, earliest first, with the local day."""
+    rows = Confirmation.objects.filter(campaign=campaign).filter(
+        Q(organization__path__in=Organization.paths_above(unit.path))
+        | Q(organization__path__startswith=unit.path)
+    )
+    return [
+        (path, timezone.localdate(at))
+        for path, at in rows.order_by("confirmed_at").values_list(
+            "organization__path", "confirmed_at"
+        )
+    ]
+
+
 def pending_members(
     campaign: Campaign, unit: Organization, today: dt.date | None = None
 ) -> QuerySet[Member]:
     """Active members of `unit`'s subtree annotated with `pending` (a `Pending` value, or
-    "" for those who have submitted) and `due`; filter on `pending` to list them."""
+    "" for those who have submitted), `due`, and `closed_on`, the day their unit's results
+    were confirmed (None while open); filter on `pending` to list them."""
     today = today or timezone.localdate()
+    # A started report stays with its unit; a member without one belongs to their cell.
+    closed_on = Case(
+        *[
+            When(
+                Q(report__organization__path__startswith=path)
+                | Q(report__isnull=True, organization__path__startswith=path),
+                then=Value(day),
+            )
+            for path, day in _confirmations(campaign, unit)
+        ],
+        default=Value(None),
+        output_field=DateField(),
+    )
     base = Coalesce(
         F("mark__report_due"),
         Value(campaign.conference_deadline + dt.timedelta(days=campaign.report_days)),
@@ -97,21 +125,20 @@ def pending_members(
             due=Case(
                 When(
                     returned,
-                    then=Greatest(
-                        extended, Coalesce(F("report__rewrite_due"), extended)
-                    ),
+                    then=Greatest(extended, Coalesce(F("report__rewrite_due"), extended)),
                 ),
                 default=extended,
                 output_field=DateField(),
             )
         )
         .annotate(
+            closed_on=closed_on,
             pending=Case(
                 When(required & returned, then=Value(Pending.RETURNED)),
                 When(required & not_submitted & Q(due__lt=today), then=Value(Pending.OVERDUE)),
                 When(required & not_submitted, then=Value(Pending.DUE)),
                 When(~required & not_submitted, then=Value(Pending.EXEMPT)),
                 default=Value(""),
-            )
+            ),
         )
     )

@@ -27,7 +27,6 @@ from conferences.models import Attendance
 from members.models import Member
 from organizations.models import Organization
 from reports import copies
-from reports.pending import REQUIRED, pending_members
 from reports.models import (
     REPORT_TALLY_FIELDS,
     Confirmation,
@@ -41,6 +40,7 @@ from reports.models import (
     State,
     Version,
 )
+from reports.pending import REQUIRED, pending_members
 from vn.formats import format_date, format_int
 
 MAX_SECTION = 50_000  # characters of one section: about twenty typed pages

@@ -17,12 +17,21 @@ from conferences.models import Attendance, BridgePoint, Conference, Makeup
 from documents.models import Attachment, Document, DocumentLink, Obligation
 from members.models import Member, RosterImport
 from news.models import Article, Photo, Reading
+from notices.models import Notice
 from organizations.models import Organization
 from programmes.models import Inspection, Programme, Target, Task
 from reporting.models import File as ReportFile
 from reporting.models import Request as ReportRequest
 from reporting.models import Snapshot
-from reports.models import Confirmation, Export, Extension, Report, Review, Version
+from reports.models import (
+    Confirmation,
+    Export,
+    Extension,
+    Reminder,
+    Report,
+    Review,
+    Version,
+)
 
 # Patterns that show nothing tied to a unit, and why.
 UNSCOPED = {
@@ -151,6 +160,7 @@ def _objects_of(world, side):
         article=article, stored_path="news/none.png", content_type="image/png", caption="Ảnh"
     )
     reading = Reading.objects.create(text="Bài", found={}, created_by=owner)
+    notice = Notice.objects.create(member=member, title="Nhắc nộp bài")
     plan = Document.objects.create(
         kind="chuong_trinh",
         issuer_name=unit.name,
@@ -202,6 +212,7 @@ def _objects_of(world, side):
         "article_pk": article.pk,
         "photo_pk": photo.pk,
         "reading_pk": reading.pk,
+        "notice_pk": notice.pk,
         "report_pk": report.pk,
         "report_id": report.pk,
         "other_pk": report.pk,
@@ -279,6 +290,8 @@ def _state():
         sorted(Snapshot.objects.values_list("pk", "state", "title")),
         ReportFile.objects.count(),
         ReportRequest.objects.count(),
+        sorted(Notice.objects.values_list("pk", "read_at")),
+        Reminder.objects.count(),
     )
 
 

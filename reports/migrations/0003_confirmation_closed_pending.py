@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0002_bandkey_lookup_by_key'),
+        ("reports", "0002_bandkey_lookup_by_key"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='confirmation',
-            name='closed_pending',
-            field=models.PositiveIntegerField(default=0, verbose_name='số đảng viên chưa nộp khi xác nhận'),
+            model_name="confirmation",
+            name="closed_pending",
+            field=models.PositiveIntegerField(
+                default=0, verbose_name="số đảng viên chưa nộp khi xác nhận"
+            ),
         ),
     ]

@@ -135,7 +135,8 @@ def _writer(request, campaign: Campaign, member: Member):
                             ),
                         },
                     )
-                return redirect(request.path)
+                # A member who wrote on their own page goes back to it.
+                return redirect("accounts:mine" if data.get("back") == "mine" else request.path)
     report = Report.objects.filter(campaign=campaign, member=member).first()
     deadline = services.deadline_for(campaign, member, report)
     today = timezone.localdate()

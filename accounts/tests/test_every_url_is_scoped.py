@@ -38,6 +38,7 @@ UNSCOPED = {
     "home": "redirects to the user's own scope",
     "organizations:tree": "lists only the user's own top units",
     "members:me": "the user's own record",
+    "accounts:mine": "the user's own campaigns and notices",
     "members:import-template": "an empty template file",
     "accounts:login": "public",
     "accounts:logout": "public",

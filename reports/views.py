@@ -687,6 +687,7 @@ def pending_list(request, campaign_pk):
             "children": rollup.children,
             "cells": cells if len(cells) <= CELLS_LISTED else None,
             "page_url": _pending_url(campaign, unit, filters),
+            "any_open": any(member.closed_on is None for member in page),
         },
     )
 
@@ -728,15 +729,19 @@ def remind(request, campaign_pk):
     except OSError:
         messages.error(request, _("Không gửi được thư điện tử; chưa nhắc ai. Hãy thử lại sau."))
         return redirect(back)
-    text = _("Đã nhắc %(n)s đồng chí (%(mails)s thư điện tử).") % {
-        "n": format_int(sent.reminded),
-        "mails": format_int(sent.emailed),
-    }
+    parts = []
+    if sent.reminded:
+        parts.append(_("Đã nhắc %(n)s đồng chí.") % {"n": format_int(sent.reminded)})
+    if sent.emailed:
+        parts.append(_("Đã gửi %(n)s thư điện tử.") % {"n": format_int(sent.emailed)})
     if sent.already:
-        text += " " + _("%(n)s đồng chí đã được nhắc hôm nay nên không nhắc lại.") % {
-            "n": format_int(sent.already)
-        }
-    messages.success(request, text)
+        parts.append(
+            _("%(n)s đồng chí đã được nhắc hôm nay nên không nhắc lại.")
+            % {"n": format_int(sent.already)}
+        )
+    if not parts:
+        parts.append(_("Không có ai cần nhắc trong những đồng chí đã chọn."))
+    (messages.success if sent.reminded else messages.info)(request, " ".join(parts))
     return redirect(back)
 
 

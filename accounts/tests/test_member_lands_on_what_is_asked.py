@@ -45,7 +45,7 @@ def test_the_member_lands_on_the_campaign_its_deadline_documents_and_form(
     assert page.status_code == 200 and campaign.title in html
     due = services.deadline_for(campaign, world.an)
     assert due.due.strftime("%d/%m/%Y") in html
-    assert f"Còn {(due.due - TODAY()).days} ngày" in html
+    assert f"còn {(due.due - TODAY()).days} ngày" in html
     assert RESOLUTION_TEXT in html and "23-NQ-TU.docx" in html
     assert 'name="section_1"' in html and "Nộp bài" in html
     assert "Nhắc nộp bài thu hoạch" in html and "1 chưa đọc" in html
@@ -91,7 +91,7 @@ def test_after_confirmation_the_page_says_submission_is_closed(world, campaign, 
     client.force_login(world.member_user)
     html = client.get(reverse("home")).content.decode()
     assert "Đã khóa" in html and "không nhận bài nữa" in html
-    assert "Nộp bài" not in html and "Còn " not in html
+    assert "Nộp bài" not in html and "còn " not in html
 
 
 def test_staff_start_at_their_tree_and_reach_their_own_page_from_the_menu(world, campaign, client):

@@ -37,7 +37,7 @@ def _remind(client, campaign, unit, **data):
 def test_chosen_members_get_a_notice_and_an_email_where_they_have_one(world, campaign, due, client):
     client.force_login(world.secretary)
     answer = _remind(client, campaign, world.ward, member=[world.an.pk, world.binh.pk])
-    assert "Đã nhắc 2 đồng chí (1 thư điện tử)" in answer.content.decode()
+    assert "Đã nhắc 2 đồng chí. Đã gửi 1 thư điện tử." in answer.content.decode()
     assert Notice.objects.filter(member__in=[world.an, world.binh]).count() == 2
     notice = Notice.objects.get(member=world.an)
     assert campaign.title in notice.title and "Hạn nộp" in notice.body
@@ -52,7 +52,7 @@ def test_nobody_is_reminded_twice_on_the_same_day(world, campaign, due, client):
     client.force_login(world.secretary)
     _remind(client, campaign, world.ward, member=[world.an.pk])
     again = _remind(client, campaign, world.ward, member=[world.an.pk, world.binh.pk])
-    assert "Đã nhắc 1 đồng chí" in again.content.decode()
+    assert "Đã nhắc 1 đồng chí." in again.content.decode()
     assert "1 đồng chí đã được nhắc hôm nay" in again.content.decode()
     assert Notice.objects.filter(member=world.an).count() == 1
     assert len(mail.outbox) == 1

@@ -124,30 +124,9 @@ def _user(username, role, unit):
 
 CHROMIUM = "/usr/bin/chromium"
 
-# Inline handlers not yet moved to a static script: (page path pattern, template, markup).
-# Their pages' reports of that one kind are let through; the template scan in
-# nghiquyet/tests/test_content_security_policy.py fails once the markup is gone, so that
-# the entry is removed with it.
-INLINE_HANDLERS_PENDING = [
-    (
-        r"/conferences/\d+/$",
-        "conferences/templates/conferences/detail.html",
-        'onsubmit="return confirm(',
-    ),
-]
-
-
-def _pending_handler(url: str, text: str) -> bool:
-    import re
-    from urllib.parse import urlsplit
-
-    return "inline event handler" in text and any(
-        re.fullmatch(pattern, urlsplit(url).path) for pattern, _t, _m in INLINE_HANDLERS_PENDING
-    )
-
 
 def _csp_report(page, text: str) -> None:
-    if "Content Security Policy" in text and not _pending_handler(page.url, text):
+    if "Content Security Policy" in text:
         page.csp_violations.append(f"{page.url}: {text}")
 
 

@@ -22,6 +22,7 @@ from conferences.models import BridgePoint, Conference, Makeup
 from documents.models import Document
 from members.models import Member
 from news.models import Article, Reading
+from notices.models import Notice
 from organizations.models import Organization, under_any
 from programmes.models import Inspection, Programme, Target, Task
 from reporting.models import File as ReportFile
@@ -42,6 +43,7 @@ class Action(StrEnum):
     REVIEW_REPORTS = "review_reports"
     MANAGE_REPORTS = "manage_reports"  # extensions, confirming the units below
     ENTER_REPORTS = "enter_reports"  # typing in a report for a member without a phone
+    FOLLOW_UP_REPORTS = "follow_up_reports"  # who has not submitted, reminding them
     MANAGE_NEWS = "manage_news"
     MANAGE_PROGRAMMES = "manage_programmes"  # targets, tasks, decisions, reminders
     REPORT_PROGRESS = "report_progress"  # the lead unit's reports on its tasks
@@ -59,6 +61,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.REVIEW_REPORTS,
             Action.MANAGE_REPORTS,
             Action.ENTER_REPORTS,
+            Action.FOLLOW_UP_REPORTS,
             Action.MANAGE_NEWS,
             Action.MANAGE_PROGRAMMES,
             Action.REPORT_PROGRESS,
@@ -74,6 +77,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_AUDIT,
             Action.MANAGE_DOCUMENTS,
             Action.ENTER_REPORTS,
+            Action.FOLLOW_UP_REPORTS,
             Action.MANAGE_NEWS,
             Action.MANAGE_PROGRAMMES,
             Action.REPORT_PROGRESS,
@@ -87,6 +91,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_CONFERENCES,
             Action.REVIEW_REPORTS,
             Action.MANAGE_REPORTS,
+            Action.FOLLOW_UP_REPORTS,
             Action.MANAGE_NEWS,
             Action.MANAGE_REPORTING,
         }
@@ -616,4 +621,18 @@ def get_report_file_for(user, pk) -> ReportFile:
             pk=pk, snapshot__in=snapshots_for(user, Action.VIEW)
         )
     except (ReportFile.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def notices_for(user) -> QuerySet[Notice]:
+    """A member's own notices: nobody else reads them, whatever their role."""
+    if not user.is_authenticated:
+        return Notice.objects.none()
+    return Notice.objects.filter(member__user=user)
+
+
+def get_notice_for(user, pk) -> Notice:
+    try:
+        return notices_for(user).get(pk=pk)
+    except (Notice.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -10,4 +10,5 @@ urlpatterns = [
     path("roles/unit/<int:unit_pk>/", views.role_list, name="roles"),
     path("roles/<int:grant_pk>/revoke/", views.role_revoke, name="revoke"),
     path("tokens/", views.token_list, name="tokens"),
+    path("mine/", views.member_home, name="mine"),
 ]

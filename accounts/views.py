@@ -11,16 +11,45 @@ from accounts.forms import GrantForm
 from accounts.models import ApiToken, RoleGrant
 from accounts.policy import Action
 from members.models import Member
+from reports.asked import asked_of
 
 
 @login_required
 def home(request):
-    """Staff start at the top of their tree; a plain member at their own record."""
+    """Staff start at the top of their tree; a plain member at what is asked of them."""
     if policy.has_any_scope(request.user, Action.VIEW):
         return redirect("organizations:tree")
     if Member.objects.filter(user=request.user).exists():
-        return redirect("members:me")
+        return member_home(request)
     return render(request, "accounts/no_scope.html")
+
+
+NOTICES_SHOWN = 20
+
+
+@login_required
+def member_home(request):
+    """What the current campaigns ask of the member now, and their notices. Their
+    personal record stays at members:me."""
+    member = (
+        Member.objects.active()
+        .filter(user=request.user)
+        .select_related("organization", "organization__level")
+        .first()
+    )
+    if member is None:
+        raise Http404(_("Tài khoản này chưa gắn với hồ sơ đảng viên đang sinh hoạt."))
+    notices = policy.notices_for(request.user)
+    return render(
+        request,
+        "accounts/member_home.html",
+        {
+            "member": member,
+            "asked": asked_of(request.user, member),
+            "notices": notices[:NOTICES_SHOWN],
+            "unread": notices.unread().count(),
+        },
+    )
 
 
 @login_required

@@ -84,5 +84,6 @@ def campaign_detail(request, campaign_pk):
             .filter(user=request.user, organization__path__startswith=campaign.owner.path)
             .exists(),
             "reviews": policy.has_any_scope(request.user, Action.REVIEW_REPORTS),
+            "follows_up": policy.has_any_scope(request.user, Action.FOLLOW_UP_REPORTS),
         },
     )

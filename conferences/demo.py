@@ -3,6 +3,8 @@ online conference with bridge points, most of its members already marked, so tha
 page has something to show after `make run`."""
 
 import datetime as dt
+import hashlib
+import io
 import random
 
 from django.db import transaction
@@ -13,11 +15,37 @@ from campaigns.models import Campaign
 from campaigns.services import campaign_create
 from conferences import services
 from conferences.models import Format, Status
-from documents.models import Document, Kind
+from documents.extraction import DOCX
+from documents.models import Attachment, Document, Kind
 from documents.services import document_register
+from documents.tasks import FOLDER, attachment_extract
+from nghiquyet.uploads import store_private
 from organizations.models import Organization
 
 REASONS = ["Ốm đau", "Đi công tác", "Việc gia đình", "Đi học tập trung"]
+# The demo resolution's text, attached as a DOCX so members can read it on their page.
+RESOLUTION_TEXT = [
+    "NGHỊ QUYẾT",
+    "về đẩy mạnh chuyển đổi số trong hệ thống chính trị (văn bản mẫu của dữ liệu demo)",
+    "I. TÌNH HÌNH",
+    "Những năm qua, công tác chuyển đổi số trong các cơ quan đảng, chính quyền, Mặt trận "
+    "Tổ quốc và các đoàn thể của thành phố đạt nhiều kết quả; hạ tầng số từng bước được "
+    "đầu tư; nhiều thủ tục hành chính được thực hiện trực tuyến. Tuy nhiên, nhận thức của "
+    "một bộ phận cán bộ, đảng viên chưa đầy đủ; dữ liệu còn phân tán, chưa kết nối.",
+    "II. QUAN ĐIỂM, MỤC TIÊU",
+    "1. Chuyển đổi số là nhiệm vụ chính trị trọng tâm, thường xuyên, lâu dài; người đứng "
+    "đầu cấp ủy trực tiếp lãnh đạo, chỉ đạo và chịu trách nhiệm.",
+    "2. Đến năm 2030, 100% tổ chức cơ sở đảng quản lý đảng viên, tài liệu sinh hoạt chi bộ "
+    "trên môi trường số; 90% hồ sơ công việc được xử lý trên môi trường mạng.",
+    "III. NHIỆM VỤ, GIẢI PHÁP",
+    "1. Nâng cao nhận thức, trách nhiệm của cấp ủy, cán bộ, đảng viên; mỗi đảng viên gương "
+    "mẫu sử dụng các nền tảng số trong học tập, sinh hoạt và công tác.",
+    "2. Hoàn thiện hạ tầng, cơ sở dữ liệu dùng chung; bảo đảm an toàn, an ninh thông tin.",
+    "3. Đào tạo, bồi dưỡng kỹ năng số cho cán bộ, đảng viên, nhất là ở chi bộ khu dân cư.",
+    "IV. TỔ CHỨC THỰC HIỆN",
+    "Các cấp ủy tổ chức học tập, quán triệt, xây dựng chương trình hành động thực hiện "
+    "nghị quyết; định kỳ sơ kết, tổng kết, báo cáo Ban Thường vụ Thành ủy.",
+]
 TOPICS = [
     ("Những nội dung cơ bản, điểm mới của Nghị quyết", "Đồng chí Phó Trưởng Ban Tuyên giáo"),
     ("Chương trình hành động thực hiện Nghị quyết", "Đồng chí Bí thư Đảng ủy"),
@@ -43,6 +71,8 @@ def demo_campaign(root: Organization, ward: Organization, seed: int = 1) -> Camp
             term=20,
             title="Về đẩy mạnh chuyển đổi số trong hệ thống chính trị",
         )
+    if not resolution.attachments.exists():
+        _attach_text(resolution, office)
     campaign = campaign_create(
         officer,
         owner=root,
@@ -90,3 +120,26 @@ def demo_campaign(root: Organization, ward: Organization, seed: int = 1) -> Camp
                 services.attendance_mark(host, point, member, Status.ABSENT_UNEXCUSED)
         services.guests_set(host, point, rng.randint(0, 6))
     return campaign
+
+
+def _attach_text(document: Document, uploader) -> Attachment:
+    """A DOCX of the resolution, its text extracted as an upload's would be."""
+    import docx
+
+    paper = docx.Document()
+    for paragraph in RESOLUTION_TEXT:
+        paper.add_paragraph(paragraph)
+    out = io.BytesIO()
+    paper.save(out)
+    data = out.getvalue()
+    attachment = Attachment.objects.create(
+        document=document,
+        original_name="23-NQ-TU.docx",
+        content_type=DOCX,
+        size=len(data),
+        stored_path=store_private([data], FOLDER, "docx"),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=uploader,
+    )
+    attachment_extract.call(attachment.pk)
+    return attachment

@@ -15,7 +15,7 @@ from conferences.forms import BridgePointForm, ConferenceForm, GuestsForm, Makeu
 from conferences.models import Attendance, BridgePoint, Conference, Format, Status
 from conferences.rollup import campaign_rollup as rollup_of
 from conferences.rollup import rollup_unit
-from nghiquyet.forms import add_service_errors
+from nghiquyet.forms import add_service_errors, confirmed_in_page
 from nghiquyet.uploads import UploadError
 from organizations.models import Organization
 from reports.rollup import report_rollup
@@ -120,6 +120,8 @@ def conference_edit(request, conference_pk):
 @require_POST
 def conference_close(request, conference_pk):
     conference = policy.get_conference_for(request.user, conference_pk, Action.MANAGE_CONFERENCES)
+    if not confirmed_in_page(request):
+        return redirect("conferences:detail", conference_pk=conference.pk)
     try:
         added = services.conference_close(request.user, conference)
     except ValidationError as error:
@@ -435,6 +437,7 @@ def campaign_rollup(request, campaign_pk):
             "points": points.order_by("host__path", "name")[:POINTS_SHOWN],
             "reports": report_rollup(campaign, unit),
             "reviews": policy.can(request.user, Action.REVIEW_REPORTS, unit),
+            "may_follow_up": policy.can(request.user, Action.FOLLOW_UP_REPORTS, unit),
         },
     )
 

@@ -600,9 +600,12 @@ def demo_reset() -> None:
     from campaigns.models import Campaign
     from conferences.models import Attendance, BridgePoint, Conference, Makeup, Tally, Topic
     from documents.models import Attachment, Document, DocumentLink, Obligation
+    from notices.models import Notice
     from reports import models as reports
 
     for model in (
+        Notice,
+        reports.Reminder,
         reports.Pair,
         reports.BandKey,
         reports.Fingerprint,

@@ -13,7 +13,7 @@ from news import services
 from news.forms import ArticleForm, PhotoForm, ReadingForm
 from news.models import Article, Photo
 from nghiquyet.caching import cache_for_anonymous
-from nghiquyet.forms import add_service_errors, posted
+from nghiquyet.forms import add_service_errors, confirmed_in_page, posted
 from nghiquyet.uploads import MB, UploadError, private_file
 
 MAX_TEXT_FILE = 2 * MB
@@ -95,6 +95,8 @@ def photo_add(request, article_pk):
 def article_publish(request, article_pk):
     article = policy.get_article_for(request.user, article_pk, Action.MANAGE_NEWS)
     publish = request.POST.get("action") != "withdraw"
+    if publish and not confirmed_in_page(request):
+        return redirect("news:edit", article_pk=article.pk)
     services.article_publish(request.user, article, publish)
     messages.success(request, _("Đã đăng tin.") if publish else _("Đã gỡ tin."))
     return redirect("news:edit", article_pk=article.pk)

@@ -1,4 +1,6 @@
+from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.utils.translation import gettext as _
 
 
 def posted(request):
@@ -17,3 +19,19 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def confirmed_in_page(request) -> bool:
+    """Whether an irreversible action carries the confirmation given in its panel
+    (templates/_confirm.html). A POST without it, from a stray form or a script, changes
+    nothing and the page says why."""
+    if request.POST.get("confirmed") == "yes":
+        return True
+    messages.error(
+        request,
+        _(
+            "Thao tác này không hoàn tác được. Hãy xác nhận trong khung hiện ra sau khi bấm "
+            "nút; chưa có gì thay đổi."
+        ),
+    )
+    return False

@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "news",
     "programmes",
     "reporting",
+    "notices",
 ]
 
 MIDDLEWARE = [

@@ -15,7 +15,7 @@ from accounts import policy
 from accounts.policy import Action
 from conferences.rollup import rollup_unit
 from members.forms import DATE_WIDGET
-from nghiquyet.forms import add_service_errors
+from nghiquyet.forms import add_service_errors, confirmed_in_page
 from nghiquyet.uploads import private_file
 from organizations.models import Organization
 from programmes.models import Bucket
@@ -277,6 +277,8 @@ def snapshot_detail(request, snapshot_pk):
         if not manages:
             raise PermissionDenied
         action = request.POST.get("action")
+        if action == "issue" and not confirmed_in_page(request):
+            return redirect(request.path)
         try:
             if action == "issue":
                 services.snapshot_issue(request.user, snapshot)

@@ -168,6 +168,9 @@ class Confirmation(models.Model):
     )
     confirmed_at = models.DateTimeField(auto_now_add=True)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    # Required members still due or returned when it was confirmed: from then on they
+    # can no longer submit, and the confirmer said so explicitly.
+    closed_pending = models.PositiveIntegerField(_("số đảng viên chưa nộp khi xác nhận"), default=0)
 
     class Meta:
         constraints = [
@@ -178,6 +181,32 @@ class Confirmation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.organization_id}"
+
+
+class Reminder(models.Model):
+    """A member reminded to submit, at most once a day per campaign: the unique key makes
+    a second reminder the same day (a double click, two officers) send nothing."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+    emailed = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "member", "day"], name="reminder_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.member_id} {self.day:%d/%m/%Y}"
 
 
 REPORT_TALLY_FIELDS = ("submitted", "on_time", "late", "returned", "rated", "flagged", "encouraged")

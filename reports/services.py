@@ -40,6 +40,7 @@ from reports.models import (
     State,
     Version,
 )
+from reports.pending import REQUIRED, pending_members
 from vn.formats import format_date, format_int
 
 MAX_SECTION = 50_000  # characters of one section: about twenty typed pages
@@ -59,8 +60,13 @@ class Deadline:
     due: dt.date
     closes: dt.date | None  # after this day nothing is accepted; None: never closes
     extended: str = ""  # the reason of the extension that set `due`, if any
+    # The day the level above confirmed the results of the member's unit (or of a unit
+    # above it): submission is closed from then on, whatever the dates say.
+    confirmed_on: dt.date | None = None
 
     def is_open(self, today: dt.date) -> bool:
+        if self.confirmed_on is not None:
+            return False
         return self.closes is None or today <= self.closes
 
     def is_late(self, today: dt.date) -> bool:
@@ -79,11 +85,23 @@ def base_due(campaign: Campaign, member: Member) -> dt.date:
 
 def deadline_for(campaign: Campaign, member: Member, report: Report | None = None) -> Deadline:
     """Due date and closing day under the campaign's rules. An extension (for the member
-    or for any unit above their cell) and a return for rewriting can only move them later."""
+    or for any unit above their cell) and a return for rewriting can only move them later;
+    a confirmation of the unit's results closes submission (`reports.pending` computes the
+    same dates for many members at once)."""
     due = base_due(campaign, member)
     closes = campaign.report_cutoff
     reason = ""
     paths = Organization.paths_above(member.organization.path)
+    # Figures stay where they were earned: a started report belongs to its own unit.
+    unit_path = report.organization.path if report is not None else member.organization.path
+    confirmed_at = (
+        Confirmation.objects.filter(
+            campaign=campaign, organization__path__in=Organization.paths_above(unit_path)
+        )
+        .order_by("confirmed_at")
+        .values_list("confirmed_at", flat=True)
+        .first()
+    )
     extensions = Extension.objects.filter(campaign=campaign).filter(
         Q(member=member) | Q(organization__path__in=paths)
     )
@@ -94,7 +112,12 @@ def deadline_for(campaign: Campaign, member: Member, report: Report | None = Non
         due = max(due, report.rewrite_due)
     if closes is not None:
         closes = max(closes, due)
-    return Deadline(due=due, closes=closes, extended=reason)
+    return Deadline(
+        due=due,
+        closes=closes,
+        extended=reason,
+        confirmed_on=timezone.localdate(confirmed_at) if confirmed_at else None,
+    )
 
 
 # --- Text -------------------------------------------------------------------------------
@@ -279,6 +302,7 @@ class Receipt:
     report: Report
     version: Version
     repeated: bool  # the same submit arrived again and was counted once
+    unchanged: bool = False  # a new submit of the very text of the latest version
 
 
 def report_submit(
@@ -311,6 +335,8 @@ def report_submit(
         if (found := report.versions.filter(idempotency_key=key).first()) is not None:
             return Receipt(report, found, repeated=True)
         deadline = _check_open(campaign, member, report)
+        if (latest := _same_as_latest(report, sections)) is not None:
+            return Receipt(report, latest, repeated=True, unchanged=True)
         now = timezone.now()
         today = timezone.localdate(now)
         before = _counts(report)
@@ -365,6 +391,22 @@ def report_submit(
     return Receipt(report, version, repeated=False)
 
 
+def _same_as_latest(report: Report, sections: list[str]) -> Version | None:
+    """The latest version when `sections` repeat it word for word (a second tap on a
+    freshly loaded page carries a new key): kept once. After a return for rewriting the
+    same text again is no rewrite, and is refused."""
+    if not report.versions_count:
+        return None
+    latest = report.versions.get(number=report.versions_count)
+    if latest.sections != sections:
+        return None
+    if report.state == State.RETURNED:
+        raise SubmitRefused(
+            _("Bài chưa sửa so với lần nộp bị yêu cầu viết lại; hãy sửa theo nhận xét rồi nộp lại.")
+        )
+    return latest
+
+
 def copies_recheck(report_id: int, version: int) -> None:
     """Run once the submission has committed (see `copies.recheck`); the flags it
     changes move the counters like any other change."""
@@ -382,9 +424,15 @@ def copies_recheck(report_id: int, version: int) -> None:
 def _check_open(campaign: Campaign, member: Member, report: Report) -> Deadline:
     if report.state == State.RATED:
         raise SubmitRefused(_("Bài đã được đánh giá; không nộp lại được."))
-    if _confirmed(campaign, report.organization):
-        raise SubmitRefused(_("Kết quả của đơn vị đã được cấp trên xác nhận."))
     deadline = deadline_for(campaign, member, report)
+    if deadline.confirmed_on is not None:
+        raise SubmitRefused(
+            _(
+                "Kết quả bài thu hoạch của đơn vị đã được cấp trên xác nhận ngày %(date)s; "
+                "không nhận bài nữa."
+            )
+            % {"date": format_date(deadline.confirmed_on)}
+        )
     if not deadline.is_open(timezone.localdate()):
         raise SubmitRefused(
             _("Đã hết hạn nhận bài từ ngày %(date)s. Hãy đề nghị chi bộ gia hạn.")
@@ -440,7 +488,9 @@ def review(
     if decision == Decision.RETURN:
         if not comment:
             problems["comment"] = _("Yêu cầu viết lại cần ghi nhận xét cho đảng viên.")
-        if new_due is None or new_due < timezone.localdate():
+        if new_due is None:
+            problems["new_due"] = _("Hãy chọn hạn viết lại.")
+        elif new_due < timezone.localdate():
             problems["new_due"] = _("Hạn viết lại phải từ hôm nay trở đi.")
     if decision == Decision.COMMENT and not comment:
         problems["comment"] = _("Hãy ghi nhận xét.")
@@ -539,7 +589,25 @@ def can_confirm(actor, unit: Organization) -> bool:
     return parent is not None and policy.can(actor, Action.MANAGE_REPORTS, parent)
 
 
-def confirm(actor, campaign: Campaign, unit: Organization, note: str = "") -> Confirmation:
+def awaiting_review(campaign: Campaign, unit: Organization) -> int:
+    """Submitted reports of the subtree nobody has rated or returned yet."""
+    return Report.objects.filter(
+        campaign=campaign, organization__path__startswith=unit.path, state=State.SUBMITTED
+    ).count()
+
+
+def confirm(
+    actor,
+    campaign: Campaign,
+    unit: Organization,
+    note: str = "",
+    *,
+    close_pending: bool = False,
+) -> Confirmation:
+    """Confirm a unit's results. Every submitted report must be rated or returned first.
+    Members still due or returned for rewriting could no longer submit afterwards, so
+    while there are any the confirmer must say so (`close_pending`); their number is kept
+    on the confirmation and in the audit trail."""
     if not can_confirm(actor, unit):
         raise ValidationError(_("Chỉ cấp trên trực tiếp xác nhận kết quả của đơn vị."))
     own = Report.objects.filter(
@@ -551,19 +619,35 @@ def confirm(actor, campaign: Campaign, unit: Organization, note: str = "") -> Co
         raise ValidationError(
             _("Đơn vị này có bài của chính đồng chí; kết quả do người khác ở cấp trên xác nhận.")
         )
-    waiting = Report.objects.filter(
-        campaign=campaign, organization__path__startswith=unit.path, state=State.SUBMITTED
-    ).count()
+    waiting = awaiting_review(campaign, unit)
     if waiting:
         raise ValidationError(
             _("Còn %(n)s bài chưa được đánh giá; chưa xác nhận được.") % {"n": format_int(waiting)}
         )
+    pending = pending_members(campaign, unit).filter(pending__in=REQUIRED).count()
+    if pending and not close_pending:
+        raise ValidationError(
+            _(
+                "Còn %(n)s đảng viên chưa nộp bài hoặc đang viết lại. Hãy xem danh sách và "
+                "xác nhận rằng các đồng chí này sẽ không nộp được bài nữa."
+            )
+            % {"n": format_int(pending)}
+        )
     try:
         with transaction.atomic():
             confirmation = Confirmation.objects.create(
-                campaign=campaign, organization=unit, confirmed_by=actor, note=note[:255]
+                campaign=campaign,
+                organization=unit,
+                confirmed_by=actor,
+                note=note[:255],
+                closed_pending=pending,
             )
-            audit_record(actor, "report.confirm", unit, {"campaign": [None, campaign.pk]})
+            audit_record(
+                actor,
+                "report.confirm",
+                unit,
+                {"campaign": [None, campaign.pk], "closed_pending": [None, pending]},
+            )
     except IntegrityError:
         raise ValidationError(_("Kết quả của đơn vị này đã được xác nhận.")) from None
     return confirmation

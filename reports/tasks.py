@@ -9,7 +9,7 @@ from django_tasks import task
 from campaigns.models import Campaign
 from nghiquyet.jobfiles import purge_expired
 from nghiquyet.uploads import store_private
-from reports import copies, exports, services
+from reports import copies, exports, reminders, services
 from reports.models import Export
 
 logger = logging.getLogger(__name__)
@@ -84,3 +84,33 @@ def report_tallies_rebuild(campaign_pk: int) -> dict:
     if any(fixed.values()):
         logger.warning("report tally rebuild corrected %s (campaign %s)", fixed, campaign_pk)
     return fixed
+
+
+@task()
+def reminders_send_all(
+    actor_pk: int, campaign_pk: int, unit_pk: int, state: str, query: str, site: str
+) -> dict:
+    """Remind every pending member of a list (a province's may be large), a batch per
+    transaction; members reminded today by anyone are skipped."""
+    from accounts.models import User
+    from organizations.models import Organization
+
+    actor = User.objects.get(pk=actor_pk)
+    campaign = Campaign.objects.get(pk=campaign_pk)
+    unit = Organization.objects.get(pk=unit_pk)
+    members = reminders.remindable(campaign, unit, state=state, query=query)
+    ids = list(members.order_by("pk").values_list("pk", flat=True))
+    totals = {"reminded": 0, "already": 0, "emailed": 0}
+    for start in range(0, len(ids), reminders.BATCH):
+        done = reminders.reminders_send(
+            actor,
+            campaign,
+            unit,
+            ids[start : start + reminders.BATCH],
+            state=state,
+            site=site,
+        )
+        totals["reminded"] += done.reminded
+        totals["already"] += done.already
+        totals["emailed"] += done.emailed
+    return totals

@@ -14,6 +14,8 @@ urlpatterns = [
     ),
     path("campaign/<int:campaign_pk>/", views.unit_reports, name="unit"),
     path("campaign/<int:campaign_pk>/copies/", views.copy_pairs, name="copies"),
+    path("campaign/<int:campaign_pk>/pending/", views.pending_list, name="pending"),
+    path("campaign/<int:campaign_pk>/remind/", views.remind, name="remind"),
     path("campaign/<int:campaign_pk>/extend/", views.extend, name="extend"),
     path("campaign/<int:campaign_pk>/confirm/<int:unit_pk>/", views.confirm, name="confirm"),
     path("campaign/<int:campaign_pk>/export/", views.export_start, name="export-start"),

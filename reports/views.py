@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,16 +18,26 @@ from accounts import policy
 from accounts.policy import Action
 from campaigns.models import Campaign
 from members.models import Member
-from nghiquyet.forms import add_service_errors, posted
+from nghiquyet.forms import add_service_errors, confirmed_in_page, posted
 from nghiquyet.uploads import MB, UploadError, private_file
 from organizations.models import Organization
-from reports import copies, services, similarity, tasks
+from reports import copies, reminders, services, similarity, tasks
 from reports.anonymity import Anonymity
 from reports.extraction import text_of_upload
 from reports.forms import ExportForm, ExtensionForm, ReviewForm, UploadForm
-from reports.models import Confirmation, Decision, Export, Pair, Report, Source, State
+from reports.models import (
+    Confirmation,
+    Decision,
+    Export,
+    Pair,
+    Reminder,
+    Report,
+    Source,
+    State,
+)
+from reports.pending import REQUIRED, Pending, pending_members
 from reports.rollup import report_rollup
-from vn.formats import format_date
+from vn.formats import format_date, format_datetime, format_int
 
 LIST_PAGE = 100
 PAIRS_SHOWN = 200
@@ -99,7 +110,19 @@ def _writer(request, campaign: Campaign, member: Member):
                     error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
                 )
             else:
-                if receipt.repeated:
+                if receipt.unchanged:
+                    messages.info(
+                        request,
+                        _(
+                            "Bài không thay đổi so với lần nộp trước; hệ thống giữ lần nộp "
+                            "%(n)s lúc %(at)s."
+                        )
+                        % {
+                            "n": receipt.version.number,
+                            "at": format_datetime(receipt.version.submitted_at),
+                        },
+                    )
+                elif receipt.repeated:
                     messages.info(request, _("Bài này đã được nhận trước đó; không nộp lặp."))
                 else:
                     messages.success(
@@ -112,7 +135,8 @@ def _writer(request, campaign: Campaign, member: Member):
                             ),
                         },
                     )
-                return redirect(request.path)
+                # A member who wrote on their own page goes back to it.
+                return redirect("accounts:mine" if data.get("back") == "mine" else request.path)
     report = Report.objects.filter(campaign=campaign, member=member).first()
     deadline = services.deadline_for(campaign, member, report)
     today = timezone.localdate()
@@ -293,6 +317,7 @@ def unit_reports(request, campaign_pk):
                 for child in children
             ],
             "manages": policy.can(request.user, Action.MANAGE_REPORTS, unit),
+            "may_follow_up": policy.can(request.user, Action.FOLLOW_UP_REPORTS, unit),
             "extension_form": ExtensionForm(),
             "export_form": ExportForm(),
         },
@@ -507,19 +532,236 @@ def extend(request, campaign_pk):
     return redirect(back)
 
 
+CONFIRM_LISTED = 200  # pending members listed on the confirmation page; the rest counted
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def confirm(request, campaign_pk, unit_pk):
+    """The level above confirms a unit's results, having seen who is still due or
+    returned for rewriting: those members will no longer be able to submit."""
     campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
     unit = policy.get_organization_for(request.user, unit_pk, Action.MANAGE_REPORTS)
+    if not unit.path.startswith(campaign.owner.path):
+        raise Http404
+    parent = Organization.objects.get_parent(unit)
+    if parent is None:
+        raise Http404  # a root has no level above to confirm it
+    back = reverse("reports:unit", args=[campaign.pk]) + f"?unit={parent.pk}"
+    if request.method == "POST":
+        if not confirmed_in_page(request):
+            return redirect(request.path)
+        try:
+            services.confirm(
+                request.user,
+                campaign,
+                unit,
+                request.POST.get("note", ""),
+                close_pending=bool(request.POST.get("close_pending")),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(request.path)
+        messages.success(request, _("Đã xác nhận kết quả của %(unit)s.") % {"unit": unit.name})
+        return redirect(back)
+    pending = (
+        pending_members(campaign, unit)
+        .filter(pending__in=REQUIRED)
+        .select_related("organization")
+        .order_by("sort_key", "pk")
+    )
+    listed = list(pending[:CONFIRM_LISTED])
+    for member in listed:
+        member.pending_label = Pending(member.pending).label
+    return render(
+        request,
+        "reports/confirm.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "parent": parent,
+            "back": back,
+            "confirmation": Confirmation.objects.filter(campaign=campaign, organization=unit)
+            .select_related("confirmed_by")
+            .first(),
+            "may_confirm": services.can_confirm(request.user, unit),
+            "figures": report_rollup(campaign, unit).total,
+            "waiting": services.awaiting_review(campaign, unit),
+            "pending": listed,
+            "pending_count": len(listed) if len(listed) < CONFIRM_LISTED else pending.count(),
+        },
+    )
+
+
+# --- Who has not submitted -----------------------------------------------------------------
+
+PENDING_PAGE = 50
+CELLS_LISTED = 300  # a cell filter longer than this is replaced by the units below
+
+
+def _follow_up_unit(request, campaign: Campaign) -> Organization:
+    """The unit asked for (?unit=), else the widest the user follows up in the campaign."""
+    wanted = request.GET.get("unit") or request.POST.get("unit")
+    if wanted:
+        unit = policy.get_organization_for(request.user, wanted, Action.FOLLOW_UP_REPORTS)
+        if not unit.path.startswith(campaign.owner.path):
+            raise Http404
+        return unit
+    if policy.can(request.user, Action.FOLLOW_UP_REPORTS, campaign.owner):
+        return campaign.owner
+    tops = policy.top_units_for(request.user, Action.FOLLOW_UP_REPORTS)
+    unit = tops.filter(path__startswith=campaign.owner.path).select_related("level").first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def _pending_filters(request, unit: Organization) -> dict:
+    """State, cell (a unit inside `unit`, else 404) and name query from the request."""
+    data = request.GET if request.method == "GET" else request.POST
+    state = data.get("state", "")
+    cell = None
+    if data.get("cell"):
+        cell = policy.get_organization_for(request.user, data["cell"], Action.FOLLOW_UP_REPORTS)
+        if not cell.path.startswith(unit.path):
+            raise Http404
+    return {
+        "state": state if state in Pending.values else "",
+        "cell": cell,
+        "q": data.get("q", "").strip()[:100],
+    }
+
+
+def _pending_url(campaign: Campaign, unit: Organization, filters: dict, **more) -> str:
+    params = {
+        "unit": unit.pk,
+        "state": filters["state"],
+        "cell": filters["cell"].pk if filters["cell"] else "",
+        "q": filters["q"],
+        **more,
+    }
+    query = urlencode({k: v for k, v in params.items() if v not in ("", None)})
+    return reverse("reports:pending", args=[campaign.pk]) + "?" + query
+
+
+@login_required
+def pending_list(request, campaign_pk):
+    """Members who still owe a report (or are encouraged to write one), per unit and
+    campaign, to chase up, enter on behalf of, or remind. In a blind campaign names may
+    be listed but nothing here leads to a report: no number, no link, no rating."""
+    campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
+    unit = _follow_up_unit(request, campaign)
+    filters = _pending_filters(request, unit)
+    members = pending_members(campaign, filters["cell"] or unit)
+    if filters["state"]:
+        members = members.filter(pending=filters["state"])
+    else:
+        members = members.filter(pending__in=REQUIRED)
+    if filters["q"]:
+        members = members.search(filters["q"])
+    last_reminder = Reminder.objects.filter(campaign=campaign, member=OuterRef("pk"))
+    members = (
+        members.select_related("organization")
+        .annotate(reminded_on=Subquery(last_reminder.order_by("-day").values("day")[:1]))
+        .in_vietnamese_order()
+    )
+    page = Paginator(members, PENDING_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for member in page:
+        member.pending_label = Pending(member.pending).label
+        member.days_over = (today - member.due).days
+        member.may_enter = member.closed_on is None and policy.can(
+            request.user, Action.ENTER_REPORTS, member.organization
+        )
+    rollup = report_rollup(campaign, unit)
+    figures = rollup.total
+    exempt = 0
+    if not campaign.exempt_required:
+        exempt = (
+            Organization.objects.filter(path__startswith=unit.path).aggregate(
+                n=Sum("exempt_count")
+            )["n"]
+            or 0
+        )
+    cells = list(
+        Organization.objects.filter(path__startswith=unit.path, level__holds_members=True)
+        .open_now()
+        .order_by("path")[: CELLS_LISTED + 1]
+    )
+    return render(
+        request,
+        "reports/pending.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "page": page,
+            "filters": filters,
+            "states": Pending.choices,
+            "counts": {
+                "required": figures.missing + figures.counts["returned"],
+                "missing": figures.missing,
+                "returned": figures.counts["returned"],
+                "exempt": max(exempt - figures.counts["encouraged"], 0),
+            },
+            "children": rollup.children,
+            "cells": cells if len(cells) <= CELLS_LISTED else None,
+            "page_url": _pending_url(campaign, unit, filters),
+            "any_open": any(member.closed_on is None for member in page),
+        },
+    )
+
+
+@login_required
+@require_POST
+def remind(request, campaign_pk):
+    """Remind the chosen members, or everyone the list shows (as a job: a province's
+    list may be long). Nobody is reminded twice on the same day."""
+    campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
+    unit = _follow_up_unit(request, campaign)
+    filters = _pending_filters(request, unit)
+    target = filters["cell"] or unit
+    back = _pending_url(campaign, unit, filters)
+    site = request.build_absolute_uri("/")
+    if request.POST.get("scope") == "all":
+        tasks.reminders_send_all.enqueue(
+            request.user.pk, campaign.pk, target.pk, filters["state"], filters["q"], site
+        )
+        messages.success(
+            request,
+            _(
+                "Đang gửi lời nhắc cho các đồng chí trong danh sách; ai đã được nhắc hôm nay "
+                "sẽ không bị nhắc lại."
+            ),
+        )
+        return redirect(back)
+    chosen = [int(pk) for pk in request.POST.getlist("member") if pk.isdigit()]
+    if not chosen:
+        messages.error(request, _("Hãy chọn ít nhất một đồng chí để nhắc."))
+        return redirect(back)
     try:
-        services.confirm(request.user, campaign, unit, request.POST.get("note", ""))
+        sent = reminders.reminders_send(
+            request.user, campaign, target, chosen, state=filters["state"], site=site
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Đã xác nhận kết quả của %(unit)s.") % {"unit": unit.name})
-    parent = Organization.objects.get_parent(unit)
-    return redirect(reverse("reports:unit", args=[campaign.pk]) + f"?unit={parent.pk}")
+        return redirect(back)
+    except OSError:
+        messages.error(request, _("Không gửi được thư điện tử; chưa nhắc ai. Hãy thử lại sau."))
+        return redirect(back)
+    parts = []
+    if sent.reminded:
+        parts.append(_("Đã nhắc %(n)s đồng chí.") % {"n": format_int(sent.reminded)})
+    if sent.emailed:
+        parts.append(_("Đã gửi %(n)s thư điện tử.") % {"n": format_int(sent.emailed)})
+    if sent.already:
+        parts.append(
+            _("%(n)s đồng chí đã được nhắc hôm nay nên không nhắc lại.")
+            % {"n": format_int(sent.already)}
+        )
+    if not parts:
+        parts.append(_("Không có ai cần nhắc trong những đồng chí đã chọn."))
+    (messages.success if sent.reminded else messages.info)(request, " ".join(parts))
+    return redirect(back)
 
 
 # --- Exports ------------------------------------------------------------------------------

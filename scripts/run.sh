@@ -20,9 +20,9 @@ cat <<INFO
     vanphong        văn phòng Thành ủy (quản lý tổ chức, đảng viên, nhập danh sách)
     tuyengiao       tuyên giáo Thành ủy (xem)
     kiemtra         kiểm tra Thành ủy (xem, lịch sử thay đổi)
-    bithu           cấp ủy một đảng bộ cơ sở (phân quyền trong đảng bộ)
+    bithu           cấp ủy một đảng bộ cơ sở (chấm bài, xác nhận kết quả chi bộ, nhắc nộp bài)
     vanphong_co_so  văn phòng một đảng bộ cơ sở
-    dangvien        một đảng viên (chỉ xem hồ sơ của mình)
+    dangvien        một đảng viên (việc của mình: văn bản, bài thu hoạch, thông báo)
 
 INFO
 # DEBUG stays as .env says (off unless a developer turns it on); --insecure serves static/.

@@ -17,18 +17,28 @@ from conferences.models import Attendance, BridgePoint, Conference, Makeup
 from documents.models import Attachment, Document, DocumentLink, Obligation
 from members.models import Member, RosterImport
 from news.models import Article, Photo, Reading
+from notices.models import Notice
 from organizations.models import Organization
 from programmes.models import Inspection, Programme, Target, Task
 from reporting.models import File as ReportFile
 from reporting.models import Request as ReportRequest
 from reporting.models import Snapshot
-from reports.models import Confirmation, Export, Extension, Report, Review, Version
+from reports.models import (
+    Confirmation,
+    Export,
+    Extension,
+    Reminder,
+    Report,
+    Review,
+    Version,
+)
 
 # Patterns that show nothing tied to a unit, and why.
 UNSCOPED = {
     "home": "redirects to the user's own scope",
     "organizations:tree": "lists only the user's own top units",
     "members:me": "the user's own record",
+    "accounts:mine": "the user's own campaigns and notices",
     "members:import-template": "an empty template file",
     "accounts:login": "public",
     "accounts:logout": "public",
@@ -151,6 +161,7 @@ def _objects_of(world, side):
         article=article, stored_path="news/none.png", content_type="image/png", caption="Ảnh"
     )
     reading = Reading.objects.create(text="Bài", found={}, created_by=owner)
+    notice = Notice.objects.create(member=member, title="Nhắc nộp bài")
     plan = Document.objects.create(
         kind="chuong_trinh",
         issuer_name=unit.name,
@@ -202,6 +213,7 @@ def _objects_of(world, side):
         "article_pk": article.pk,
         "photo_pk": photo.pk,
         "reading_pk": reading.pk,
+        "notice_pk": notice.pk,
         "report_pk": report.pk,
         "report_id": report.pk,
         "other_pk": report.pk,
@@ -279,6 +291,8 @@ def _state():
         sorted(Snapshot.objects.values_list("pk", "state", "title")),
         ReportFile.objects.count(),
         ReportRequest.objects.count(),
+        sorted(Notice.objects.values_list("pk", "read_at")),
+        Reminder.objects.count(),
     )
 
 

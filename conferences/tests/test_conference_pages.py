@@ -147,7 +147,7 @@ def test_a_member_sees_the_conference_of_their_ward_but_not_of_the_commune(
 def test_closing_from_the_page_marks_the_rest_absent(world, client, hall):
     client.force_login(world.secretary)
     url = reverse("conferences:close", kwargs={"conference_pk": hall.conference_id})
-    response = client.post(url, follow=True)
+    response = client.post(url, {"confirmed": "yes"}, follow=True)
     assert "2 đảng viên chưa điểm danh" in response.content.decode()
     assert Attendance.objects.filter(status=Status.ABSENT_UNEXCUSED).count() == 2
     edit = reverse("conferences:edit", kwargs={"conference_pk": hall.conference_id})

@@ -23,3 +23,9 @@ def test_the_demo_holds_a_ward_conference_with_most_members_marked(db):
 
     call_command("seed_demo", "--members", "600", "--seed", "3", "--reset", stdout=io.StringIO())
     assert Conference.objects.count() == 1
+
+
+def test_the_demo_resolution_can_be_read_on_the_page(db):
+    call_command("seed_demo", "--members", "300", "--seed", "3", stdout=io.StringIO())
+    attachment = Conference.objects.get().campaign.documents.get().attachments.get()
+    assert attachment.state == "done" and "chuyển đổi số" in attachment.text

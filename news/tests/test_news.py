@@ -91,7 +91,9 @@ def test_editor_drafts_edits_adds_a_photo_and_publishes(world, conference, clien
     photo_url = reverse("news:photo", args=[article.photos.get().pk])
     assert client.get(photo_url).status_code == 404
     client.force_login(world.secretary)
-    client.post(reverse("news:publish", args=[article.pk]), {"action": "publish"})
+    client.post(
+        reverse("news:publish", args=[article.pk]), {"action": "publish", "confirmed": "yes"}
+    )
     client.logout()
     page = client.get(public, **READER).content.decode()
     assert "Tin đã sửa" in page and "Đoạn &lt;b&gt;hai&lt;/b&gt;" not in page and "Đoạn hai" in page

@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from conftest import INLINE_HANDLERS_PENDING
 from nghiquyet.settings import BASE_DIR
 
 DIRECTIVES = [
@@ -59,23 +58,14 @@ INLINE = {
 
 
 def test_no_template_carries_inline_script_handlers_or_styles():
-    pending = {(template, markup) for _path, template, markup in INLINE_HANDLERS_PENDING}
     found = []
     for path in _templates():
         name = str(path.relative_to(BASE_DIR))
         for line_number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             for kind, pattern in INLINE.items():
-                if pattern.search(line) and not any(
-                    name == t and markup in line for t, markup in pending
-                ):
+                if pattern.search(line):
                     found.append(f"{name}:{line_number}: {kind}")
     assert found == []
-
-
-def test_pending_inline_handlers_are_still_there_or_leave_the_list():
-    for _path, template, markup in INLINE_HANDLERS_PENDING:
-        text = (BASE_DIR / template).read_text(encoding="utf-8")
-        assert markup in text, f"{template} no longer has it: remove it from conftest.py"
 
 
 def test_htmx_injects_no_style_and_evaluates_nothing(client, db):

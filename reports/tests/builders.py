@@ -127,3 +127,22 @@ def submit(world, campaign, member, sections=None, *, key=None, actor=None):
         sections,
         key=key or f"k-{member.pk}-{len(sections[0])}",
     )
+
+
+FAMILIES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi"]
+MIDDLES = ["Văn", "Thị", "Đức", "Minh", "Quốc"]
+GIVEN = ["Minh", "Hùng", "Lan", "Hoa", "Dũng", "Hà", "Sơn", "Thảo", "Tuấn", "Ngọc", "Quang"]
+
+
+def crowd(unit, count: int, first_card: int = 500_000) -> list:
+    """`count` more official members of `unit`, each with a different name."""
+    from conftest import add_member
+
+    return [
+        add_member(
+            unit,
+            f"{FAMILIES[i % 8]} {MIDDLES[i // 8 % 5]} {GIVEN[i % 11]}",
+            str(first_card + i),
+        )
+        for i in range(count)
+    ]

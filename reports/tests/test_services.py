@@ -165,11 +165,11 @@ def test_level_above_confirms_and_then_results_are_final(world, campaign):
     with pytest.raises(ValidationError, match="chưa được đánh giá"):
         services.confirm(world.secretary, campaign, world.cell)
     services.review(world.secretary, report, Decision.RATE, rating="Đạt")
-    services.confirm(world.secretary, campaign, world.cell)
+    services.confirm(world.secretary, campaign, world.cell, close_pending=True)
     with pytest.raises(ValidationError, match="xác nhận"):
         services.review(world.secretary, report, Decision.RATE, rating="Không đạt")
     with pytest.raises(ValidationError, match="đã được xác nhận"):
-        services.confirm(world.secretary, campaign, world.cell)
+        services.confirm(world.secretary, campaign, world.cell, close_pending=True)
 
 
 def test_copies_are_found_across_the_country_and_paired_once(world, campaign):

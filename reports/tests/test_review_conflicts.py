@@ -124,7 +124,7 @@ def test_whoever_has_a_report_in_a_unit_does_not_confirm_it(world, campaign):
     services.review(world.secretary, own, Decision.RATE, rating="Đạt")
     with pytest.raises(ValidationError, match="bài của chính đồng chí"):
         services.confirm(world.member_user, campaign, world.cell)
-    services.confirm(world.secretary, campaign, world.cell)
+    services.confirm(world.secretary, campaign, world.cell, close_pending=True)
 
 
 def test_the_list_says_how_many_reports_are_left_to_others(world, blind, client):

@@ -103,12 +103,17 @@ class GuestsForm(forms.Form):
 
 
 class MakeupForm(forms.ModelForm):
-    marks = forms.TypedMultipleChoiceField(coerce=int, label=_("Đảng viên học bù"))
-
     class Meta:
         model = Makeup
         fields = ["held_on", "venue", "reporter"]
         widgets = {"held_on": DATE_WIDGET}
+
+
+class MakeupChoiceForm(forms.Form):
+    """Whom a make-up briefing is for: the rows ticked in the absentee table, which
+    renders this field itself (one checkbox per absentee), so people are chosen once."""
+
+    marks = forms.TypedMultipleChoiceField(coerce=int, label=_("Đảng viên học bù"))
 
     def __init__(self, *args, absentees=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,3 +121,6 @@ class MakeupForm(forms.ModelForm):
         self.fields["marks"].error_messages["required"] = _(
             "Hãy chọn ít nhất một đảng viên cần học bù."
         )
+
+    def ticked(self) -> set[str]:
+        return set(self.data.getlist("marks")) if self.is_bound else set()

@@ -11,7 +11,14 @@ from accounts import policy
 from accounts.policy import Action
 from conferences import checkin as tokens
 from conferences import services
-from conferences.forms import BridgePointForm, ConferenceForm, GuestsForm, MakeupForm, MarkForm
+from conferences.forms import (
+    BridgePointForm,
+    ConferenceForm,
+    GuestsForm,
+    MakeupChoiceForm,
+    MakeupForm,
+    MarkForm,
+)
 from conferences.models import Attendance, BridgePoint, Conference, Format, Status
 from conferences.rollup import campaign_rollup as rollup_of
 from conferences.rollup import rollup_unit
@@ -452,12 +459,13 @@ def absentees(request, campaign_pk):
     marks = list(marks[:2000])
     may_schedule = policy.can(request.user, Action.MANAGE_CONFERENCES, unit)
     pending = [mark for mark in marks if mark.makeup_id is None]
-    form = MakeupForm(request.POST or None, absentees=pending)
+    form = MakeupForm(request.POST or None)
+    choice = MakeupChoiceForm(request.POST or None, absentees=pending)
     if request.method == "POST":
         if not may_schedule:
             raise PermissionDenied
-        if form.is_valid():
-            chosen = [mark for mark in pending if mark.pk in set(form.cleaned_data["marks"])]
+        if choice.is_valid() & form.is_valid():  # both, so every error shows at once
+            chosen = [mark for mark in pending if mark.pk in set(choice.cleaned_data["marks"])]
             fields = {k: form.cleaned_data[k] for k in ("held_on", "venue", "reporter")}
             try:
                 makeup = services.makeup_create(
@@ -479,6 +487,8 @@ def absentees(request, campaign_pk):
             "unit": unit,
             "marks": marks,
             "form": form,
+            "choice": choice,
+            "ticked": choice.ticked(),
             "may_schedule": may_schedule,
             "makeups": makeups.select_related("organization")[:200],
         },

@@ -93,9 +93,9 @@ class BridgePointForm(forms.ModelForm):
 
 
 class MarkForm(forms.Form):
-    member = forms.IntegerField()
-    status = forms.ChoiceField(choices=Status.choices)
-    reason = forms.CharField(max_length=255, required=False)
+    member = forms.IntegerField(label=_("Đảng viên"))
+    status = forms.ChoiceField(label=_("Tình trạng"), choices=Status.choices)
+    reason = forms.CharField(label=_("Lý do"), max_length=255, required=False)
 
 
 class GuestsForm(forms.Form):

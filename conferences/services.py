@@ -30,6 +30,7 @@ from conferences.models import (
     Conference,
     Format,
     Makeup,
+    PartOfDay,
     Status,
     Tally,
     Topic,
@@ -138,6 +139,10 @@ def conference_update(actor, conference: Conference, *, topics=None, **fields) -
         if old != value:
             changes[name] = [str(old) if old is not None else None, str(value)]
             setattr(conference, name, value)
+    if "starts_at" in changes and conference.part_of_day != PartOfDay.EXACT:
+        # A start typed in by hand is exact, even if the news only gave "chiều".
+        changes["part_of_day"] = [conference.part_of_day, PartOfDay.EXACT]
+        conference.part_of_day = PartOfDay.EXACT
     if changes:
         conference.save(update_fields=list(changes))
         if "venue" in changes:

@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
@@ -45,6 +45,20 @@ PART_OF_DAY_STARTS = {
     PartOfDay.EVENING: dt.time(19, 30),
     PartOfDay.UNKNOWN: dt.time(8, 0),
 }
+
+
+class ConferenceQuerySet(models.QuerySet):
+    def studying_with(self, campaign: Campaign) -> "ConferenceQuerySet":
+        """Conferences of `campaign` or of another campaign on any of its documents."""
+        sharing = Campaign.objects.filter(documents__in=campaign.documents.all())
+        return self.filter(Q(campaign=campaign) | Q(campaign__in=sharing))
+
+    def relayable(self, campaign: Campaign, organizers: QuerySet) -> "ConferenceQuerySet":
+        """What a conference of `campaign` held by one of `organizers` may relay: an online
+        or hybrid conference on the same documents, held by a unit above one of them."""
+        above = OuterRef("organizer__path")
+        below = organizers.filter(path__startswith=above).exclude(path=above)
+        return self.studying_with(campaign).exclude(format=Format.IN_PERSON).filter(Exists(below))
 
 
 class Conference(models.Model):
@@ -86,6 +100,8 @@ class Conference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_at", "-pk"]

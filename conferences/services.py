@@ -68,6 +68,11 @@ def _conference_problems(campaign: Campaign, fields: dict) -> dict[str, str]:
             and organizer.path != relayed.organizer.path
         ):
             problems["relayed_from"] = _("Chỉ tiếp sóng hội nghị của cấp trên.")
+        elif not Conference.objects.studying_with(campaign).filter(pk=relayed.pk).exists():
+            problems["relayed_from"] = _(
+                "Chỉ tiếp sóng hội nghị học tập cùng văn bản (cùng đợt hoặc đợt học cùng "
+                "nghị quyết)."
+            )
     return problems
 
 

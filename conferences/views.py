@@ -19,7 +19,7 @@ from conferences.forms import (
     MakeupForm,
     MarkForm,
 )
-from conferences.models import Attendance, BridgePoint, Conference, Format, Status
+from conferences.models import Attendance, BridgePoint, Conference, Status
 from conferences.rollup import campaign_rollup as rollup_of
 from conferences.rollup import rollup_unit
 from nghiquyet.forms import add_service_errors
@@ -49,7 +49,7 @@ def conference_create(request, campaign_pk):
         raise PermissionDenied
     relays = (
         policy.conferences_for(request.user, Action.VIEW)
-        .exclude(format=Format.IN_PERSON)
+        .relayable(campaign, organizers)
         .select_related("organizer")
     )
     form = ConferenceForm(request.POST or None, organizers=organizers, relays=relays)
@@ -97,10 +97,10 @@ def conference_detail(request, conference_pk):
 @require_http_methods(["GET", "POST"])
 def conference_edit(request, conference_pk):
     conference = policy.get_conference_for(request.user, conference_pk, Action.MANAGE_CONFERENCES)
+    organizer = Organization.objects.filter(pk=conference.organizer_id)
     relays = (
         policy.conferences_for(request.user, Action.VIEW)
-        .exclude(format=Format.IN_PERSON)
-        .exclude(pk=conference.pk)
+        .relayable(conference.campaign, organizer)
         .select_related("organizer")
     )
     form = ConferenceForm(request.POST or None, instance=conference, relays=relays)

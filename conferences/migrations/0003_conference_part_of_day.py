@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conferences', '0002_drop_indexes_covered_by_composites'),
+        ("conferences", "0002_drop_indexes_covered_by_composites"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='conference',
-            name='part_of_day',
-            field=models.CharField(blank=True, choices=[('', 'Giờ chính xác'), ('morning', 'Sáng'), ('noon', 'Trưa'), ('afternoon', 'Chiều'), ('evening', 'Tối'), ('unknown', 'Chưa rõ giờ')], default='', max_length=10, verbose_name='độ chính xác của giờ bắt đầu'),
+            model_name="conference",
+            name="part_of_day",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Giờ chính xác"),
+                    ("morning", "Sáng"),
+                    ("noon", "Trưa"),
+                    ("afternoon", "Chiều"),
+                    ("evening", "Tối"),
+                    ("unknown", "Chưa rõ giờ"),
+                ],
+                default="",
+                max_length=10,
+                verbose_name="độ chính xác của giờ bắt đầu",
+            ),
         ),
     ]

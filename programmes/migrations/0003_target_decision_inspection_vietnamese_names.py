@@ -5,36 +5,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0003_document_newest_first_index'),
-        ('programmes', '0002_task_escalated'),
+        ("documents", "0003_document_newest_first_index"),
+        ("programmes", "0002_task_escalated"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='decision',
-            name='kind',
-            field=models.CharField(blank=True, choices=[('adjusted', 'Điều chỉnh'), ('dropped', 'Dừng thực hiện'), ('not_started', 'Chưa triển khai'), ('', 'Thực hiện lại bình thường')], max_length=12, verbose_name='loại quyết định'),
+            model_name="decision",
+            name="kind",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("adjusted", "Điều chỉnh"),
+                    ("dropped", "Dừng thực hiện"),
+                    ("not_started", "Chưa triển khai"),
+                    ("", "Thực hiện lại bình thường"),
+                ],
+                max_length=12,
+                verbose_name="loại quyết định",
+            ),
         ),
         migrations.AlterField(
-            model_name='inspection',
-            name='document',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='documents.document', verbose_name='văn bản'),
+            model_name="inspection",
+            name="document",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="documents.document",
+                verbose_name="văn bản",
+            ),
         ),
         migrations.AlterField(
-            model_name='inspection',
-            name='kind',
-            field=models.CharField(choices=[('inspection', 'Kiểm tra'), ('supervision', 'Giám sát')], default='inspection', max_length=12, verbose_name='hình thức'),
+            model_name="inspection",
+            name="kind",
+            field=models.CharField(
+                choices=[("inspection", "Kiểm tra"), ("supervision", "Giám sát")],
+                default="inspection",
+                max_length=12,
+                verbose_name="hình thức",
+            ),
         ),
         migrations.AlterField(
-            model_name='target',
-            name='aggregate',
-            field=models.CharField(choices=[('sum', 'Cộng các chỉ tiêu đóng góp'), ('mean', 'Bình quân gia quyền các chỉ tiêu đóng góp')], default='sum', max_length=4, verbose_name='cách tổng hợp từ chỉ tiêu cấp dưới'),
+            model_name="target",
+            name="aggregate",
+            field=models.CharField(
+                choices=[
+                    ("sum", "Cộng các chỉ tiêu đóng góp"),
+                    ("mean", "Bình quân gia quyền các chỉ tiêu đóng góp"),
+                ],
+                default="sum",
+                max_length=4,
+                verbose_name="cách tổng hợp từ chỉ tiêu cấp dưới",
+            ),
         ),
         migrations.AlterField(
-            model_name='target',
-            name='direction',
-            field=models.CharField(choices=[('up', 'Càng cao càng tốt'), ('down', 'Càng thấp càng tốt')], default='up', max_length=4, verbose_name='chiều đánh giá'),
+            model_name="target",
+            name="direction",
+            field=models.CharField(
+                choices=[("up", "Càng cao càng tốt"), ("down", "Càng thấp càng tốt")],
+                default="up",
+                max_length=4,
+                verbose_name="chiều đánh giá",
+            ),
         ),
     ]

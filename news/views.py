@@ -33,7 +33,8 @@ def article_list(request):
         .select_related("organization")
         .order_by("-updated_at")[:200]
     )
-    return render(request, "news/list.html", {"articles": articles})
+    may_read = policy.has_any_scope(request.user, Action.MANAGE_NEWS)
+    return render(request, "news/list.html", {"articles": articles, "may_read": may_read})
 
 
 @login_required

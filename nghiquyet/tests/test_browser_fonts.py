@@ -8,7 +8,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FAMILIES = """() => {
   const body = getComputedStyle(document.body).fontFamily;
-  const controls = [...document.querySelectorAll('main textarea, main input, main select, main button')];
+  const found = document.querySelectorAll('main :is(textarea, input, select, button)');
+  const controls = [...found];
   return {body, controls: controls.map(el => [el.tagName, getComputedStyle(el).fontFamily])};
 }"""
 

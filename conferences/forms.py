@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from conferences.models import BridgePoint, Conference, Makeup, Status
+from conferences.models import BridgePoint, Conference, Makeup, PartOfDay, Status
 from members.forms import DATE_WIDGET
 from organizations.models import Organization
 
@@ -49,6 +49,11 @@ class ConferenceForm(forms.ModelForm):
             self.fields["topics_text"].initial = "\n".join(
                 f"{t.title} | {t.reporter}" for t in self.instance.topics.all()
             )
+            if self.instance.part_of_day != PartOfDay.EXACT:
+                self.fields["starts_at"].help_text = _(
+                    "Chưa biết giờ chính xác (ghi nhận: %(when)s); giờ đang hiện chỉ để sắp "
+                    "xếp. Sửa giờ nếu biết, hội nghị sẽ ghi đúng giờ đó."
+                ) % {"when": self.instance.when}
         else:
             self.fields["organizer"].queryset = organizers or Organization.objects.none()
             self.fields["organizer"].label_from_instance = _unit_label

@@ -83,3 +83,9 @@ def test_setting_the_hour_later_makes_the_time_exact(world, client, campaign):
     assert conference.part_of_day == PartOfDay.EXACT
     page = client.get(reverse("conferences:detail", args=[conference.pk])).content.decode()
     assert "27/12/2023 13:30" in page
+
+
+def test_the_edit_form_says_the_hour_shown_is_not_known(world, client, campaign):
+    conference, _ = _record(client, world, campaign, _article("Chiều ngày 27/12/2023"))
+    page = client.get(reverse("conferences:edit", args=[conference.pk])).content.decode()
+    assert "Chưa biết giờ chính xác (ghi nhận: Chiều 27/12/2023)" in page

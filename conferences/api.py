@@ -33,6 +33,8 @@ class ConferenceOut(Schema):
     organizer_id: int
     title: str
     starts_at: dt.datetime
+    # "" when starts_at is exact; else how much is known ("afternoon", "unknown").
+    part_of_day: str
     format: str
     venue: str
     closed: bool

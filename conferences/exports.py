@@ -18,7 +18,6 @@ from conferences.models import ABSENT, Attendance, BridgePoint, Status
 from members.models import Member
 from nghiquyet.pdf import html_to_pdf
 from nghiquyet.spreadsheets import cell_safe
-from vn.formats import format_datetime
 
 NUMBER, NAME, CARD, CELL, STATUS, REASON = (
     "STT",
@@ -75,7 +74,7 @@ def _title_lines(point: BridgePoint) -> list[str]:
         conference.title,
         _("Điểm cầu: %(name)s") % {"name": point.name},
         _("Đơn vị chủ trì: %(name)s") % {"name": point.host.name},
-        _("Thời gian: %(time)s") % {"time": format_datetime(conference.starts_at)},
+        _("Thời gian: %(time)s") % {"time": conference.when},
         _("Địa điểm: %(address)s") % {"address": point.address or conference.venue},
     ]
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from conferences.models import BridgePoint, Conference, Makeup, Status
+from conferences.models import BridgePoint, Conference, Makeup, PartOfDay, Status
 from members.forms import DATE_WIDGET
 from organizations.models import Organization
 
@@ -49,6 +49,11 @@ class ConferenceForm(forms.ModelForm):
             self.fields["topics_text"].initial = "\n".join(
                 f"{t.title} | {t.reporter}" for t in self.instance.topics.all()
             )
+            if self.instance.part_of_day != PartOfDay.EXACT:
+                self.fields["starts_at"].help_text = _(
+                    "Chưa biết giờ chính xác (ghi nhận: %(when)s); giờ đang hiện chỉ để sắp "
+                    "xếp. Sửa giờ nếu biết, hội nghị sẽ ghi đúng giờ đó."
+                ) % {"when": self.instance.when}
         else:
             self.fields["organizer"].queryset = organizers or Organization.objects.none()
             self.fields["organizer"].label_from_instance = _unit_label
@@ -93,9 +98,9 @@ class BridgePointForm(forms.ModelForm):
 
 
 class MarkForm(forms.Form):
-    member = forms.IntegerField()
-    status = forms.ChoiceField(choices=Status.choices)
-    reason = forms.CharField(max_length=255, required=False)
+    member = forms.IntegerField(label=_("Đảng viên"))
+    status = forms.ChoiceField(label=_("Tình trạng"), choices=Status.choices)
+    reason = forms.CharField(label=_("Lý do"), max_length=255, required=False)
 
 
 class GuestsForm(forms.Form):
@@ -103,12 +108,17 @@ class GuestsForm(forms.Form):
 
 
 class MakeupForm(forms.ModelForm):
-    marks = forms.TypedMultipleChoiceField(coerce=int, label=_("Đảng viên học bù"))
-
     class Meta:
         model = Makeup
         fields = ["held_on", "venue", "reporter"]
         widgets = {"held_on": DATE_WIDGET}
+
+
+class MakeupChoiceForm(forms.Form):
+    """Whom a make-up briefing is for: the rows ticked in the absentee table, which
+    renders this field itself (one checkbox per absentee), so people are chosen once."""
+
+    marks = forms.TypedMultipleChoiceField(coerce=int, label=_("Đảng viên học bù"))
 
     def __init__(self, *args, absentees=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,3 +126,6 @@ class MakeupForm(forms.ModelForm):
         self.fields["marks"].error_messages["required"] = _(
             "Hãy chọn ít nhất một đảng viên cần học bù."
         )
+
+    def ticked(self) -> set[str]:
+        return set(self.data.getlist("marks")) if self.is_bound else set()

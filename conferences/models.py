@@ -6,20 +6,59 @@ member at a bridge point; a member has at most one mark per campaign, so figures
 count anyone twice. Headcounts are counters kept by the services beside every mark.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
 from members.models import Member
 from organizations.models import Organization
+from vn.formats import format_date, format_datetime
 
 
 class Format(models.TextChoices):
     IN_PERSON = "in_person", _("Trực tiếp")
     ONLINE = "online", _("Trực tuyến")
     HYBRID = "hybrid", _("Trực tiếp kết hợp trực tuyến")
+
+
+class PartOfDay(models.TextChoices):
+    """How much of a conference's start is known. A conference recorded from a news
+    article often has only "Chiều ngày 27/12/2023": the page then says "Chiều 27/12/2023"
+    and the hour stored (see PART_OF_DAY_STARTS) only orders it among others that day."""
+
+    EXACT = "", _("Giờ chính xác")
+    MORNING = "morning", _("Sáng")
+    NOON = "noon", _("Trưa")
+    AFTERNOON = "afternoon", _("Chiều")
+    EVENING = "evening", _("Tối")
+    UNKNOWN = "unknown", _("Chưa rõ giờ")
+
+
+PART_OF_DAY_STARTS = {
+    PartOfDay.MORNING: dt.time(8, 0),
+    PartOfDay.NOON: dt.time(11, 30),
+    PartOfDay.AFTERNOON: dt.time(14, 0),
+    PartOfDay.EVENING: dt.time(19, 30),
+    PartOfDay.UNKNOWN: dt.time(8, 0),
+}
+
+
+class ConferenceQuerySet(models.QuerySet):
+    def studying_with(self, campaign: Campaign) -> "ConferenceQuerySet":
+        """Conferences of `campaign` or of another campaign on any of its documents."""
+        sharing = Campaign.objects.filter(documents__in=campaign.documents.all())
+        return self.filter(Q(campaign=campaign) | Q(campaign__in=sharing))
+
+    def relayable(self, campaign: Campaign, organizers: QuerySet) -> "ConferenceQuerySet":
+        """What a conference of `campaign` held by one of `organizers` may relay: an online
+        or hybrid conference on the same documents, held by a unit above one of them."""
+        above = OuterRef("organizer__path")
+        below = organizers.filter(path__startswith=above).exclude(path=above)
+        return self.studying_with(campaign).exclude(format=Format.IN_PERSON).filter(Exists(below))
 
 
 class Conference(models.Model):
@@ -34,6 +73,13 @@ class Conference(models.Model):
     )
     title = models.CharField(_("tên hội nghị"), max_length=255)
     starts_at = models.DateTimeField(_("bắt đầu"))
+    part_of_day = models.CharField(
+        _("độ chính xác của giờ bắt đầu"),
+        max_length=10,
+        choices=PartOfDay,
+        default=PartOfDay.EXACT,
+        blank=True,
+    )
     ends_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
     format = models.CharField(
         _("hình thức"), max_length=12, choices=Format.choices, default=Format.IN_PERSON
@@ -55,6 +101,8 @@ class Conference(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ConferenceQuerySet.as_manager()
+
     class Meta:
         ordering = ["-starts_at", "-pk"]
         verbose_name = _("hội nghị")
@@ -63,6 +111,15 @@ class Conference(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def when(self) -> str:
+        """The start as known: "27/12/2023 14:00", "Chiều 27/12/2023" or "27/12/2023"."""
+        if self.part_of_day == PartOfDay.EXACT:
+            return format_datetime(self.starts_at)
+        if self.part_of_day == PartOfDay.UNKNOWN:
+            return format_date(self.starts_at)
+        return f"{self.get_part_of_day_display()} {format_date(self.starts_at)}"
 
     @property
     def is_closed(self) -> bool:

@@ -31,6 +31,7 @@ from conferences.models import (
     Conference,
     Format,
     Makeup,
+    PartOfDay,
     Status,
     Tally,
     Topic,
@@ -68,6 +69,11 @@ def _conference_problems(campaign: Campaign, fields: dict) -> dict[str, str]:
             and organizer.path != relayed.organizer.path
         ):
             problems["relayed_from"] = _("Chỉ tiếp sóng hội nghị của cấp trên.")
+        elif not Conference.objects.studying_with(campaign).filter(pk=relayed.pk).exists():
+            problems["relayed_from"] = _(
+                "Chỉ tiếp sóng hội nghị học tập cùng văn bản (cùng đợt hoặc đợt học cùng "
+                "nghị quyết)."
+            )
     return problems
 
 
@@ -139,6 +145,10 @@ def conference_update(actor, conference: Conference, *, topics=None, **fields) -
         if old != value:
             changes[name] = [str(old) if old is not None else None, str(value)]
             setattr(conference, name, value)
+    if "starts_at" in changes and conference.part_of_day != PartOfDay.EXACT:
+        # A start typed in by hand is exact, even if the news only gave "chiều".
+        changes["part_of_day"] = [conference.part_of_day, PartOfDay.EXACT]
+        conference.part_of_day = PartOfDay.EXACT
     if changes:
         conference.save(update_fields=list(changes))
         if "venue" in changes:

@@ -11,8 +11,15 @@ from accounts import policy
 from accounts.policy import Action
 from conferences import checkin as tokens
 from conferences import services
-from conferences.forms import BridgePointForm, ConferenceForm, GuestsForm, MakeupForm, MarkForm
-from conferences.models import Attendance, BridgePoint, Conference, Format, Status
+from conferences.forms import (
+    BridgePointForm,
+    ConferenceForm,
+    GuestsForm,
+    MakeupChoiceForm,
+    MakeupForm,
+    MarkForm,
+)
+from conferences.models import Attendance, BridgePoint, Conference, Status
 from conferences.rollup import campaign_rollup as rollup_of
 from conferences.rollup import rollup_unit
 from nghiquyet.forms import add_service_errors, confirmed_in_page
@@ -42,7 +49,7 @@ def conference_create(request, campaign_pk):
         raise PermissionDenied
     relays = (
         policy.conferences_for(request.user, Action.VIEW)
-        .exclude(format=Format.IN_PERSON)
+        .relayable(campaign, organizers)
         .select_related("organizer")
     )
     form = ConferenceForm(request.POST or None, organizers=organizers, relays=relays)
@@ -90,10 +97,10 @@ def conference_detail(request, conference_pk):
 @require_http_methods(["GET", "POST"])
 def conference_edit(request, conference_pk):
     conference = policy.get_conference_for(request.user, conference_pk, Action.MANAGE_CONFERENCES)
+    organizer = Organization.objects.filter(pk=conference.organizer_id)
     relays = (
         policy.conferences_for(request.user, Action.VIEW)
-        .exclude(format=Format.IN_PERSON)
-        .exclude(pk=conference.pk)
+        .relayable(conference.campaign, organizer)
         .select_related("organizer")
     )
     form = ConferenceForm(request.POST or None, instance=conference, relays=relays)
@@ -455,12 +462,13 @@ def absentees(request, campaign_pk):
     marks = list(marks[:2000])
     may_schedule = policy.can(request.user, Action.MANAGE_CONFERENCES, unit)
     pending = [mark for mark in marks if mark.makeup_id is None]
-    form = MakeupForm(request.POST or None, absentees=pending)
+    form = MakeupForm(request.POST or None)
+    choice = MakeupChoiceForm(request.POST or None, absentees=pending)
     if request.method == "POST":
         if not may_schedule:
             raise PermissionDenied
-        if form.is_valid():
-            chosen = [mark for mark in pending if mark.pk in set(form.cleaned_data["marks"])]
+        if choice.is_valid() & form.is_valid():  # both, so every error shows at once
+            chosen = [mark for mark in pending if mark.pk in set(choice.cleaned_data["marks"])]
             fields = {k: form.cleaned_data[k] for k in ("held_on", "venue", "reporter")}
             try:
                 makeup = services.makeup_create(
@@ -482,6 +490,8 @@ def absentees(request, campaign_pk):
             "unit": unit,
             "marks": marks,
             "form": form,
+            "choice": choice,
+            "ticked": choice.ticked(),
             "may_schedule": may_schedule,
             "makeups": makeups.select_related("organization")[:200],
         },

@@ -154,6 +154,9 @@ def document_detail(request, document_pk):
             "programme_kinds": PROGRAMME_KINDS,
             "may_audit": policy.can(request.user, Action.VIEW_AUDIT, document.owner),
             "link_form": LinkForm() if may_manage else None,
+            # The implementation dashboard is a staff page; a unit above opens at one's own.
+            "may_dashboard": policy.has_any_scope(request.user, Action.VIEW),
+            "owner_visible": policy.can(request.user, Action.VIEW, document.owner),
         },
     )
 

@@ -9,7 +9,6 @@ database. Rows go in through bulk inserts with treebeard paths computed here, be
 import datetime as dt
 import math
 import random
-import re
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -26,7 +25,7 @@ from members.models import Gender, Member, MemberStatus, RosterImport, Transfer
 from members.services import member_derive
 from organizations.models import Level, Organization, OrganizationRename
 from vn.formats import format_int
-from vn.text import fold, normalize
+from vn.text import natural_key, normalize
 
 DEMO_PASSWORD = "demo12345"
 ROOT_NAME = "Thành ủy Hà Nội"
@@ -191,11 +190,6 @@ def _say(stdout: TextIO | None, message: str) -> None:
 
 
 # --- the tree ----------------------------------------------------------------------------
-
-
-def _natural(name: str) -> list:
-    """Sibling order: folded text, numbers by value, so "khu phố 2" precedes "khu phố 10"."""
-    return [int(part) if i % 2 else part for i, part in enumerate(re.split(r"(\d+)", fold(name)))]
 
 
 def _split(rng: random.Random, total: int, scales: list[float], floor: int) -> list[int]:
@@ -377,7 +371,7 @@ def _number(unit: PlannedUnit, parent_path: str = "", step: int = 1) -> None:
     """Give every unit its treebeard path and readable code, siblings in name order."""
     unit.depth = 1 if not parent_path else len(parent_path) // Organization.steplen + 1
     unit.path = Organization._get_path(parent_path, unit.depth, step)
-    unit.children.sort(key=lambda u: _natural(u.name))
+    unit.children.sort(key=lambda u: natural_key(u.name))
     per_prefix: Counter[str] = Counter()
     for i, child in enumerate(unit.children, start=1):
         per_prefix[child.prefix] += 1

@@ -100,6 +100,8 @@ def member_detail(request, member_pk):
             "transfers": transfers,
             "may_manage": policy.can(request.user, Action.MANAGE_MEMBERS, member.organization),
             "may_audit": policy.can(request.user, Action.VIEW_AUDIT, member.organization),
+            # A member reads their own record but not their cell's list.
+            "may_list": policy.can(request.user, Action.VIEW, member.organization),
         },
     )
 

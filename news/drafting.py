@@ -6,12 +6,11 @@ Only facts from the record are written; a missing fact leaves its sentence out r
 than inventing one. The editor revises the draft before it is published.
 """
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
 
-from conferences.models import ATTENDED, Attendance, Conference, Format
+from conferences.models import ATTENDED, Attendance, Conference, Format, PartOfDay
 from conferences.services import report_due_after
 from documents.models import Document, Kind
 from vn.formats import format_date, format_int, format_percent
@@ -30,9 +29,25 @@ class Draft:
     body: str
 
 
-def _part_of_day(moment: dt.datetime) -> str:
-    hour = timezone.localtime(moment).hour
-    return "Sáng" if hour < 12 else "Chiều" if hour < 18 else "Tối"
+_PARTS = {
+    PartOfDay.MORNING: "Sáng",
+    PartOfDay.NOON: "Trưa",
+    PartOfDay.AFTERNOON: "Chiều",
+    PartOfDay.EVENING: "Tối",
+}
+
+
+def _day_of(conference: Conference) -> str:
+    """ "Chiều ngày 27/12/2023", or "Ngày 27/12/2023" when the part of the day is unknown."""
+    day = format_date(conference.starts_at)
+    if conference.part_of_day == PartOfDay.UNKNOWN:
+        return f"Ngày {day}"
+    if conference.part_of_day == PartOfDay.EXACT:
+        hour = timezone.localtime(conference.starts_at).hour
+        part = "Sáng" if hour < 12 else "Chiều" if hour < 18 else "Tối"
+    else:  # the draft is Vietnamese whatever the reader's language
+        part = _PARTS[conference.part_of_day]
+    return f"{part} ngày {day}"
 
 
 def _document_name(document: Document, *, full: bool) -> str:
@@ -67,9 +82,8 @@ def draft_for(conference: Conference) -> Draft:
     required = marks.filter(required=True).count()
     guests = sum(p.guests for p in points)
 
-    when = conference.starts_at
     opening = (
-        f"{_part_of_day(when)} ngày {format_date(when)}, {organizer} đã tổ chức Hội nghị{form} "
+        f"{_day_of(conference)}, {organizer} đã tổ chức Hội nghị{form} "
         f"học tập, quán triệt, triển khai thực hiện "
         f"{_join([_document_name(d, full=True) for d in documents])}."
     )

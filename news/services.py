@@ -17,11 +17,11 @@ from accounts.policy import Action
 from audit.services import audit_record
 from campaigns.models import Campaign
 from conferences import services as conferences
-from conferences.models import Conference, Format
+from conferences.models import PART_OF_DAY_STARTS, Conference, Format, PartOfDay
 from documents.names import find_named_resolutions
 from documents.symbols import canonical
 from news.drafting import draft_for
-from news.extractor import extract
+from news.extractor import extract_reading
 from news.models import Article, Photo, Reading, View
 from nghiquyet.uploads import MB, UploadError, store_private
 from organizations.models import Organization
@@ -185,7 +185,7 @@ def reading_create(actor, text: str, file_name: str = "") -> Reading:
         raise ValidationError({"text": _("Hãy dán nội dung bài viết.")})
     kept = text[:MAX_READING]
     return Reading.objects.create(
-        text=kept, file_name=file_name[:255], found=extract(kept), created_by=actor
+        text=kept, file_name=file_name[:255], found=extract_reading(kept), created_by=actor
     )
 
 
@@ -251,7 +251,10 @@ def reading_record(actor, reading: Reading, campaign: Campaign, unit: Organizati
     if not found.get("event_date"):
         raise ValidationError(_("Không xác định được ngày hội nghị trong bài viết."))
     day = dt.date.fromisoformat(found["event_date"])
-    starts = timezone.make_aware(dt.datetime.combine(day, dt.time(8, 0)))
+    # The article gives the day and at most its part ("chiều"): that is what is recorded.
+    part = found.get("event_part_of_day") or PartOfDay.UNKNOWN
+    part = part if part in PART_OF_DAY_STARTS else PartOfDay.UNKNOWN
+    starts = timezone.make_aware(dt.datetime.combine(day, PART_OF_DAY_STARTS[part]))
     topics = [(t, "") for t in found.get("topics") or []]
     with transaction.atomic():
         conference = conferences.conference_create(
@@ -260,6 +263,7 @@ def reading_record(actor, reading: Reading, campaign: Campaign, unit: Organizati
             organizer=unit,
             title=(reading.text.strip().split("\n", 1)[0] or _("Hội nghị theo tin bài"))[:255],
             starts_at=starts,
+            part_of_day=part,
             format=found.get("format") or Format.IN_PERSON,
             venue=_("Theo tin bài đã đăng"),
             topics=topics,

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,12 +11,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import policy
 from accounts.policy import Action
+from conferences.models import PartOfDay
 from news import services
 from news.forms import ArticleForm, PhotoForm, ReadingForm
 from news.models import Article, Photo
 from nghiquyet.caching import cache_for_anonymous
 from nghiquyet.forms import add_service_errors, confirmed_in_page, posted
 from nghiquyet.uploads import MB, UploadError, private_file
+from vn.formats import format_date
 
 MAX_TEXT_FILE = 2 * MB
 MAX_FILES = 50
@@ -28,7 +32,8 @@ def article_list(request):
         .select_related("organization")
         .order_by("-updated_at")[:200]
     )
-    return render(request, "news/list.html", {"articles": articles})
+    may_read = policy.has_any_scope(request.user, Action.MANAGE_NEWS)
+    return render(request, "news/list.html", {"articles": articles, "may_read": may_read})
 
 
 @login_required
@@ -218,5 +223,22 @@ def reading_detail(request, reading_pk):
     return render(
         request,
         "news/reading.html",
-        {"reading": reading, "found": reading.found, "proposals": found},
+        {
+            "reading": reading,
+            "found": reading.found,
+            "event_when": _event_when(reading.found or {}),
+            "proposals": found,
+        },
     )
+
+
+def _event_when(found: dict) -> str:
+    """The day the article dates, as pages write it: "Chiều 27/12/2023", "04/12/2023"."""
+    try:
+        day = dt.date.fromisoformat(found.get("event_date") or "")
+    except ValueError:
+        return ""
+    part = found.get("event_part_of_day")
+    if part in (PartOfDay.EXACT, PartOfDay.UNKNOWN) or part not in PartOfDay.values:
+        return format_date(day)
+    return f"{PartOfDay(part).label} {format_date(day)}"

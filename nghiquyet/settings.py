@@ -184,6 +184,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.menu.menu",
             ],
             "builtins": ["vn.templatetags.vn"],
         },

@@ -48,5 +48,4 @@ def unit_get(request, unit_id: int):
 def unit_children(request, unit_id: int):
     unit = policy.get_organization_for(request.auth, unit_id, Action.VIEW)
     totals = Organization.objects.member_totals_by_child(unit)
-    children = Organization.objects.get_children(unit).select_related("level")
-    return [_out(child, totals.get(child.path, 0), unit.pk) for child in children]
+    return [_out(child, totals.get(child.path, 0), unit.pk) for child in unit.children_by_name()]

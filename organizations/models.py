@@ -8,6 +8,8 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from vn.text import natural_key
+
 
 class Level(models.Model):
     """A tier of the hierarchy. Rows, not an enum: depth and naming vary by province."""
@@ -104,7 +106,10 @@ class Organization(MP_Node):
     # Of those, the exempt ones (miễn sinh hoạt), whom campaigns usually do not require.
     exempt_count = models.PositiveIntegerField(_("số đảng viên miễn sinh hoạt"), default=0)
 
-    node_order_by = ["name"]
+    # No `node_order_by`: a sorted insert shifts the paths of the siblings after it, and
+    # treebeard finds them by comparing names in the database's collation, which the stored
+    # path order stops matching after a rename, a move or a tree built elsewhere (then the
+    # shift collides). A new unit takes the next free step; pages sort siblings by name.
     objects = OrganizationManager()
 
     class Meta:
@@ -132,6 +137,11 @@ class Organization(MP_Node):
     def paths_above(cls, path: str) -> list[str]:
         """The paths of the unit at `path` and of every unit above it, root first."""
         return [path[:end] for end in range(cls.steplen, len(path) + 1, cls.steplen)]
+
+    def children_by_name(self) -> list["Organization"]:
+        """The units directly below, in name order (see `vn.text.natural_key`)."""
+        children = Organization.objects.get_children(self).select_related("level")
+        return sorted(children, key=lambda unit: natural_key(unit.name))
 
     def ancestors_and_self(self) -> list["Organization"]:
         paths = self.paths_above(self.path)

@@ -15,8 +15,13 @@ _EDITABLE = ("name", "code", "level", "issuer_code", "valid_from")
 
 @transaction.atomic
 def organization_create(actor, *, parent: Organization | None, **fields) -> Organization:
-    if parent is not None and not parent.is_open:
-        raise ValidationError(_("Không thể thêm đơn vị vào đơn vị đã đóng."))
+    if parent is not None:
+        # Two units added under one parent at once would take the same next path step:
+        # the parent's row lock makes the second wait and then see the first (SQLite's
+        # IMMEDIATE transactions already let one writer in at a time).
+        parent = Organization.objects.select_for_update().get(pk=parent.pk)
+        if not parent.is_open:
+            raise ValidationError(_("Không thể thêm đơn vị vào đơn vị đã đóng."))
     unit = Organization(**fields)
     unit = (
         Organization.objects.add_child(parent, instance=unit)
@@ -49,12 +54,13 @@ def organization_update(
 
 @transaction.atomic
 def organization_move(actor, unit: Organization, new_parent: Organization) -> Organization:
+    new_parent = Organization.objects.select_for_update().get(pk=new_parent.pk)
     if new_parent.path.startswith(unit.path):
         raise ValidationError(_("Không thể chuyển một đơn vị vào chính nó hoặc đơn vị cấp dưới."))
     if not new_parent.is_open:
         raise ValidationError(_("Không thể chuyển vào đơn vị đã đóng."))
     old_parent = Organization.objects.get_parent(unit)
-    Organization.objects.move(unit, new_parent, pos="sorted-child")
+    Organization.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()
     audit_record(
         actor,

@@ -34,10 +34,9 @@ def unit_tree(request):
 def unit_detail(request, unit_pk):
     unit = policy.get_organization_for(request.user, unit_pk, Action.VIEW)
     show_closed = request.GET.get("closed") == "1"
-    all_children = Organization.objects.get_children(unit).select_related("level")
-    children = all_children
+    children = unit.children_by_name()
     if not show_closed:
-        children = children.open_now()
+        children = [child for child in children if child.is_open]
     child_totals = Organization.objects.member_totals_by_child(unit)
     rows = [(child, child_totals.get(child.path, 0)) for child in children]
     breadcrumbs = [u for u in unit.ancestors_and_self() if policy.can(request.user, Action.VIEW, u)]

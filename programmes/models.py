@@ -65,8 +65,15 @@ class Target(models.Model):
         _("giá trị mục tiêu (đến)"), max_digits=18, decimal_places=4, null=True, blank=True
     )
     year = models.PositiveSmallIntegerField(_("năm đạt"))
-    direction = models.CharField(max_length=4, choices=Direction, default=Direction.UP)
-    aggregate = models.CharField(max_length=4, choices=Aggregate, default=Aggregate.SUM)
+    direction = models.CharField(
+        _("chiều đánh giá"), max_length=4, choices=Direction, default=Direction.UP
+    )
+    aggregate = models.CharField(
+        _("cách tổng hợp từ chỉ tiêu cấp dưới"),
+        max_length=4,
+        choices=Aggregate,
+        default=Aggregate.SUM,
+    )
 
     class Meta:
         ordering = ["programme", "position", "pk"]
@@ -253,7 +260,7 @@ class Decision(models.Model):
         RESUMED = "", _("Thực hiện lại bình thường")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="decisions")
-    kind = models.CharField(max_length=12, choices=Kind, blank=True)
+    kind = models.CharField(_("loại quyết định"), max_length=12, choices=Kind, blank=True)
     reference = models.CharField(_("căn cứ (số, ký hiệu văn bản)"), max_length=200)
     new_deadline = models.DateField(_("thời hạn mới"), null=True, blank=True)
     decided_on = models.DateField(_("ngày quyết định"))
@@ -331,13 +338,18 @@ class Inspection(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("cấp kiểm tra")
     )
-    kind = models.CharField(max_length=12, choices=Kind, default=Kind.INSPECTION)
+    kind = models.CharField(_("hình thức"), max_length=12, choices=Kind, default=Kind.INSPECTION)
     units = models.ManyToManyField(
         Organization, related_name="inspections", verbose_name=_("đơn vị được kiểm tra")
     )
     subject = models.CharField(_("nội dung"), max_length=500)
     document = models.ForeignKey(
-        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Document,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("văn bản"),
     )
     period_from = models.DateField(_("từ ngày"))
     period_to = models.DateField(_("đến ngày"))

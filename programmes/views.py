@@ -114,14 +114,22 @@ def programme_detail(request, programme_pk):
     tasks = programme.tasks.select_related("lead").order_by("pk")
     page = Paginator(tasks, TASKS_PAGE).get_page(request.GET.get("page"))
     rolled = services.rolled_progress(list(page))
+    # A unit below sees the whole programme but opens only the tasks it leads.
+    openable = set(
+        policy.tasks_for(user, Action.VIEW)
+        .filter(pk__in=[task.pk for task in page])
+        .values_list("pk", flat=True)
+    )
     for task in page:
         task.rolled = rolled[task.pk]
+        task.openable = task.pk in openable
     return render(
         request,
         "programmes/detail.html",
         {
             "programme": programme,
             "manages": manages,
+            "organization_visible": policy.can(user, Action.VIEW, programme.organization),
             "forms": forms,
             "page": page,
             "targets": rollup.target_lines(programme.targets.all()),
@@ -300,6 +308,11 @@ def _dashboard_document(request):
     return policy.get_document_for(request.user, wanted, Action.VIEW)
 
 
+def _visible_parent(user, unit: Organization) -> Organization | None:
+    parent = Organization.objects.get_parent(unit) if unit.depth > 1 else None
+    return parent if parent and policy.can(user, Action.VIEW, parent) else None
+
+
 @login_required
 def dashboard(request):
     unit = _dashboard_unit(request)
@@ -349,8 +362,9 @@ def dashboard(request):
             "escalated": rollup.escalated(unit, document_id),
             "obligations": rollup.obligations(unit, document_id) if document_id else None,
             "today": timezone.localdate(),
-            "parent": Organization.objects.get_parent(unit) if unit.depth > 1 else None,
+            "parent": _visible_parent(request.user, unit),
             "reports_here": policy.can(request.user, Action.REPORT_PROGRESS, unit),
+            "may_urge": policy.can(request.user, Action.MANAGE_PROGRAMMES, unit),
         },
     )
 

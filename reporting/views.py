@@ -39,7 +39,9 @@ def _shown(value) -> str:
     return format_decimal(value, 2) if isinstance(value, float) else format_int(value)
 
 
-def _campaign_charts(campaign, unit, figures) -> list[charts.Chart]:
+def _campaign_charts(campaign, unit, figures, reviewable: set[int]) -> list[charts.Chart]:
+    """The dashboard's charts; a bar leads to the reports of its unit only where the user
+    may review them (`reviewable`, unit ids)."""
     rows = figures["rows"]
 
     def link(name, row, **extra):
@@ -75,7 +77,7 @@ def _campaign_charts(campaign, unit, figures) -> list[charts.Chart]:
         [
             (
                 r["unit"]["name"],
-                link("reports:unit", r),
+                link("reports:unit", r) if r["unit"]["id"] in reviewable else "",
                 [
                     (_("Đúng hạn"), r["on_time"], charts.GREEN),
                     (_("Muộn"), r["late"], charts.AMBER),
@@ -137,6 +139,12 @@ def dashboard(request, campaign_pk):
     )
     figures = collect(live)
     total = figures["total"]
+    may_review = policy.can(request.user, Action.REVIEW_REPORTS, unit)
+    reviewable = set(
+        policy.organizations_for(request.user, Action.REVIEW_REPORTS)
+        .filter(pk__in=[r["unit"]["id"] for r in figures["rows"]])
+        .values_list("pk", flat=True)
+    )
     not_held = [r for r in figures["rows"] if r["cells"] and r["cells_held"] < r["cells"]]
     ratings = figures.get("ratings") or {}
     rating_chart = charts.stacked(
@@ -144,7 +152,9 @@ def dashboard(request, campaign_pk):
         [
             (
                 rating,
-                reverse("reports:unit", args=[campaign.pk]) + f"?unit={unit.pk}&state=rated",
+                reverse("reports:unit", args=[campaign.pk]) + f"?unit={unit.pk}&state=rated"
+                if may_review
+                else "",
                 charts.share(n, total["submitted"]),
                 str(n),
             )
@@ -165,13 +175,12 @@ def dashboard(request, campaign_pk):
             "trail": trail,
             "figures": figures,
             "total": total,
-            "charts": _campaign_charts(campaign, unit, figures),
+            "charts": _campaign_charts(campaign, unit, figures, reviewable),
+            "may_review": may_review,
             "rating_chart": rating_chart if rating_chart.bars else None,
             "not_held": not_held,
             "columns": columns_for(Kind.CAMPAIGN),
-            "table": [
-                (r, [cell(r, c) for c in columns_for(Kind.CAMPAIGN)]) for r in figures["rows"]
-            ],
+            "table": _table(figures["rows"], columns_for(Kind.CAMPAIGN)),
             "documents": list(campaign.documents.all()[:5]),
         },
     )

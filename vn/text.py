@@ -60,6 +60,13 @@ def fold(s: str) -> str:
     return " ".join(unicodedata.normalize("NFC", s).split())
 
 
+def natural_key(s: str) -> tuple:
+    """Order for unit names: folded text, numbers by value ("khu phố 2" before "khu phố
+    10"), the name as written breaking ties, the same under every database collation."""
+    parts = re.split(r"(\d+)", fold(s))
+    return tuple((1, int(part)) if i % 2 else (0, part) for i, part in enumerate(parts)), s
+
+
 def _fold_char(ch: str) -> str:
     base = unicodedata.normalize("NFD", ch.lower())[:1] or ch
     if base in "đð":

@@ -50,7 +50,15 @@ _EVENT_WORDS = re.compile(
     r"hoi nghi|to chuc|(?<!\w)lop(?!\w)|(?<!\w)buoi(?!\w)|dien ra|khai mac|tham du|"
     r"(?<!\w)du(?!\w)|hoc tap|quan triet|ket noi|truc tuyen"
 )
-_TODAY = re.compile(r"^(?:sáng|chiều|tối|trưa|hôm)\s+nay\b", re.IGNORECASE)
+_TODAY = re.compile(r"^(?P<part>sáng|chiều|tối|trưa|hôm)\s+nay\b", re.IGNORECASE)
+# The part of the day written before the date: "Chiều ngày 27/12", "sáng thứ Hai, 18-12",
+# "vào tối 18/12". Leads rarely give the hour, and an invented hour would read as a fact.
+PARTS_OF_DAY = {"sáng": "morning", "trưa": "noon", "chiều": "afternoon", "tối": "evening"}
+_PART_BEFORE = re.compile(
+    r"(?<!\w)(?P<part>sáng|trưa|chiều|tối)\s*,?\s*(?:(?:thứ\s+\w+|chủ\s+nhật)\s*,?\s*)?"
+    r"(?:ngày\s*)?$",
+    re.IGNORECASE,
+)
 _LEAD_SENTENCES = 15
 
 
@@ -73,6 +81,7 @@ class Day:
 class Event:
     date: dt.date | None
     sentence: int | None  # index in Page.sentences of the lead that dated it
+    part: str | None = None  # a key of PARTS_OF_DAY's values ("afternoon"), when written
 
 
 def _make(year: int, month: int, day: int) -> dt.date | None:
@@ -184,25 +193,32 @@ def infer_year(month: int, day: int, *, published: dt.date | None, text: str) ->
     return best[1] if best else None
 
 
+def _part_of_day(word: str | None) -> str | None:
+    return PARTS_OF_DAY.get(word.lower()) if word else None
+
+
 def find_event(page: Page) -> Event:
-    """The day of the event, from the lead (or the title), with its year resolved."""
-    found: tuple[Day, int | None] | None = None
+    """The day of the event, from the lead (or the title), with its year resolved and the
+    part of the day when the lead names it."""
+    found: tuple[Day, int | None, str] | None = None
     for index, sentence in enumerate(page.sentences[:_LEAD_SENTENCES]):
         if not _EVENT_WORDS.search(fold_aligned(sentence)):
             continue
         if days := _event_days(sentence):
-            found = (days[0], index)
+            found = (days[0], index, sentence)
             break
     if found is None and (days := _event_days(page.title)):
-        found = (days[0], None)
+        found = (days[0], None, page.title)
     if found is None:
         # "Sáng nay, …" on the day of publication.
         for index, sentence in enumerate(page.sentences[:3]):
-            if _TODAY.match(sentence) and page.published:
-                return Event(page.published, index)
+            if (today := _TODAY.match(sentence)) and page.published:
+                return Event(page.published, index, _part_of_day(today["part"]))
         return Event(None, None)
-    day, index = found
+    day, index, sentence = found
     year = day.year
     if year is None:
         year = infer_year(day.month, day.day, published=page.published, text=page.text)
-    return Event(_make(year, day.month, day.day) if year else None, index)
+    part = _PART_BEFORE.search(sentence, 0, day.start)
+    date = _make(year, day.month, day.day) if year else None
+    return Event(date, index, _part_of_day(part["part"]) if part and date else None)

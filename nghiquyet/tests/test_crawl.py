@@ -324,20 +324,24 @@ def _the_rest_of_the_cycle() -> None:
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo data, written once for every role and rolled back after the last one
     (each test runs in a savepoint inside this transaction)."""
+    private = tmp_path_factory.mktemp("private")
     quiet = override_settings(
         TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
-        PRIVATE_MEDIA_ROOT=tmp_path_factory.mktemp("private"),
+        PRIVATE_MEDIA_ROOT=private,
         CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
     )
     with django_db_blocker.unblock(), quiet, transaction.atomic():
         call_command("seed_demo", members=60, seed=1, stdout=io.StringIO())
         _the_rest_of_the_cycle()
-        yield
+        yield private
         transaction.set_rollback(True)
 
 
 @pytest.mark.parametrize("username", ROLES)
-def test_every_page_a_role_is_shown_opens_cleanly_in_vietnamese(demo, db, client, username):
+def test_every_page_a_role_is_shown_opens_cleanly_in_vietnamese(
+    demo, db, client, settings, username
+):
+    settings.PRIVATE_MEDIA_ROOT = demo  # the files the demo stored, such as its attachment
     client.force_login(User.objects.get(username=username))
     problems, visited = crawl(client)
     assert visited > 5

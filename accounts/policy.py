@@ -156,6 +156,24 @@ def has_any_scope(user, action: Action) -> bool:
     return paths is EVERYWHERE or bool(paths)
 
 
+def home_unit_id(user) -> int | None:
+    """The unit a person belongs to, for records about them rather than about a unit
+    (their sign-ins, their API tokens): their own cell, else the outermost unit of their
+    grants."""
+    cell = (
+        Member.objects.active().filter(user=user).values_list("organization_id", flat=True).first()
+    )
+    if cell is not None:
+        return cell
+    return (
+        RoleGrant.objects.active()
+        .filter(user=user)
+        .order_by("organization__path")
+        .values_list("organization_id", flat=True)
+        .first()
+    )
+
+
 def top_units_for(user, action: Action) -> QuerySet[Organization]:
     """The outermost units of the user's scope: where their tree starts."""
     paths = scope_paths(user, action)

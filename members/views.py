@@ -202,5 +202,5 @@ def member_history(request, member_pk):
     member = policy.get_member_for(request.user, member_pk, Action.VIEW)
     if not policy.can(request.user, Action.VIEW_AUDIT, member.organization):
         raise PermissionDenied
-    entries = AuditEntry.objects.about(member).select_related("actor")[:500]
+    entries = AuditEntry.objects.about(member)[:500]
     return render(request, "audit/history.html", {"subject": member, "entries": entries})

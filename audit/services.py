@@ -58,14 +58,14 @@ def unit_of(obj: models.Model | None) -> int | None:
         return None
     if obj._meta.label == UNIT_MODEL:
         return obj.pk
-    field = _unit_field(type(obj))
+    field = _unit_field(obj.__class__)  # __class__ sees through request.user's lazy wrapper
     if field is not None:
         return getattr(obj, field.attname)
     for field in obj._meta.concrete_fields:
         if (field.many_to_one or field.one_to_one) and _unit_field(field.related_model):
             parent = getattr(obj, field.name)
             if parent is not None:
-                return getattr(parent, _unit_field(type(parent)).attname)
+                return getattr(parent, _unit_field(parent.__class__).attname)
     return None
 
 

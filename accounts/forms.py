@@ -1,7 +1,6 @@
 import math
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -29,14 +28,16 @@ class LoginForm(AuthenticationForm):
 
 
 class GrantForm(forms.Form):
-    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    """A role for a member chosen from the grantor's subtree (never a typed username).
+    The list shows only the roles the policy allows here; anything else posted is
+    refused by the service with the same answer as every other refusal."""
+
+    member = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Hãy tìm và chọn người được cấp quyền.")},
+    )
     role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
 
-    def clean_username(self):
-        username = self.cleaned_data["username"].strip()
-        try:
-            return get_user_model().objects.get(username=username, is_active=True)
-        except get_user_model().DoesNotExist:
-            raise forms.ValidationError(
-                _("Không có người dùng “%(u)s”.") % {"u": username}
-            ) from None
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].widget.choices = [(r, Role(r).label) for r in roles]

@@ -1,4 +1,5 @@
-"""Granting and revoking roles. The grantor's own scope is checked by the caller's policy."""
+"""Granting and revoking roles, issuing and revoking API tokens. Every rule on who may do
+it lives in accounts.policy; these functions ask it and write the audit trail."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,8 +11,18 @@ from accounts.models import RoleGrant
 from audit.services import audit_record
 
 
+def grant_refused() -> ValidationError:
+    # One answer for every refusal, so the form never tells whether an account exists,
+    # belongs to another subtree or is the grantor's own.
+    return ValidationError(
+        _("Không thể cấp vai trò này cho người đã chọn tại đơn vị này."), code="refused"
+    )
+
+
 @transaction.atomic
 def role_grant(actor, *, user, organization, role: str) -> RoleGrant:
+    if not policy.may_grant(actor, user, role, organization):
+        raise grant_refused()
     if not organization.is_open:
         raise ValidationError(_("Không thể phân quyền trên đơn vị đã đóng."))
     if RoleGrant.objects.active().filter(user=user, organization=organization, role=role).exists():
@@ -30,6 +41,10 @@ def role_grant(actor, *, user, organization, role: str) -> RoleGrant:
 def role_revoke(actor, grant: RoleGrant) -> None:
     if grant.revoked_at is not None:
         return
+    if not policy.may_revoke(actor, grant):
+        raise ValidationError(
+            _("Bạn không thể thu hồi quyền này; việc đó thuộc cấp trên."), code="refused"
+        )
     grant.revoked_at = timezone.now()
     grant.save(update_fields=["revoked_at"])
     audit_record(

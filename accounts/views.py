@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import policy, services
 from accounts.forms import GrantForm
-from accounts.models import ApiToken, RoleGrant
+from accounts.models import ApiToken, Role, RoleGrant
 from accounts.policy import Action
 from members.models import Member
 
@@ -23,18 +23,35 @@ def home(request):
     return render(request, "accounts/no_scope.html")
 
 
+def _granting_table() -> list[tuple[str, list[str], list[str]]]:
+    """The policy's granting table, as the page shows it."""
+    return [
+        (
+            Role(held).label,
+            [Role(r).label for r, where in given.items() if where == policy.Where.HERE],
+            [Role(r).label for r, where in given.items() if where == policy.Where.BELOW],
+        )
+        for held, given in policy.GRANTABLE.items()
+    ]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def role_list(request, unit_pk):
-    unit = policy.get_organization_for(request.user, unit_pk, Action.VIEW)
-    if not policy.can(request.user, Action.GRANT_ROLES, unit):
+    user = request.user
+    unit = policy.get_organization_for(user, unit_pk, Action.VIEW)
+    if not policy.can(user, Action.GRANT_ROLES, unit):
         raise PermissionDenied
-    form = GrantForm(request.POST or None)
+    roles = policy.grantable_roles(user, unit)
+    form = GrantForm(request.POST or None, roles=roles)
+    query = request.GET.get("q", "").strip()[:100]
     if request.method == "POST" and form.is_valid():
+        member = Member.objects.filter(pk=form.cleaned_data["member"]).select_related("user")
+        member = member.first()
         try:
             services.role_grant(
-                request.user,
-                user=form.cleaned_data["username"],
+                user,
+                user=member.user if member is not None else None,
                 organization=unit,
                 role=form.cleaned_data["role"],
             )
@@ -43,9 +60,19 @@ def role_list(request, unit_pk):
         else:
             messages.success(request, _("Đã phân quyền."))
             return redirect("accounts:roles", unit_pk=unit.pk)
-    grants = (
+    candidates = []
+    if query and roles:
+        candidates = (
+            policy.grantees_for(user, unit)
+            .search(query)
+            .select_related("organization", "user")
+            .in_vietnamese_order()[:20]
+        )
+    grants = list(
         RoleGrant.objects.active().filter(organization=unit).select_related("user", "granted_by")
     )
+    for grant in grants:
+        grant.revocable = grant.user_id != user.pk and grant.role in roles
     inherited = (
         RoleGrant.objects.active()
         .filter(organization__in=[u for u in unit.ancestors_and_self() if u.pk != unit.pk])
@@ -54,7 +81,17 @@ def role_list(request, unit_pk):
     return render(
         request,
         "accounts/roles.html",
-        {"unit": unit, "grants": grants, "inherited": inherited, "form": form},
+        {
+            "unit": unit,
+            "grants": grants,
+            "inherited": inherited,
+            "form": form,
+            "roles": roles,
+            "query": query,
+            "candidates": candidates,
+            "chosen": str(form["member"].value() or ""),
+            "table": _granting_table(),
+        },
     )
 
 
@@ -70,8 +107,12 @@ def role_revoke(request, grant_pk):
     )
     if grant is None:
         raise Http404
-    services.role_revoke(request.user, grant)
-    messages.success(request, _("Đã thu hồi quyền."))
+    try:
+        services.role_revoke(request.user, grant)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã thu hồi quyền."))
     return redirect("accounts:roles", unit_pk=grant.organization_id)
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts import throttle
-from accounts.models import Role
+from accounts.models import ApiToken, Role, Scope
 
 
 class LoginForm(AuthenticationForm):
@@ -41,3 +41,19 @@ class GrantForm(forms.Form):
     def __init__(self, *args, roles, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].widget.choices = [(r, Role(r).label) for r in roles]
+
+
+class TokenForm(forms.Form):
+    DAYS = [(7, _("7 ngày")), (30, _("30 ngày")), (90, _("90 ngày")), (180, _("180 ngày"))]
+    DAYS += [(365, _("1 năm"))]
+
+    name = forms.CharField(label=_("Tên gợi nhớ"), max_length=100, required=False)
+    scope = forms.ChoiceField(label=_("Phạm vi"))
+    days = forms.TypedChoiceField(
+        label=_("Thời hạn"), choices=DAYS, coerce=int, initial=ApiToken.DEFAULT_DAYS
+    )
+
+    def __init__(self, *args, scopes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = [(s, Scope(s).label) for s in scopes]
+        self.fields["scope"].initial = Scope.READ

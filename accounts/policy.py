@@ -15,7 +15,7 @@ from enum import StrEnum
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Role, RoleGrant
+from accounts.models import Role, RoleGrant, Scope
 from campaigns.models import Campaign
 from conferences.models import BridgePoint, Conference, Makeup
 from documents.models import Document
@@ -246,6 +246,18 @@ def may_revoke(user, grant: RoleGrant) -> bool:
     if grant.revoked_at is not None or grant.user_id == user.pk:
         return False
     return grant.role in grantable_roles(user, grant.organization)
+
+
+def token_scopes_for(user) -> list[str]:
+    """The API token scopes `user` may issue. A token with every right of its user is for
+    those who hold a role (or superusers); a plain member gets the narrow ones, so a
+    leaked phone token cannot do more than read, check in or submit."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    scopes = [Scope.READ, Scope.CHECKIN, Scope.SUBMIT]
+    if user.is_superuser or _grants(user):
+        scopes.append(Scope.FULL)
+    return [str(scope) for scope in scopes]
 
 
 def home_unit_id(user) -> int | None:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import policy
-from accounts.models import RoleGrant
+from accounts.models import ApiToken, RoleGrant
 from audit.services import audit_record
 
 
@@ -54,3 +54,36 @@ def role_revoke(actor, grant: RoleGrant) -> None:
         {"user": [grant.user.username, None], "role": [grant.role, None]},
     )
     policy.forget(grant.user)
+
+
+@transaction.atomic
+def token_issue(actor, *, name: str, scope: str, days: int) -> tuple[ApiToken, str]:
+    """A new token for the actor; its raw value is returned once and never stored."""
+    if scope not in policy.token_scopes_for(actor):
+        raise ValidationError({"scope": _("Tài khoản của bạn không được tạo mã với phạm vi này.")})
+    if not 1 <= days <= ApiToken.MAX_DAYS:
+        raise ValidationError(
+            {"days": _("Thời hạn từ 1 đến %(n)s ngày.") % {"n": ApiToken.MAX_DAYS}}
+        )
+    token, raw = ApiToken.issue(actor, name, scope=scope, days=days)
+    audit_record(
+        actor,
+        "token.issue",
+        token,
+        {
+            "name": [None, token.name],
+            "scope": [None, token.scope],
+            "expires_at": [None, token.expires_at.isoformat()],
+        },
+    )
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(actor, token: ApiToken) -> None:
+    """Revoke one of the actor's tokens; the row stays, marked, for the audit trail."""
+    if token.user_id != actor.pk or token.revoked_at is not None:
+        return
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(actor, "token.revoke", token, {"revoked_at": [None, token.revoked_at.isoformat()]})

@@ -3,14 +3,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import policy, services
-from accounts.forms import GrantForm
+from accounts.forms import GrantForm, TokenForm
 from accounts.models import ApiToken, Role, RoleGrant
 from accounts.policy import Action
 from members.models import Member
+from nghiquyet.forms import add_service_errors
 
 
 @login_required
@@ -119,15 +121,33 @@ def role_revoke(request, grant_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request):
-    new_token = None
-    if request.method == "POST":
-        if "revoke" in request.POST:
-            token_pk = request.POST["revoke"]
-            if token_pk.isdigit():
-                ApiToken.objects.filter(user=request.user, pk=token_pk).delete()
+    user = request.user
+    if "revoke" in request.POST:
+        token_pk = request.POST["revoke"]
+        mine = ApiToken.objects.filter(user=user)
+        token = mine.filter(pk=token_pk).first() if token_pk.isdigit() else None
+        if token is not None:
+            services.token_revoke(user, token)
             messages.success(request, _("Đã thu hồi mã truy cập."))
-            return redirect("accounts:tokens")
-        name = request.POST.get("name", "").strip()[:100] or _("Mã truy cập")
-        _token, new_token = ApiToken.issue(request.user, name)
-    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
-    return render(request, "accounts/tokens.html", {"tokens": tokens, "new_token": new_token})
+        return redirect("accounts:tokens")
+    scopes = policy.token_scopes_for(user)
+    form = TokenForm(request.POST or None, scopes=scopes)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_token = services.token_issue(
+                user,
+                name=form.cleaned_data["name"].strip() or _("Mã truy cập"),
+                scope=form.cleaned_data["scope"],
+                days=form.cleaned_data["days"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            form = TokenForm(scopes=scopes)
+    tokens = ApiToken.objects.filter(user=user).order_by("-created_at")[:100]
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"tokens": tokens, "new_token": new_token, "form": form, "now": timezone.now()},
+    )

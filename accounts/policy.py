@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role, RoleGrant, Scope
+from audit.models import AuditEntry
 from campaigns.models import Campaign
 from conferences.models import BridgePoint, Conference, Makeup
 from documents.models import Document
@@ -682,3 +683,12 @@ def get_report_file_for(user, pk) -> ReportFile:
         )
     except (ReportFile.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def audit_entries_for(user) -> QuerySet[AuditEntry]:
+    """Audit entries of units where the user may read the trail. Entries tied to no unit
+    (a failed sign-in under a name that matches no account) only superusers see."""
+    paths = scope_paths(user, Action.VIEW_AUDIT)
+    if paths is EVERYWHERE:
+        return AuditEntry.objects.all()
+    return AuditEntry.objects.filter(under_any(paths, "organization__path"))

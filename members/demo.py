@@ -576,6 +576,21 @@ def _create_users(root: Organization, ward: Organization, member: Member) -> lis
     for username, role, where in _GRANTS:
         user = User.objects.create(username=username, password=password)
         RoleGrant.objects.create(user=user, organization=units[where], role=role)
+        # Cadres are party members too: each login is a member of its own unit, so roles
+        # can be granted to them and they appear in the role page's search.
+        cadre = (
+            Member.objects.active()
+            .filter(
+                organization__path__startswith=units[where].path,
+                user__isnull=True,
+                status=MemberStatus.OFFICIAL,
+            )
+            .exclude(pk=member.pk)
+            .order_by("organization__path", "pk")
+            .first()
+        )
+        if cadre is not None:
+            Member.objects.filter(pk=cadre.pk).update(user=user)
         logins.append(DemoLogin(username, DEMO_PASSWORD, str(role.label), units[where].name))
     user = User.objects.create(username="dangvien", password=password)
     Member.objects.filter(pk=member.pk).update(user=user)

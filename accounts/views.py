@@ -71,14 +71,16 @@ def role_list(request, unit_pk):
             .in_vietnamese_order()[:20]
         )
     grants = list(
-        RoleGrant.objects.active().filter(organization=unit).select_related("user", "granted_by")
+        RoleGrant.objects.active()
+        .filter(organization=unit)
+        .select_related("user", "user__member", "granted_by")
     )
     for grant in grants:
         grant.revocable = grant.user_id != user.pk and grant.role in roles
     inherited = (
         RoleGrant.objects.active()
         .filter(organization__in=[u for u in unit.ancestors_and_self() if u.pk != unit.pk])
-        .select_related("user", "organization")
+        .select_related("user", "user__member", "organization")
     )
     return render(
         request,

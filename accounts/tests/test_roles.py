@@ -69,7 +69,7 @@ def test_the_committee_cannot_give_the_office_role_or_anything_it_does_not_hold(
             body = grant(client, unit, world.binh.pk, role).content.decode()
             assert REFUSED in body, (role, unit)
     assert not RoleGrant.objects.filter(user=binh_user).exists()
-    page = client.get(f"/accounts/roles/unit/{world.ward.pk}/").content.decode()
+    page = client.get(f"/accounts/roles/unit/{world.ward.pk}/", {"q": "binh"}).content.decode()
     assert '<option value="office"' not in page and '<option value="inspection"' in page
 
 

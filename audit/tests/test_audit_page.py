@@ -68,3 +68,15 @@ def test_the_trail_is_read_a_page_at_a_time(world, client):
     assert "page=2" in first
     last = client.get("/audit/", {"action": "test.action", "page": 3}).content.decode()
     assert "mục 019" in last and "mục 000" in last and "page=4" not in last
+
+
+def test_recorded_dates_are_shown_the_vietnamese_way(world, client):
+    audit_record(
+        world.clerk,
+        "organization.close",
+        world.cell2,
+        {"valid_to": [None, "2026-03-05"], "at": ["2026-03-05T01:30:00+00:00", ""]},
+    )
+    client.force_login(world.inspector)
+    shown = rows(client)
+    assert "∅ → 05/03/2026" in shown and "05/03/2026 08:30 → ∅" in shown

@@ -2,8 +2,11 @@
 
 Django's own signals are the hook, so every way in (the sign-in page, the admin's) is
 covered. A failed sign-in names an account that may not exist: the entry keeps the name
-tried as its label and belongs to that account's unit when there is one.
+tried as its label and belongs to that account's unit when there is one. Each checked
+failure and each lockout is an entry; attempts refused while locked are only logged.
 """
+
+import logging
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -11,6 +14,8 @@ from django.dispatch import receiver
 
 from accounts import policy, throttle
 from audit.services import audit_record
+
+logger = logging.getLogger("nghiquyet.security")
 
 
 def _ip(request) -> str | None:
@@ -28,8 +33,9 @@ def signin_failed(sender, credentials, request=None, **kwargs):
     ip = _ip(request)
     unit = _unit_of_account(username)
     if throttle.login_wait(username, ip):
-        # Refused without a password check: recorded, never counted (the lock would grow).
-        audit_record(None, "auth.login_refused", label=username, unit=unit)
+        # Refused without a password check: logged, not counted (the lock would grow) and
+        # not written to the trail, which a locked-out script would otherwise fill forever.
+        logger.warning("Sign-in as %r from %s refused: locked", username, ip)
         return
     locked = throttle.login_failed(username, ip)
     audit_record(None, "auth.login_failed", label=username, unit=unit)

@@ -80,3 +80,9 @@ def test_recorded_dates_are_shown_the_vietnamese_way(world, client):
     client.force_login(world.inspector)
     shown = rows(client)
     assert "∅ → 05/03/2026" in shown and "05/03/2026 08:30 → ∅" in shown
+
+
+def test_odd_filters_are_ignored_rather_than_failing(world, client):
+    client.force_login(world.inspector)
+    for params in ({"unit": "abc"}, {"page": "-3"}, {"page": "99999"}, {"actor": "x" * 300}):
+        assert client.get("/audit/", params).status_code == 200, params

@@ -21,6 +21,11 @@ def _tasks_run_immediately(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Local-memory caches of one process share their store: start each test empty, so
+    # sign-in failure counts (accounts/throttle.py) never carry over.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def level(code: str) -> Level:

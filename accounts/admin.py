@@ -15,5 +15,14 @@ class RoleGrantAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["user", "name", "created_at", "last_used_at"]
-    readonly_fields = ["digest"]
+    list_display = [
+        "user",
+        "name",
+        "scope",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    ]
+    list_filter = ["scope"]
+    readonly_fields = ["digest", "last_used_at", "last_used_ip"]

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Tài khoản và phân quyền"
+
+    def ready(self):
+        from accounts import signins  # noqa: F401  (connects the sign-in receivers)

@@ -1,19 +1,59 @@
+import math
+
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts import throttle
+from accounts.models import ApiToken, Role, Scope
+
+
+class LoginForm(AuthenticationForm):
+    """The sign-in form; after too many failures it says to wait, in words that are the
+    same whether or not the account exists."""
+
+    def get_invalid_login_error(self):
+        ip = self.request.META.get("REMOTE_ADDR") if self.request else None
+        wait = throttle.login_wait(self.cleaned_data.get("username") or "", ip)
+        if wait:
+            return forms.ValidationError(
+                _(
+                    "Đăng nhập tạm thời bị khóa vì nhập sai nhiều lần. "
+                    "Hãy thử lại sau %(minutes)s phút."
+                )
+                % {"minutes": math.ceil(wait / 60)},
+                code="locked",
+            )
+        return super().get_invalid_login_error()
 
 
 class GrantForm(forms.Form):
-    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    """A role for a member chosen from the grantor's subtree (never a typed username).
+    The list shows only the roles the policy allows here; anything else posted is
+    refused by the service with the same answer as every other refusal."""
+
+    member = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Hãy tìm và chọn người được cấp quyền.")},
+    )
     role = forms.ChoiceField(label=_("Vai trò"), choices=Role.choices)
 
-    def clean_username(self):
-        username = self.cleaned_data["username"].strip()
-        try:
-            return get_user_model().objects.get(username=username, is_active=True)
-        except get_user_model().DoesNotExist:
-            raise forms.ValidationError(
-                _("Không có người dùng “%(u)s”.") % {"u": username}
-            ) from None
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].widget.choices = [(r, Role(r).label) for r in roles]
+
+
+class TokenForm(forms.Form):
+    DAYS = [(7, _("7 ngày")), (30, _("30 ngày")), (90, _("90 ngày")), (180, _("180 ngày"))]
+    DAYS += [(365, _("1 năm"))]
+
+    name = forms.CharField(label=_("Tên gợi nhớ"), max_length=100, required=False)
+    scope = forms.ChoiceField(label=_("Phạm vi"))
+    days = forms.TypedChoiceField(
+        label=_("Thời hạn"), choices=DAYS, coerce=int, initial=ApiToken.DEFAULT_DAYS
+    )
+
+    def __init__(self, *args, scopes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = [(s, Scope(s).label) for s in scopes]
+        self.fields["scope"].initial = Scope.READ

@@ -17,6 +17,10 @@ class Menu:
         """Units, implementation, reports upward and news: pages of role holders."""
         return policy.has_any_scope(self.user, Action.VIEW)
 
+    @cached_property
+    def audit(self) -> bool:
+        return policy.has_any_scope(self.user, Action.VIEW_AUDIT)
+
 
 def menu(request) -> dict:
     return {"menu": Menu(request.user)}

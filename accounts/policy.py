@@ -16,7 +16,8 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import StartsWith
 from django.http import Http404
 
-from accounts.models import Role, RoleGrant
+from accounts.models import Role, RoleGrant, Scope
+from audit.models import AuditEntry
 from campaigns.models import Campaign
 from conferences.models import BridgePoint, Conference, Makeup
 from documents.models import Document
@@ -72,6 +73,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.OFFICE: frozenset(
         {
             Action.VIEW,
+            Action.GRANT_ROLES,  # what it may grant: GRANTABLE below
             Action.MANAGE_UNITS,
             Action.MANAGE_MEMBERS,
             Action.VIEW_AUDIT,
@@ -87,6 +89,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.PROPAGANDA: frozenset(
         {
             Action.VIEW,
+            Action.GRANT_ROLES,
             Action.MANAGE_CAMPAIGNS,
             Action.MANAGE_CONFERENCES,
             Action.REVIEW_REPORTS,
@@ -101,7 +104,41 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.REVIEWER: frozenset({Action.REVIEW_REPORTS}),
 }
 
+
+class Where(StrEnum):
+    HERE = "here"  # on the grantor's own unit and every unit below it
+    BELOW = "below"  # only on units strictly below the grantor's unit
+
+
+# Who may grant which role (docs/roles.md, and the table on the roles page). A grant is
+# never wider than what the grantor holds there: each role here carries only actions the
+# granting role has on that unit, with one exception, the office recording the reviewers
+# its committee appoints (a reviewer only reads and rates reports). The roles that run a
+# unit (committee, office, propaganda) come from the level above, so nobody widens their
+# own circle at their own level. Inspection and reviewers grant nothing. Nobody grants a
+# role to themselves or revokes their own.
+GRANTABLE: dict[str, dict[str, Where]] = {
+    Role.COMMITTEE: {
+        Role.COMMITTEE: Where.BELOW,
+        Role.INSPECTION: Where.HERE,
+        Role.REVIEWER: Where.HERE,
+    },
+    Role.OFFICE: {Role.OFFICE: Where.BELOW, Role.REVIEWER: Where.HERE},
+    Role.PROPAGANDA: {Role.PROPAGANDA: Where.BELOW, Role.REVIEWER: Where.HERE},
+}
+
 EVERYWHERE = None  # what scope_paths returns for a superuser
+
+
+def _grants(user) -> list[tuple[str, str]]:
+    """(role, unit path) of the user's active grants, read once per request."""
+    grants = user.__dict__.get("_policy_grants")
+    if grants is None:
+        grants = list(
+            RoleGrant.objects.active().filter(user=user).values_list("role", "organization__path")
+        )
+        user.__dict__["_policy_grants"] = grants
+    return grants
 
 
 def scope_paths(user, action: Action) -> list[str] | None:
@@ -114,14 +151,8 @@ def scope_paths(user, action: Action) -> list[str] | None:
         return []
     if user.is_superuser:
         return EVERYWHERE
-    grants = user.__dict__.get("_policy_grants")
-    if grants is None:
-        grants = list(
-            RoleGrant.objects.active().filter(user=user).values_list("role", "organization__path")
-        )
-        user.__dict__["_policy_grants"] = grants
     outermost: list[str] = []
-    for path in sorted({path for role, path in grants if action in ROLE_ACTIONS[role]}):
+    for path in sorted({path for role, path in _grants(user) if action in ROLE_ACTIONS[role]}):
         if not any(path.startswith(kept) for kept in outermost):
             outermost.append(path)
     return outermost
@@ -160,6 +191,98 @@ def members_for(user, action: Action) -> QuerySet[Member]:
 def has_any_scope(user, action: Action) -> bool:
     paths = scope_paths(user, action)
     return paths is EVERYWHERE or bool(paths)
+
+
+def _granting_paths(user, role: str, unit: Organization) -> list[str]:
+    """Paths of the user's grants that allow granting `role` on `unit`."""
+    paths = []
+    for held, path in _grants(user):
+        where = GRANTABLE.get(held, {}).get(role)
+        if where is None or not unit.path.startswith(path):
+            continue
+        if where == Where.HERE or unit.path != path:
+            paths.append(path)
+    return paths
+
+
+def grantable_roles(user, unit: Organization) -> list[str]:
+    """The roles `user` may grant on `unit`, in the order of Role."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return list(Role.values)
+    return [role for role in Role.values if _granting_paths(user, role, unit)]
+
+
+def grantees_for(user, unit: Organization) -> QuerySet[Member]:
+    """Members `user` may grant some role on `unit` to: active members with an account
+    whose cell lies in the subtree of a grant that lets the user grant there; never the
+    user themselves."""
+    if not user.is_authenticated or not user.is_active:
+        return Member.objects.none()
+    members = Member.objects.active().filter(user__isnull=False, user__is_active=True)
+    if not user.is_superuser:
+        paths = {path for role in Role.values for path in _granting_paths(user, role, unit)}
+        members = members.filter(under_any(paths, "organization__path"))
+    return members.exclude(user=user)
+
+
+def may_grant(grantor, grantee, role: str, unit: Organization) -> bool:
+    """May `grantor` give `grantee` the role `role` on `unit`? See GRANTABLE. The grantee
+    must be an active member whose cell lies under a grant that allows it (superusers,
+    who set up the first grants, may give any role to any active user)."""
+    if grantee is None or not grantee.is_active or grantee.pk == grantor.pk:
+        return False
+    if not grantor.is_authenticated or not grantor.is_active or role not in Role.values:
+        return False
+    if grantor.is_superuser:
+        return True
+    paths = _granting_paths(grantor, role, unit)
+    return (
+        bool(paths)
+        and Member.objects.active()
+        .filter(user=grantee)
+        .filter(under_any(paths, "organization__path"))
+        .exists()
+    )
+
+
+def may_revoke(user, grant: RoleGrant) -> bool:
+    """Revoking follows the granting table; nobody revokes their own grant (the level
+    above does, so no one locks themselves out by a stray click)."""
+    if grant.revoked_at is not None or grant.user_id == user.pk:
+        return False
+    return grant.role in grantable_roles(user, grant.organization)
+
+
+def token_scopes_for(user) -> list[str]:
+    """The API token scopes `user` may issue. A token with every right of its user is for
+    those who hold a role (or superusers); a plain member gets the narrow ones, so a
+    leaked phone token cannot do more than read, check in or submit."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    scopes = [Scope.READ, Scope.CHECKIN, Scope.SUBMIT]
+    if user.is_superuser or _grants(user):
+        scopes.append(Scope.FULL)
+    return [str(scope) for scope in scopes]
+
+
+def home_unit_id(user) -> int | None:
+    """The unit a person belongs to, for records about them rather than about a unit
+    (their sign-ins, their API tokens): their own cell, else the outermost unit of their
+    grants."""
+    cell = (
+        Member.objects.active().filter(user=user).values_list("organization_id", flat=True).first()
+    )
+    if cell is not None:
+        return cell
+    return (
+        RoleGrant.objects.active()
+        .filter(user=user)
+        .order_by("organization__path")
+        .values_list("organization_id", flat=True)
+        .first()
+    )
 
 
 def top_units_for(user, action: Action) -> QuerySet[Organization]:
@@ -636,3 +759,12 @@ def get_notice_for(user, pk) -> Notice:
         return notices_for(user).get(pk=pk)
     except (Notice.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def audit_entries_for(user) -> QuerySet[AuditEntry]:
+    """Audit entries of units where the user may read the trail. Entries tied to no unit
+    (a failed sign-in under a name that matches no account) only superusers see."""
+    paths = scope_paths(user, Action.VIEW_AUDIT)
+    if paths is EVERYWHERE:
+        return AuditEntry.objects.all()
+    return AuditEntry.objects.filter(under_any(paths, "organization__path"))

@@ -3,14 +3,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import policy, services
-from accounts.forms import GrantForm
-from accounts.models import ApiToken, RoleGrant
+from accounts.forms import GrantForm, TokenForm
+from accounts.models import ApiToken, Role, RoleGrant
 from accounts.policy import Action
 from members.models import Member
+from nghiquyet.forms import add_service_errors
 from reports.asked import asked_of
 
 
@@ -52,18 +54,35 @@ def member_home(request):
     )
 
 
+def _granting_table() -> list[tuple[str, list[str], list[str]]]:
+    """The policy's granting table, as the page shows it."""
+    return [
+        (
+            Role(held).label,
+            [Role(r).label for r, where in given.items() if where == policy.Where.HERE],
+            [Role(r).label for r, where in given.items() if where == policy.Where.BELOW],
+        )
+        for held, given in policy.GRANTABLE.items()
+    ]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def role_list(request, unit_pk):
-    unit = policy.get_organization_for(request.user, unit_pk, Action.VIEW)
-    if not policy.can(request.user, Action.GRANT_ROLES, unit):
+    user = request.user
+    unit = policy.get_organization_for(user, unit_pk, Action.VIEW)
+    if not policy.can(user, Action.GRANT_ROLES, unit):
         raise PermissionDenied
-    form = GrantForm(request.POST or None)
+    roles = policy.grantable_roles(user, unit)
+    form = GrantForm(request.POST or None, roles=roles)
+    query = request.GET.get("q", "").strip()[:100]
     if request.method == "POST" and form.is_valid():
+        member = Member.objects.filter(pk=form.cleaned_data["member"]).select_related("user")
+        member = member.first()
         try:
             services.role_grant(
-                request.user,
-                user=form.cleaned_data["username"],
+                user,
+                user=member.user if member is not None else None,
                 organization=unit,
                 role=form.cleaned_data["role"],
             )
@@ -72,18 +91,40 @@ def role_list(request, unit_pk):
         else:
             messages.success(request, _("Đã phân quyền."))
             return redirect("accounts:roles", unit_pk=unit.pk)
-    grants = (
-        RoleGrant.objects.active().filter(organization=unit).select_related("user", "granted_by")
+    candidates = []
+    if query and roles:
+        candidates = (
+            policy.grantees_for(user, unit)
+            .search(query)
+            .select_related("organization", "user")
+            .in_vietnamese_order()[:20]
+        )
+    grants = list(
+        RoleGrant.objects.active()
+        .filter(organization=unit)
+        .select_related("user", "user__member", "granted_by")
     )
+    for grant in grants:
+        grant.revocable = grant.user_id != user.pk and grant.role in roles
     inherited = (
         RoleGrant.objects.active()
         .filter(organization__in=[u for u in unit.ancestors_and_self() if u.pk != unit.pk])
-        .select_related("user", "organization")
+        .select_related("user", "user__member", "organization")
     )
     return render(
         request,
         "accounts/roles.html",
-        {"unit": unit, "grants": grants, "inherited": inherited, "form": form},
+        {
+            "unit": unit,
+            "grants": grants,
+            "inherited": inherited,
+            "form": form,
+            "roles": roles,
+            "query": query,
+            "candidates": candidates,
+            "chosen": str(form["member"].value() or ""),
+            "table": _granting_table(),
+        },
     )
 
 
@@ -99,23 +140,45 @@ def role_revoke(request, grant_pk):
     )
     if grant is None:
         raise Http404
-    services.role_revoke(request.user, grant)
-    messages.success(request, _("Đã thu hồi quyền."))
+    try:
+        services.role_revoke(request.user, grant)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã thu hồi quyền."))
     return redirect("accounts:roles", unit_pk=grant.organization_id)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request):
-    new_token = None
-    if request.method == "POST":
-        if "revoke" in request.POST:
-            token_pk = request.POST["revoke"]
-            if token_pk.isdigit():
-                ApiToken.objects.filter(user=request.user, pk=token_pk).delete()
+    user = request.user
+    if "revoke" in request.POST:
+        token_pk = request.POST["revoke"]
+        mine = ApiToken.objects.filter(user=user)
+        token = mine.filter(pk=token_pk).first() if token_pk.isdigit() else None
+        if token is not None:
+            services.token_revoke(user, token)
             messages.success(request, _("Đã thu hồi mã truy cập."))
-            return redirect("accounts:tokens")
-        name = request.POST.get("name", "").strip()[:100] or _("Mã truy cập")
-        _token, new_token = ApiToken.issue(request.user, name)
-    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
-    return render(request, "accounts/tokens.html", {"tokens": tokens, "new_token": new_token})
+        return redirect("accounts:tokens")
+    scopes = policy.token_scopes_for(user)
+    form = TokenForm(request.POST or None, scopes=scopes)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_token = services.token_issue(
+                user,
+                name=form.cleaned_data["name"].strip() or _("Mã truy cập"),
+                scope=form.cleaned_data["scope"],
+                days=form.cleaned_data["days"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            form = TokenForm(scopes=scopes)
+    tokens = ApiToken.objects.filter(user=user).order_by("-created_at")[:100]
+    return render(
+        request,
+        "accounts/tokens.html",
+        {"tokens": tokens, "new_token": new_token, "form": form, "now": timezone.now()},
+    )

@@ -7,9 +7,9 @@ from audit.models import AuditEntry
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the trail is evidence and is never edited."""
 
-    list_display = ["at", "actor", "action", "object_repr", "ip"]
+    list_display = ["at", "actor_name", "action", "object_repr", "ip"]
     list_filter = ["action"]
-    search_fields = ["object_repr", "object_id"]
+    search_fields = ["actor_name", "object_repr", "object_id"]
 
     def has_add_permission(self, request):
         return False

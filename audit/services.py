@@ -1,4 +1,5 @@
-"""Recording who changed what. Every user-made write calls `audit_record`."""
+"""Recording who did what. Every user-made write, every sign-in event and every bulk read
+of personal data calls `audit_record`."""
 
 import datetime as dt
 from contextvars import ContextVar
@@ -11,6 +12,10 @@ from audit.models import AuditEntry
 
 # Set per request by AuditContextMiddleware; background jobs leave it empty.
 request_ip: ContextVar[str | None] = ContextVar("request_ip", default=None)
+
+UNIT_MODEL = "organizations.Organization"
+# The field that names an object's unit, in the order it is looked for.
+UNIT_FIELDS = ("organization", "owner", "organizer", "lead", "host", "unit")
 
 
 def _plain(value):
@@ -36,20 +41,82 @@ def snapshot(obj: models.Model, fields) -> dict:
     return {name: getattr(obj, name) for name in fields}
 
 
-def audit_entry(actor, action: str, obj: models.Model, changes: dict | None = None) -> AuditEntry:
-    """An unsaved entry, for bulk_create by importers."""
+def _unit_field(model) -> models.Field | None:
+    fields = {f.name: f for f in model._meta.concrete_fields if f.many_to_one or f.one_to_one}
+    for name in UNIT_FIELDS:
+        field = fields.get(name)
+        if field is not None and field.related_model._meta.label == UNIT_MODEL:
+            return field
+    return None
+
+
+def unit_of(obj: models.Model | None) -> int | None:
+    """The id of the unit an object belongs to: a unit itself, the unit named by one of
+    its fields, or that of the first object it points to that has one (a target through
+    its programme, a report version through its report)."""
+    if obj is None:
+        return None
+    if obj._meta.label == UNIT_MODEL:
+        return obj.pk
+    field = _unit_field(obj.__class__)  # __class__ sees through request.user's lazy wrapper
+    if field is not None:
+        return getattr(obj, field.attname)
+    for field in obj._meta.concrete_fields:
+        if (field.many_to_one or field.one_to_one) and _unit_field(field.related_model):
+            parent = getattr(obj, field.name)
+            if parent is not None:
+                return getattr(parent, _unit_field(parent.__class__).attname)
+    return None
+
+
+def _home_unit(user) -> int | None:
+    if user is None:
+        return None
+    from accounts.policy import home_unit_id  # the policy sits above every app
+
+    return home_unit_id(user)
+
+
+def audit_entry(
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    changes: dict | None = None,
+    *,
+    unit=None,
+    label: str = "",
+) -> AuditEntry:
+    """An unsaved entry, for bulk_create by importers.
+
+    `obj` may be None for events about no stored object (a failed sign-in); `label` then
+    says what the entry is about. `unit` (a unit or its id) overrides the unit found from
+    the object, which falls back to the actor's own unit.
+    """
+    user = actor if actor is not None and actor.is_authenticated else None
+    if isinstance(unit, models.Model):
+        unit = unit.pk
     return AuditEntry(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=user,
+        actor_name=user.get_username() if user else "",
         action=action,
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:255],
+        organization_id=unit or unit_of(obj) or _home_unit(user),
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=(label or (str(obj) if obj is not None else ""))[:255],
         changes=changes or {},
         ip=request_ip.get(),
     )
 
 
-def audit_record(actor, action: str, obj: models.Model, changes: dict | None = None) -> AuditEntry:
-    entry = audit_entry(actor, action, obj, changes)
+def audit_record(
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    changes: dict | None = None,
+    *,
+    unit=None,
+    label: str = "",
+) -> AuditEntry:
+    entry = audit_entry(actor, action, obj, changes, unit=unit, label=label)
     entry.save()
     return entry

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import policy
 from accounts.policy import Action
+from audit.services import audit_record
 from conferences import checkin as tokens
 from conferences import services
 from conferences.forms import (
@@ -401,6 +402,7 @@ def bridge_point_xlsx(request, bridge_pk):
     point = _run_point(request, bridge_pk)
     from conferences.exports import roster_xlsx
 
+    audit_record(request.user, "download.roster_xlsx", point)
     return _download(
         roster_xlsx(point),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -414,6 +416,7 @@ def bridge_point_pdf(request, bridge_pk):
     # Imported here: WeasyPrint is slow to load and only this view needs it.
     from conferences.exports import attendance_pdf
 
+    audit_record(request.user, "download.attendance_pdf", point)
     return _download(attendance_pdf(point), "application/pdf", f"diem-danh-{point.pk}.pdf")
 
 

@@ -75,6 +75,7 @@ def attachment_download(request, attachment_pk):
     path = private_file(attachment.stored_path, FOLDER) if attachment else None
     if path is None:
         raise Http404
+    audit_record(request.user, "download.attachment", attachment, unit=attachment.document.owner_id)
     # Always a download with the sniffed type: nothing uploaded is rendered inline.
     return FileResponse(
         path.open("rb"),

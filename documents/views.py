@@ -292,5 +292,5 @@ def document_history(request, document_pk):
     document = policy.get_document_for(request.user, document_pk, Action.VIEW)
     if not policy.can(request.user, Action.VIEW_AUDIT, document.owner):
         raise PermissionDenied
-    entries = AuditEntry.objects.about(document).select_related("actor")[:500]
+    entries = AuditEntry.objects.about(document)[:500]
     return render(request, "audit/history.html", {"subject": document, "entries": entries})

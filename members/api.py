@@ -5,6 +5,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from accounts import policy
 from accounts.policy import Action
+from audit.services import audit_record
 from members.models import Member
 
 router = Router(tags=["members"])
@@ -40,11 +41,20 @@ class MemberFilter(Schema):
 @paginate(LimitOffsetPagination)
 def member_list(request, filters: Query[MemberFilter]):
     members = policy.members_for(request.auth, Action.VIEW).active()
+    unit = None
     if filters.unit is not None:
         unit = policy.get_organization_for(request.auth, filters.unit, Action.VIEW)
         members = members.within(unit)
     if filters.q:
         members = members.search(filters.q[:100])
+    # A bulk read of personal data, recorded like an export (one entry per page asked).
+    audit_record(
+        request.auth,
+        "member.list",
+        unit,
+        {"via": [None, "api"], "q": [None, filters.q or ""]},
+        label=unit.name if unit else "",
+    )
     return members.select_related("organization").in_vietnamese_order()
 
 

@@ -570,6 +570,21 @@ def _create_users(root: Organization, ward: Organization, member: Member) -> lis
     for username, role, where in _GRANTS:
         user = User.objects.create(username=username, password=password)
         RoleGrant.objects.create(user=user, organization=units[where], role=role)
+        # Cadres are party members too: each login is a member of its own unit, so roles
+        # can be granted to them and they appear in the role page's search.
+        cadre = (
+            Member.objects.active()
+            .filter(
+                organization__path__startswith=units[where].path,
+                user__isnull=True,
+                status=MemberStatus.OFFICIAL,
+            )
+            .exclude(pk=member.pk)
+            .order_by("organization__path", "pk")
+            .first()
+        )
+        if cadre is not None:
+            Member.objects.filter(pk=cadre.pk).update(user=user)
         logins.append(DemoLogin(username, DEMO_PASSWORD, str(role.label), units[where].name))
     user = User.objects.create(username="dangvien", password=password)
     Member.objects.filter(pk=member.pk).update(user=user)
@@ -586,6 +601,22 @@ def _delete_all(model) -> None:
     """One DELETE; the ORM would load every row first to emulate cascades there are none of."""
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def _truncate(model) -> None:
+    """Empty a table at once. The audit trail refuses row deletes (the model, and a
+    trigger on PostgreSQL); resetting the demo database drops the whole trail the way
+    re-creating the database would."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Deferred foreign-key checks of rows written earlier in this transaction
+            # must run first: PostgreSQL refuses to truncate a table with pending ones.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"TRUNCATE {table}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys again
+        else:
+            cursor.execute(f"DELETE FROM {table}")
 
 
 def demo_reset() -> None:
@@ -621,7 +652,7 @@ def demo_reset() -> None:
         _delete_all(model)
     for model in (DocumentLink, Obligation, Attachment, Document):
         _delete_all(model)
-    AuditEntry.objects.all().delete()
+    _truncate(AuditEntry)
     Transfer.objects.all().delete()
     RosterImport.objects.all().delete()
     RoleGrant.objects.all().delete()

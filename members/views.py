@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import policy
 from accounts.policy import Action
 from audit.models import AuditEntry
+from audit.services import audit_record
 from members import services
 from members.forms import LeaveForm, MemberForm, TransferForm
 from members.models import Member, MemberStatus
@@ -66,6 +67,13 @@ def member_list(request, unit_pk):
     requested = request.GET.get("page", "1")
     number = min(int(requested), MAX_PAGES) if requested.isdigit() else 1
     page = paginator.get_page(number)
+    # A page of members is a bulk read of personal data: recorded like an export.
+    audit_record(
+        request.user,
+        "member.list",
+        unit,
+        {"q": [None, query], "status": [None, status], "page": [None, page.number]},
+    )
     context = {
         "unit": unit,
         "page": page,
@@ -204,5 +212,5 @@ def member_history(request, member_pk):
     member = policy.get_member_for(request.user, member_pk, Action.VIEW)
     if not policy.can(request.user, Action.VIEW_AUDIT, member.organization):
         raise PermissionDenied
-    entries = AuditEntry.objects.about(member).select_related("actor")[:500]
+    entries = AuditEntry.objects.about(member)[:500]
     return render(request, "audit/history.html", {"subject": member, "entries": entries})

@@ -184,9 +184,12 @@ def reading_create(actor, text: str, file_name: str = "") -> Reading:
     if not text.strip():
         raise ValidationError({"text": _("Hãy dán nội dung bài viết.")})
     kept = text[:MAX_READING]
-    return Reading.objects.create(
-        text=kept, file_name=file_name[:255], found=extract_reading(kept), created_by=actor
-    )
+    with transaction.atomic():
+        reading = Reading.objects.create(
+            text=kept, file_name=file_name[:255], found=extract_reading(kept), created_by=actor
+        )
+        audit_record(actor, "news.read", reading, {"file": [None, reading.file_name]})
+    return reading
 
 
 def _units_named(actor, name: str | None) -> list[Organization]:

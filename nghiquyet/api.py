@@ -4,7 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from ninja import NinjaAPI
 
-from accounts.api import TokenAuth
+from accounts.api import TokenAuth, TokensLocked
 from conferences.api import campaign_router
 from conferences.api import router as conferences_router
 from documents.api import router as documents_router
@@ -54,3 +54,10 @@ api.add_router("/campaigns/", campaign_router)
 api.add_router("/campaigns/", campaign_reports_router)
 api.add_router("/reports/", reports_router)
 api.add_router("/", programmes_router)
+
+
+@api.exception_handler(TokensLocked)
+def tokens_locked(request, error: TokensLocked):
+    response = api.create_response(request, {"detail": str(error)}, status=429)
+    response["Retry-After"] = str(error.wait)
+    return response

@@ -214,6 +214,8 @@ TASKS = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
+# Refuses sign-ins while an account name or client address is locked (accounts/throttle.py).
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

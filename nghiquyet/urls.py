@@ -17,6 +17,7 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("reporting/", include("reporting.urls")),
     path("notices/", include("notices.urls")),
+    path("audit/", include("audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

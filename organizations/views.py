@@ -154,5 +154,5 @@ def unit_close(request, unit_pk):
 def unit_history(request, unit_pk):
     unit = policy.get_organization_for(request.user, unit_pk, Action.VIEW)
     _require(request.user, Action.VIEW_AUDIT, unit)
-    entries = AuditEntry.objects.about(unit).select_related("actor")[:500]
+    entries = AuditEntry.objects.about(unit)[:500]
     return render(request, "audit/history.html", {"subject": unit, "entries": entries})

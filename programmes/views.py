@@ -382,6 +382,7 @@ def urging_letter(request):
         tasks = tasks.filter(document=document)
     tasks = list(tasks.select_related("lead", "document").order_by("lead__path", "deadline")[:2000])
     data = letter(unit, tasks, timezone.localdate())
+    audit_record(request.user, "download.urging_letter", unit, {"tasks": [None, len(tasks)]})
     response = HttpResponse(
         data,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -487,6 +488,7 @@ def progress_sheet(request, unit_pk):
 
     unit = policy.get_organization_for(request.user, unit_pk, Action.REPORT_PROGRESS)
     if request.method == "GET":
+        audit_record(request.user, "download.progress_sheet", unit)
         response = HttpResponse(
             progress_template(request.user, unit),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -95,8 +95,10 @@ def snapshot_refresh(actor, snapshot: Snapshot) -> Snapshot:
         raise ValidationError(_("Báo cáo đã ban hành; số liệu không thay đổi nữa."))
     if not policy.can(actor, Action.MANAGE_REPORTING, snapshot.organization):
         raise ValidationError(_("Bạn không được sửa báo cáo của đơn vị này."))
-    snapshot.figures = collect(snapshot)
-    snapshot.save(update_fields=["figures"])
+    with transaction.atomic():
+        snapshot.figures = collect(snapshot)
+        snapshot.save(update_fields=["figures"])
+        audit_record(actor, "reporting.refresh", snapshot)
     return snapshot
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import policy
 from accounts.policy import Action
+from audit.services import audit_record
 from conferences.rollup import rollup_unit
 from members.forms import DATE_WIDGET
 from nghiquyet.forms import add_service_errors, confirmed_in_page
@@ -299,6 +300,7 @@ def snapshot_detail(request, snapshot_pk):
                 item = File.objects.create(
                     snapshot=snapshot, format=action, created_by=request.user
                 )
+                audit_record(request.user, "export.report_file", item, {"format": [None, action]})
                 tasks.report_file_build.enqueue(item.pk)
                 return redirect("reporting:file", file_pk=item.pk)
         except ValidationError as error:
@@ -346,6 +348,7 @@ def file_download(request, file_pk):
         raise Http404
     exporter = exporter_for(item.snapshot.kind, item.format)
     name = f"bao-cao-{item.snapshot.pk}-{item.snapshot.period_to:%Y%m%d}.{exporter.extension}"
+    audit_record(request.user, "download.report_file", item, {"file": [None, name]})
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=name, content_type=exporter.content_type
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import policy
 from accounts.policy import Action
+from audit.services import audit_record
 from campaigns.models import Campaign
 from members.models import Member
 from nghiquyet.forms import add_service_errors, confirmed_in_page, posted
@@ -792,6 +793,7 @@ def export_start(request, campaign_pk):
         kind=form.cleaned_data["kind"],
         created_by=request.user,
     )
+    audit_record(request.user, "export.reports", export, {"kind": [None, export.kind]})
     tasks.reports_export.enqueue(export.pk)
     return redirect("reports:export", export_pk=export.pk)
 
@@ -813,4 +815,5 @@ def export_download(request, export_pk):
     )
     if path is None:
         raise Http404
+    audit_record(request.user, "download.reports", export, {"file": [None, export.file_name]})
     return FileResponse(path.open("rb"), as_attachment=True, filename=export.file_name)

@@ -63,6 +63,8 @@ UNSCOPED = {
     "reporting:list": "filtered by policy.snapshots_for and report_requests_for",
     "reporting:requests": "offers only units the user may report for",
     "news:read": "the user's own readings (policy.readings_for)",
+    "audit:list": "filtered by policy.audit_entries_for; its ?unit= goes through "
+    "policy.get_organization_for (audit/tests/test_audit_page.py)",
     "api:document_create": "GET lists through policy.documents_for; POST asks the policy "
     "for the owner unit (documents/tests/test_document_api.py)",
 }

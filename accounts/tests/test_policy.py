@@ -27,7 +27,7 @@ def test_the_queryset_form_agrees_with_the_yes_no_form(world):
 def test_roles_allow_only_their_own_actions(world):
     assert policy.can(world.clerk, Action.MANAGE_MEMBERS, world.cell)
     assert not policy.can(world.propaganda, Action.MANAGE_MEMBERS, world.cell)
-    assert not policy.can(world.clerk, Action.GRANT_ROLES, world.cell)
+    assert not policy.can(world.inspector, Action.GRANT_ROLES, world.cell)
     assert policy.can(world.secretary, Action.GRANT_ROLES, world.cell)
     assert policy.can(world.inspector, Action.VIEW_AUDIT, world.cell)
     assert not policy.can(world.inspector, Action.MANAGE_UNITS, world.cell)
@@ -70,3 +70,19 @@ def test_nested_grants_collapse_to_the_outermost_path(world):
 def test_inactive_users_have_no_scope(world):
     world.clerk.is_active = False
     assert not policy.can(world.clerk, Action.VIEW, world.cell)
+
+
+def test_what_each_role_may_grant_on_its_own_unit_and_below(world):
+    assert policy.grantable_roles(world.secretary, world.ward) == ["inspection", "reviewer"]
+    assert policy.grantable_roles(world.secretary, world.cell) == [
+        "committee",
+        "inspection",
+        "reviewer",
+    ]
+    assert policy.grantable_roles(world.secretary, world.commune) == []
+    assert policy.grantable_roles(world.clerk, world.city) == ["reviewer"]
+    assert policy.grantable_roles(world.clerk, world.ward) == ["office", "reviewer"]
+    assert policy.grantable_roles(world.propaganda, world.ward) == ["propaganda", "reviewer"]
+    assert policy.grantable_roles(world.inspector, world.ward) == []
+    assert policy.grantable_roles(world.member_user, world.cell) == []
+    assert len(policy.grantable_roles(world.admin, world.other)) == len(policy.Role.values)

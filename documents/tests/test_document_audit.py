@@ -63,8 +63,8 @@ def test_registering_through_the_form_records_the_clerk_and_the_fields(world, cl
 
 
 def test_a_refused_registration_records_nothing(world, client, resolution):
-    before = AuditEntry.objects.count()
     client.force_login(world.clerk)
+    before = AuditEntry.objects.count()
     response = client.post("/documents/new/", form(world.city, "45-NQ/TW", term="13"))
     assert response.status_code == 200
     assert AuditEntry.objects.count() == before

@@ -141,6 +141,9 @@ def test_the_demo_logins_have_their_grants(built):
     assert User.objects.get(username="admin").is_superuser
     member = Member.objects.get(user__username="dangvien")
     assert member.organization.path.startswith(ward.path)
+    for username, (_role, unit) in grants.items():
+        cadre = Member.objects.get(user__username=username)
+        assert cadre.organization.path.startswith(unit.path) and cadre != member
     for user in User.objects.all():
         assert user.check_password(DEMO_PASSWORD), user
 

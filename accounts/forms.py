@@ -1,7 +1,7 @@
 import math
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 
 from accounts import throttle
@@ -11,6 +11,15 @@ from accounts.models import ApiToken, Role, Scope
 class LoginForm(AuthenticationForm):
     """The sign-in form; after too many failures it says to wait, in words that are the
     same whether or not the account exists."""
+
+    username = UsernameField(
+        label=_("Tên đăng nhập"), widget=forms.TextInput(attrs={"autofocus": True})
+    )
+    password = forms.CharField(
+        label=_("Mật khẩu"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
     def get_invalid_login_error(self):
         ip = self.request.META.get("REMOTE_ADDR") if self.request else None

@@ -30,6 +30,72 @@ FAMILIES = {
 }
 
 
+# What was done, by the word after the dot; an action missing here shows its code.
+VERBS = {
+    "actual": _("ghi số liệu thực hiện"),
+    "attach": _("đính kèm tệp"),
+    "attachment": _("tệp đính kèm"),
+    "attendance_pdf": _("danh sách điểm danh (PDF)"),
+    "close": _("kết thúc"),
+    "comment": _("nhận xét"),
+    "confirm": _("xác nhận"),
+    "correct": _("sửa"),
+    "create": _("tạo mới"),
+    "decision": _("quyết định"),
+    "draft": _("dự thảo"),
+    "drafted": _("đã dự thảo"),
+    "edit": _("sửa"),
+    "extend": _("gia hạn"),
+    "grant": _("cấp"),
+    "guests": _("khách mời"),
+    "import": _("nhập từ tệp"),
+    "import_create": _("nhập mới từ tệp"),
+    "import_update": _("cập nhật từ tệp"),
+    "issue": _("ban hành"),
+    "leave": _("thôi sinh hoạt"),
+    "link": _("liên kết"),
+    "list": _("xem danh sách"),
+    "lockout": _("tạm khóa"),
+    "login": _("đăng nhập"),
+    "login_failed": _("đăng nhập sai"),
+    "logout": _("đăng xuất"),
+    "made_up": _("đã học bù"),
+    "mark": _("ghi"),
+    "move": _("chuyển"),
+    "obligations": _("giao ban hành"),
+    "photo": _("ảnh"),
+    "progress": _("báo cáo tiến độ"),
+    "progress_sheet": _("bảng tiến độ"),
+    "publish": _("đăng"),
+    "rate": _("đánh giá"),
+    "read": _("đọc bài dán"),
+    "record": _("ghi nhận"),
+    "refresh": _("cập nhật số liệu"),
+    "register": _("đăng ký"),
+    "remind": _("nhắc nộp"),
+    "reminders": _("nhắc việc"),
+    "report_file": _("tệp báo cáo"),
+    "reports": _("bài thu hoạch"),
+    "request": _("yêu cầu báo cáo"),
+    "return": _("yêu cầu viết lại"),
+    "revoke": _("thu hồi"),
+    "roster_xlsx": _("danh sách (XLSX)"),
+    "submit": _("nộp"),
+    "title": _("sửa tên"),
+    "transfer": _("chuyển sinh hoạt"),
+    "unlink": _("bỏ liên kết"),
+    "update": _("sửa"),
+    "urging_letter": _("công văn đôn đốc"),
+    "withdraw": _("gỡ"),
+}
+
+
+def action_label(code: str) -> str:
+    """ "report.submit" reads "Bài thu hoạch: nộp"; an unknown part stays as its code."""
+    family, _dot, verb = code.partition(".")
+    return f"{FAMILIES.get(family, family)}: {VERBS.get(verb, verb)}" if verb else code
+
+
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Người thực hiện"), max_length=150, required=False)
     action = forms.CharField(label=_("Thao tác"), max_length=50, required=False)

@@ -3,6 +3,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 
 from accounts.api import TokenAuth, TokensLocked
 from conferences.api import campaign_router
@@ -24,7 +25,11 @@ def users_only(view):
 
     @wraps(view)
     def guarded(request, *args, **kwargs):
-        if request.user.is_authenticated or TokenAuth()(request) is not None:
+        try:
+            holder = request.user.is_authenticated or TokenAuth()(request) is not None
+        except HttpError as refusal:  # a wrong, expired or locked-out token
+            return JsonResponse({"detail": str(refusal)}, status=refusal.status_code)
+        if holder:
             response = view(request, *args, **kwargs)
             # Swagger UI draws some of its icons from data: URLs; scripts stay 'self'.
             response.headers["Content-Security-Policy"] = DOCS_POLICY

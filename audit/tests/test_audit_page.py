@@ -86,3 +86,13 @@ def test_odd_filters_are_ignored_rather_than_failing(world, client):
     client.force_login(world.inspector)
     for params in ({"unit": "abc"}, {"page": "-3"}, {"page": "99999"}, {"actor": "x" * 300}):
         assert client.get("/audit/", params).status_code == 200, params
+
+
+def test_actions_fields_and_yes_or_no_read_in_vietnamese(world, client):
+    audit_record(world.clerk, "member.update", world.an, {"full_name": ["A", "B"]})
+    audit_record(world.clerk, "member.transfer", world.cuong, {"late": [None, False]})
+    client.force_login(world.inspector)
+    shown = rows(client)
+    assert "Đảng viên: sửa" in shown and "Đảng viên: chuyển sinh hoạt" in shown
+    assert "Họ và tên" in shown and "full_name" not in shown
+    assert "không" in shown and "False" not in shown

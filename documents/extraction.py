@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from nghiquyet.uploads import UploadError, zip_names
+from nghiquyet.uploads import UploadError, office_names
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -18,7 +18,7 @@ def sniff_attachment(file) -> str:
     file.seek(0)
     if head.startswith(b"%PDF-"):
         return PDF
-    if head.startswith(b"PK\x03\x04") and "word/document.xml" in zip_names(file):
+    if head.startswith(b"PK\x03\x04") and "word/document.xml" in office_names(file):
         return DOCX
     raise UploadError(_("Chỉ nhận tệp PDF hoặc DOCX; tệp này không phải như phần mở rộng của nó."))
 

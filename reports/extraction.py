@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from documents.extraction import DOCX, extract_text, sniff_attachment
-from nghiquyet.uploads import MB, UploadError, zip_names
+from documents.extraction import extract_text, sniff_attachment
+from nghiquyet.uploads import MB, UploadError
 
 MAX_FILE = 10 * MB
 
@@ -21,10 +21,6 @@ def text_of_upload(upload) -> str:
     if upload.size == 0:
         raise UploadError(_("Tệp rỗng."))
     content_type = sniff_attachment(upload)
-    if content_type == DOCX and any(
-        name.lower().endswith("vbaproject.bin") for name in zip_names(upload)
-    ):
-        raise UploadError(_("Tệp có chứa macro; hãy lưu lại thành DOCX thường rồi tải lên."))
     with tempfile.NamedTemporaryFile(suffix=".bin") as copy:
         for chunk in upload.chunks():
             copy.write(chunk)

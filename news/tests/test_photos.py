@@ -199,3 +199,35 @@ def test_a_served_photo_has_its_type_and_forbids_sniffing(world, conference, cli
     assert response["X-Content-Type-Options"] == "nosniff"
     served = b"".join(response.streaming_content)
     assert b"Exif" not in served and Image.open(io.BytesIO(served)).format == "JPEG"
+
+
+def test_photos_stored_before_are_re_encoded_and_broken_ones_removed(world, conference, settings):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from nghiquyet.uploads import private_file, store_private
+
+    article = services.article_draft(world.secretary, conference)
+    old = Photo.objects.create(
+        article=article,
+        stored_path=store_private([jpeg(orientation=6)], "news", "jpg"),
+        content_type="image/jpeg",
+        caption="Ảnh cũ",
+    )
+    polyglot = Photo.objects.create(
+        article=article,
+        stored_path=store_private([b"\x89PNG\r\n\x1a\n<html>"], "news", "png"),
+        content_type="image/png",
+        caption="Không phải ảnh",
+    )
+    import_module("news.migrations.0002_photos_reencoded_without_metadata").photos_reencode(
+        apps, None
+    )
+    assert private_file(polyglot.stored_path, "news") is None
+    assert not Photo.objects.filter(pk=polyglot.pk).exists()
+    old_path = old.stored_path
+    old.refresh_from_db()
+    assert old.stored_path != old_path and private_file(old_path, "news") is None
+    image = Image.open(io.BytesIO(stored(settings, old)))
+    assert image.size == (32, 64) and not image.getexif()

@@ -25,7 +25,7 @@ def text_of_upload(upload) -> str:
         for chunk in upload.chunks():
             copy.write(chunk)
         copy.flush()
-        text = extract_text(Path(copy.name), content_type)
+        text = extract_text(Path(copy.name), content_type).text
     if not text.strip():
         raise UploadError(
             _(

@@ -3,13 +3,15 @@ itself before it opens the file: address space, CPU seconds, no file written, no
 
     python -m documents.textreader PATH pdf|docx MAX_PAGES MAX_CHARS MEMORY_MB CPU_SECONDS
 
-Answers one JSON object on stdout, {"text", "pages", "total"} or {"problem"}, and exits
-with OUT_OF_MEMORY when the file needs more memory than allowed; the kernel ends it with
-SIGXCPU (or SIGKILL) when it has used its CPU seconds. `documents.extraction` runs it and
-turns each outcome into a message. It imports nothing from Django, so it starts fast and
-a hostile file meets only the readers.
+Answers one JSON object on stdout, {"text", "pages", "total"} or {"problem"}, through a
+pipe (the no-file limit refuses a redirect to a file). It exits with OUT_OF_MEMORY when
+the file needs more memory than allowed; the kernel ends it with SIGXCPU (or SIGKILL)
+when it has used its CPU seconds. `documents.extraction` runs it and turns each outcome
+into a message. It imports nothing from Django, so it starts fast and a hostile file
+meets only the readers.
 """
 
+import contextlib
 import json
 import resource
 import sys
@@ -24,11 +26,19 @@ class Problem(Exception):
 
 
 def limit(memory_mb: int, cpu_seconds: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (memory_mb * MB, memory_mb * MB))
-    # SIGXCPU at the soft limit; SIGKILL a second later if it was caught somewhere.
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # SIGXCPU at the soft CPU limit; SIGKILL a second later if it was caught somewhere.
+    for kind, soft, hard in (
+        (resource.RLIMIT_AS, memory_mb * MB, memory_mb * MB),
+        (resource.RLIMIT_CPU, cpu_seconds, cpu_seconds + 1),
+        (resource.RLIMIT_FSIZE, 0, 0),
+        (resource.RLIMIT_CORE, 0, 0),
+    ):
+        ceiling = resource.getrlimit(kind)[1]
+        if ceiling != resource.RLIM_INFINITY:
+            soft, hard = min(soft, ceiling), min(hard, ceiling)
+        # A system without this limit (RLIMIT_AS on macOS) keeps the others and the clock.
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(kind, (soft, hard))
 
 
 def read_pdf(path: str, max_pages: int, max_chars: int) -> dict:

@@ -121,6 +121,7 @@ def test_a_file_that_needs_more_memory_than_allowed_is_stopped(
     assert attachment.error == "Tệp cần quá nhiều bộ nhớ để đọc; không đọc được nội dung."
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection between jobs
 def test_a_slow_file_never_holds_up_the_other_queues(world, client, settings, document, heavy):
     """With the database backend, as in production: the default worker runs its jobs
     while the file waits for the worker of the `files` queue."""

@@ -3,7 +3,9 @@ scaled to a sensible size and re-encoded, so that only pixels are kept. EXIF (wi
 GPS position), XMP, text chunks, colour profiles and anything appended to the file are
 gone; only the re-encoded file is stored and served."""
 
+import contextlib
 import io
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -15,6 +17,7 @@ from nghiquyet.uploads import UploadError
 MAX_PIXELS = 40_000_000  # a 48-megapixel phone saves 12 MP by default; 40 is generous
 MAX_EDGE = 2560  # wider than any screen that reads a news page
 JPEG_QUALITY = 85
+_DECODING = threading.Lock()
 _OPENED = ("JPEG", "PNG")
 # A phone's multi-picture JPEG opens as MPO; its first picture is kept as a JPEG.
 _FORMATS = {
@@ -40,6 +43,22 @@ def _too_big() -> UploadError:
     )
 
 
+@contextlib.contextmanager
+def _strict_decoding():
+    """WeasyPrint, once imported, tells Pillow to accept truncated images in the whole
+    process; an upload must decode whole, so that is undone while one is checked. The
+    lock keeps two uploads from restoring the flag under each other."""
+    from PIL import ImageFile
+
+    with _DECODING:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def image_clean(file: BinaryIO) -> CleanImage:
     """The photo in `file` re-encoded without metadata; raises UploadError in Vietnamese."""
     from PIL import Image, UnidentifiedImageError
@@ -48,7 +67,7 @@ def image_clean(file: BinaryIO) -> CleanImage:
     # Pillow closes the stream it reads from; it gets a copy (uploads are a few MB at most).
     source = io.BytesIO(file.read())
     file.seek(0)
-    with warnings.catch_warnings():
+    with _strict_decoding(), warnings.catch_warnings():
         # Pillow only warns between its own limit and twice it; here that is a refusal too.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

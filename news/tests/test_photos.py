@@ -123,6 +123,8 @@ def test_a_large_photo_is_scaled_down_to_the_longest_edge(world, conference, set
 
 
 def test_a_png_header_followed_by_html_is_refused(world, conference, settings):
+    import weasyprint  # noqa: F401
+
     fake = b"\x89PNG\r\n\x1a\n<html><body><script>alert(document.cookie)</script></body></html>"
     article, upload = add(world, conference, fake, "anh.png")
     with pytest.raises(services.UploadError, match="Chỉ nhận ảnh JPEG hoặc PNG"):
@@ -154,6 +156,8 @@ def test_a_photo_just_over_the_pixel_cap_is_refused_before_decoding(world, confe
 
 
 def test_a_truncated_photo_is_refused_as_damaged(world, conference, settings):
+    import weasyprint  # noqa: F401  (it tells Pillow to accept truncated images)
+
     article, upload = add(world, conference, jpeg(size=(400, 300))[:-600])
     with pytest.raises(services.UploadError, match="Ảnh bị hỏng"):
         services.photo_add(world.secretary, article, upload, "Ảnh")

@@ -41,7 +41,10 @@ demo: migrate
 run: demo
 	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 
+## Both workers: the default queue, and `files` (reading uploaded PDF/DOCX) beside it.
 worker: $(VENV)/.installed
+	$(PY) manage.py db_worker --queue-name files & FILES=$$!; \
+	trap 'kill $$FILES 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py db_worker
 
 lint: $(VENV)/.installed-dev

@@ -18,7 +18,8 @@ from organizations.models import Level, Organization
 
 @pytest.fixture(autouse=True)
 def _tasks_run_immediately(settings, tmp_path):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    immediate = "django_tasks.backends.immediate.ImmediateBackend"
+    settings.TASKS = {"default": {**settings.TASKS["default"], "BACKEND": immediate}}
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Local-memory caches of one process share their store: start each test empty, so

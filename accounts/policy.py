@@ -29,7 +29,7 @@ from programmes.models import Inspection, Programme, Target, Task
 from reporting.models import File as ReportFile
 from reporting.models import Request as ReportRequest
 from reporting.models import Snapshot
-from reports.models import Export, Pair, Report, Version
+from reports.models import Export, Pair, Report, Upload, Version
 
 
 class Action(StrEnum):
@@ -546,6 +546,22 @@ def reports_left_to_others(user) -> QuerySet[Report]:
     if not user.is_authenticated:
         return Report.objects.none()
     return reports_for(user, Action.REVIEW_REPORTS).filter(_left_to_others(user))
+
+
+def get_upload_for(user, pk) -> Upload:
+    """A report file being read: for the member it belongs to, and for whoever may enter
+    that member's report."""
+    paths = scope_paths(user, Action.ENTER_REPORTS)
+    uploads = Upload.objects.select_related(
+        "campaign", "member", "member__organization", "campaign__owner"
+    )
+    if paths is not EVERYWHERE:
+        mine = Q(member__user=user) if user.is_authenticated else Q(pk__in=[])
+        uploads = uploads.filter(mine | under_any(paths, "member__organization__path"))
+    try:
+        return uploads.get(pk=pk)
+    except (Upload.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def pairs_for(user, action: Action) -> QuerySet[Pair]:

@@ -22,7 +22,7 @@ from conferences.exports import CARD, REASON, STATUS
 from conferences.models import ABSENT, ATTENDED, Attendance, BridgePoint, Channel, Status
 from members.models import Member
 from nghiquyet.spreadsheets import cell_plain
-from nghiquyet.uploads import UploadError, check_size, zip_names
+from nghiquyet.uploads import UploadError, check_size, office_names
 from vn.formats import format_datetime, format_int
 from vn.text import fold, normalize
 
@@ -87,7 +87,7 @@ def _sniff(upload: UploadedFile) -> None:
         )
     if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         raise _not_xlsx()
-    names = zip_names(upload)
+    names = office_names(upload)
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise _not_xlsx()  # a DOCX, an ODS or any other zip
 

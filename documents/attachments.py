@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -61,6 +61,21 @@ def attachment_upload(request, document_pk):
     attachment_extract.enqueue(attachment.pk)
     messages.success(request, _("Đã tải lên; nội dung đang được trích xuất để tìm kiếm."))
     return redirect("documents:detail", document_pk=document.pk)
+
+
+def listing(document) -> dict:
+    """A document's files for its page, without their text; `reading` while a job is
+    still reading one, so the page asks again."""
+    attachments = list(document.attachments.defer("text"))
+    reading = any(a.state == Attachment.State.PENDING for a in attachments)
+    return {"document": document, "attachments": attachments, "reading": reading}
+
+
+@login_required
+def attachment_states(request, document_pk):
+    """The list of a document's files, polled by its page while one is being read."""
+    document = policy.get_document_for(request.user, document_pk, Action.VIEW)
+    return render(request, "documents/_attachments.html", listing(document))
 
 
 @login_required

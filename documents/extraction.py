@@ -1,14 +1,34 @@
-"""Text out of uploaded PDF and DOCX files, for search."""
+"""Text out of uploaded PDF and DOCX files, for search and for learning reports.
 
+The one path for every uploaded file: the request only sniffs it (type, size, macros)
+and stores it; a job on the `files` queue reads it, and the job hands the file to a
+child process (`documents.textreader`) with limits on memory, CPU seconds, wall-clock
+time and pages. A file that breaks a limit gets a message; the worker never notices.
+"""
+
+import json
+import logging
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from nghiquyet.uploads import UploadError, zip_names
+from documents import textreader
+from nghiquyet.uploads import UploadError, office_names
+from vn.formats import format_int
+
+logger = logging.getLogger(__name__)
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MAX_TEXT = 2_000_000  # characters kept per file; a whole Party congress report fits
+# Jobs that read files have a queue and a worker of their own: a slow file never holds up
+# reminders, exports or imports.
+FILES_QUEUE = "files"
 
 
 def sniff_attachment(file) -> str:
@@ -18,46 +38,77 @@ def sniff_attachment(file) -> str:
     file.seek(0)
     if head.startswith(b"%PDF-"):
         return PDF
-    if head.startswith(b"PK\x03\x04") and "word/document.xml" in zip_names(file):
+    if head.startswith(b"PK\x03\x04") and "word/document.xml" in office_names(file):
         return DOCX
     raise UploadError(_("Chỉ nhận tệp PDF hoặc DOCX; tệp này không phải như phần mở rộng của nó."))
 
 
-def extract_text(path: Path, content_type: str) -> str:
-    """Plain text of the file; raises UploadError with a Vietnamese reason."""
-    text = _pdf(path) if content_type == PDF else _docx(path)
-    return text[:MAX_TEXT]
+@dataclass(frozen=True)
+class Extracted:
+    text: str
+    pages: int  # pages read (PDF)
+    total: int  # pages in the file (PDF)
+
+    @property
+    def note(self) -> str:
+        """What the reader should know about the text: empty unless pages were left."""
+        if self.total <= self.pages:
+            return ""
+        return _("Tệp quá dài: chỉ đọc %(n)s trang đầu trong %(total)s trang.") % {
+            "n": format_int(self.pages),
+            "total": format_int(self.total),
+        }
 
 
-def _pdf(path: Path) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
+def extract_text(path: Path, content_type: str) -> Extracted:
+    """Plain text of the file, read within the limits of settings.FILE_READING; raises
+    UploadError with a Vietnamese reason. Call it from a job, never from a request."""
+    limits = settings.FILE_READING
+    command = [
+        sys.executable,
+        "-m",
+        "documents.textreader",
+        str(path),
+        "pdf" if content_type == PDF else "docx",
+        str(limits["pages"]),
+        str(MAX_TEXT),
+        str(limits["memory_mb"]),
+        str(limits["cpu_seconds"]),
+    ]
+    too_slow = UploadError(
+        _("Không đọc được trong thời gian cho phép: tệp quá nặng hoặc quá phức tạp.")
+    )
     try:
-        reader = PdfReader(path)
-        # An empty owner password is common and harmless; anything else is locked.
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise UploadError(_("Tệp PDF được đặt mật khẩu, không đọc được nội dung."))
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
-    except UploadError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError):
-        raise UploadError(_("Tệp PDF bị hỏng, không đọc được nội dung.")) from None
-    except Exception as error:  # pypdf raises many kinds for damaged or exotic files
-        if "crypt" in type(error).__name__.lower() or "AES" in str(error):
-            raise UploadError(_("Tệp PDF được đặt mật khẩu, không đọc được nội dung.")) from None
-        raise UploadError(_("Tệp PDF bị hỏng, không đọc được nội dung.")) from None
-
-
-def _docx(path: Path) -> str:
-    import docx
-
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            timeout=limits["wall_seconds"],
+            cwd=settings.BASE_DIR,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:  # run() has killed the child already
+        raise too_slow from None
+    if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        raise too_slow
+    if done.returncode == textreader.OUT_OF_MEMORY:
+        raise UploadError(_("Tệp cần quá nhiều bộ nhớ để đọc; không đọc được nội dung."))
     try:
-        document = docx.Document(str(path))
-    except Exception:  # python-docx raises KeyError, ValueError, lxml errors…
-        raise UploadError(_("Tệp DOCX bị hỏng, không đọc được nội dung.")) from None
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" | ".join(cell.text for cell in row.cells))
-    return "\n".join(part for part in parts if part.strip())
+        answer = json.loads(done.stdout) if done.returncode == 0 else {}
+    except ValueError:
+        answer = {}
+    if "problem" in answer:
+        raise UploadError(_problem(answer["problem"], content_type))
+    if "text" not in answer:
+        logger.error(
+            "text reader exited %s on %s: %s", done.returncode, path.name, done.stderr[-2000:]
+        )
+        raise UploadError(_("Không đọc được nội dung tệp."))
+    return Extracted(answer["text"][:MAX_TEXT], answer["pages"], answer["total"])
+
+
+def _problem(code: str, content_type: str) -> str:
+    if code == textreader.ENCRYPTED:
+        return _("Tệp PDF được đặt mật khẩu, không đọc được nội dung.")
+    if content_type == PDF:
+        return _("Tệp PDF bị hỏng, không đọc được nội dung.")
+    return _("Tệp DOCX bị hỏng, không đọc được nội dung.")

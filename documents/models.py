@@ -122,6 +122,7 @@ class Attachment(models.Model):
     class State(models.TextChoices):
         PENDING = "pending", _("Đang trích xuất")
         DONE = "done", _("Đã trích xuất")
+        PARTIAL = "partial", _("Đã trích xuất một phần")
         FAILED = "failed", _("Không trích xuất được")
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
@@ -131,6 +132,7 @@ class Attachment(models.Model):
     stored_path = models.CharField(max_length=500)
     sha256 = models.CharField(max_length=64)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    # Why the text is missing (failed) or incomplete (partial).
     error = models.CharField(max_length=255, blank=True)
     text = models.TextField(blank=True)
     uploaded_by = models.ForeignKey(

@@ -1,7 +1,7 @@
 from django.db import transaction
 from django_tasks import task
 
-from documents.extraction import extract_text
+from documents.extraction import FILES_QUEUE, extract_text
 from documents.models import Attachment, Document
 from documents.services import document_reindex
 from nghiquyet.uploads import UploadError, private_file
@@ -9,7 +9,7 @@ from nghiquyet.uploads import UploadError, private_file
 FOLDER = "documents"
 
 
-@task()
+@task(queue_name=FILES_QUEUE)
 def attachment_extract(attachment_pk: int) -> None:
     """Read the text of one attachment and re-index its document."""
     attachment = Attachment.objects.filter(pk=attachment_pk).first()
@@ -19,9 +19,12 @@ def attachment_extract(attachment_pk: int) -> None:
     try:
         if path is None:
             raise UploadError("Không còn tệp đã tải lên.")
-        text, state, error = extract_text(path, attachment.content_type), Attachment.State.DONE, ""
+        extracted = extract_text(path, attachment.content_type)
     except UploadError as problem:
         text, state, error = "", Attachment.State.FAILED, str(problem)[:255]
+    else:
+        text, error = extracted.text, extracted.note
+        state = Attachment.State.PARTIAL if error else Attachment.State.DONE
     with transaction.atomic():
         Attachment.objects.filter(pk=attachment.pk).update(text=text, state=state, error=error)
         document = Document.objects.select_for_update().get(pk=attachment.document_id)

@@ -16,4 +16,9 @@ urlpatterns = [
     path("obligations/<int:obligation_pk>/drafted/", views.obligation_drafted, name="drafted"),
     path("<int:document_pk>/attachments/", attachments.attachment_upload, name="attach"),
     path("attachments/<int:attachment_pk>/", attachments.attachment_download, name="download"),
+    path(
+        "<int:document_pk>/attachments/states/",
+        attachments.attachment_states,
+        name="attachment-states",
+    ),
 ]

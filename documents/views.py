@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import policy
 from accounts.policy import Action
 from audit.models import AuditEntry
-from documents import services
+from documents import attachments, services
 from documents.cascade import cascade
 from documents.forms import DocumentForm, LinkForm, ObligationForm
 from documents.models import Document, DocumentLink, Kind, Obligation
@@ -142,8 +142,7 @@ def document_detail(request, document_pk):
         request,
         "documents/detail.html",
         {
-            "document": document,
-            "attachments": document.attachments.all(),
+            **attachments.listing(document),
             "up": up,
             "down": down,
             "obligation_counts": [

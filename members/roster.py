@@ -31,9 +31,9 @@ from nghiquyet.uploads import (
     MB,
     UploadError,
     check_size,
+    office_names,
     private_file,
     store_private,
-    zip_names,
 )
 from organizations.models import Organization
 from vn import names
@@ -222,7 +222,7 @@ def _is_text(file: BinaryIO) -> bool:
 def _check_zip(file: BinaryIO) -> None:
     """Refuse archives that are not a workbook, before openpyxl opens anything."""
     try:
-        names = zip_names(file)
+        names = office_names(file)
     except UploadError as error:
         raise RosterError(str(error)) from None
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:

@@ -23,6 +23,7 @@ from documents.symbols import canonical
 from news.drafting import draft_for
 from news.extractor import extract_reading
 from news.models import Article, Photo, Reading, View
+from nghiquyet.images import image_clean
 from nghiquyet.uploads import MB, UploadError, store_private
 from organizations.models import Organization
 from reports.services import clean_text
@@ -34,10 +35,6 @@ MAX_READING = 200_000  # characters kept of a pasted article; news items are a f
 # New readers one address may add to an article in an hour: a household or an office
 # behind one address, not a script renaming its browser.
 READERS_PER_ADDRESS_HOUR = 5
-_IMAGE_TYPES = (
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-)
 # Automated clients announce themselves; a view by one of them is not a reader's.
 _BOTS = re.compile(
     r"bot|crawl|spider|slurp|preview|fetch|monitor|headless|python-|curl|wget|httpclient"
@@ -107,17 +104,13 @@ def photo_add(actor, article: Article, upload, caption: str) -> Photo:
         raise ValidationError({"caption": _("Ảnh cần có chú thích.")})
     if upload.size > MAX_PHOTO:
         raise UploadError(_("Ảnh quá lớn; tối đa 8 MB."))
-    head = upload.read(16)
-    upload.seek(0)
-    kind = next(((t, s) for magic, t, s in _IMAGE_TYPES if head.startswith(magic)), None)
-    if kind is None:
-        raise UploadError(_("Chỉ nhận ảnh JPEG hoặc PNG."))
-    stored = store_private(upload.chunks(), "news", kind[1])
+    image = image_clean(upload)
+    stored = store_private([image.data], "news", image.suffix)
     with transaction.atomic():
         photo = Photo.objects.create(
             article=article,
             stored_path=stored,
-            content_type=kind[0],
+            content_type=image.content_type,
             caption=caption[:300],
             position=article.photos.count(),
         )

@@ -210,7 +210,17 @@ CACHES = {
 TASKS = {
     "default": {
         "BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # `files` reads uploaded PDF/DOCX on a worker of its own (scripts/run.sh), so a
+        # heavy file never holds up reminders, exports or imports.
+        "QUEUES": ["default", "files"],
     }
+}
+# Reading one uploaded PDF/DOCX, in a child process of the `files` worker.
+FILE_READING = {
+    "pages": envint("FILE_READING_PAGES", 300),
+    "memory_mb": envint("FILE_READING_MEMORY_MB", 512),
+    "cpu_seconds": envint("FILE_READING_CPU_SECONDS", 30),
+    "wall_seconds": envint("FILE_READING_WALL_SECONDS", 60),
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from accounts.policy import Action
 from nghiquyet.spreadsheets import cell_plain
-from nghiquyet.uploads import MB, UploadError, check_size, zip_names
+from nghiquyet.uploads import MB, UploadError, check_size, office_names
 from organizations.models import Organization
 from programmes import services
 from programmes.models import Programme, Recurrence, Task
@@ -145,7 +145,7 @@ def sniff_workbook(file: BinaryIO) -> None:
         )
     if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         raise _not_xlsx()
-    names = zip_names(file)
+    names = office_names(file)
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise _not_xlsx()  # a DOCX, an ODS or any other zip
     try:

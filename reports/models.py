@@ -361,3 +361,41 @@ class Export(GeneratedFile):
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.kind}"
+
+
+class Upload(models.Model):
+    """A member's report as a DOCX or PDF, read by a job on the `files` queue. Its text
+    waits here until the member takes it into the draft; the file is deleted once read."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Đang chờ đọc tệp")
+        READING = "reading", _("Đang đọc tệp")
+        READ = "read", _("Đã đọc xong")
+        FAILED = "failed", _("Không đọc được")
+        USED = "used", _("Đã đưa vào bài")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    stored_path = models.CharField(max_length=500, blank=True)
+    state = models.CharField(max_length=10, choices=State, default=State.PENDING)
+    text = models.TextField(blank=True)
+    # Why nothing was read (failed), or that only part of the file was (read).
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [models.Index(fields=["campaign", "member"], name="upload_of_member")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_reading(self) -> bool:
+        return self.state in (self.State.PENDING, self.State.READING)

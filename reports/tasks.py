@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from campaigns.models import Campaign
+from documents.extraction import FILES_QUEUE
 from nghiquyet.jobfiles import purge_expired
 from nghiquyet.uploads import store_private
-from reports import copies, exports, reminders, services
+from reports import copies, exports, reminders, services, uploads
 from reports.models import Export
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,12 @@ def exports_purge(now=None) -> int:
     """Delete export files past their expiry, and their rows; run after every export,
     so the folder never holds more than a week of them."""
     return purge_expired(Export, "exports", now)
+
+
+@task(queue_name=FILES_QUEUE)
+def upload_read(upload_pk: int) -> None:
+    """Read a member's uploaded report into text for the draft (`reports.uploads`)."""
+    uploads.upload_read(upload_pk)
 
 
 @task()

@@ -22,9 +22,8 @@ from members.models import Member
 from nghiquyet.forms import add_service_errors, confirmed_in_page, posted
 from nghiquyet.uploads import MB, UploadError, private_file
 from organizations.models import Organization
-from reports import copies, reminders, services, similarity, tasks
+from reports import copies, reminders, services, similarity, tasks, uploads
 from reports.anonymity import Anonymity
-from reports.extraction import text_of_upload
 from reports.forms import ExportForm, ExtensionForm, ReviewForm, UploadForm
 from reports.models import (
     Confirmation,
@@ -35,6 +34,7 @@ from reports.models import (
     Report,
     Source,
     State,
+    Upload,
 )
 from reports.pending import REQUIRED, Pending, pending_members
 from reports.rollup import report_rollup
@@ -168,6 +168,9 @@ def _writer(request, campaign: Campaign, member: Member):
             "key": secrets.token_urlsafe(16),
             "documents": campaign.documents.all(),
             "upload_form": UploadForm(),
+            "upload": Upload.objects.filter(campaign=campaign, member=member)
+            .exclude(state=Upload.State.USED)
+            .first(),
         },
     )
 
@@ -199,10 +202,17 @@ def draft(request, campaign_pk, member_pk=None):
     return HttpResponse(_("Đã lưu nháp lúc %(at)s.") % {"at": at})
 
 
+def _writer_url(user, campaign: Campaign, member: Member) -> str:
+    if member.user_id == user.pk:
+        return reverse("reports:write", args=[campaign.pk])
+    return reverse("reports:enter", args=[campaign.pk, member.pk])
+
+
 @login_required
 @require_POST
 def upload(request, campaign_pk, member_pk=None):
-    """Text out of a DOCX/PDF into the draft, to be checked and split before submitting."""
+    """A DOCX/PDF of the report: checked and stored here, read by a job; the writing
+    page shows the reading and then offers the text for the draft."""
     campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
     member = _member_for(request, campaign, member_pk)
     back = (
@@ -215,25 +225,58 @@ def upload(request, campaign_pk, member_pk=None):
         messages.error(request, _("Hãy chọn một tệp DOCX hoặc PDF."))
         return redirect(back)
     try:
-        text = text_of_upload(form.cleaned_data["file"])
-        current = Report.objects.filter(campaign=campaign, member=member).first()
-        sections = list(current.draft) if current and current.draft else []
-        sections = (sections + [""] * len(campaign.prompts))[: len(campaign.prompts)]
-        sections[0] = services.clean_text(text)[: services.MAX_SECTION]
-        services.draft_save(request.user, campaign, member, sections)
+        row = uploads.upload_add(request.user, campaign, member, form.cleaned_data["file"])
     except UploadError as error:
         messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        tasks.upload_read.enqueue(row.pk)
+        messages.info(
+            request,
+            _("Đã nhận tệp %(name)s; hệ thống đang đọc nội dung, kết quả hiện ngay bên dưới.")
+            % {"name": row.original_name},
+        )
+    return redirect(back)
+
+
+@login_required
+def upload_state(request, upload_pk):
+    """How the reading of an uploaded report goes: polled by the writing page."""
+    row = policy.get_upload_for(request.user, upload_pk)
+    return render(request, "reports/_upload.html", {"upload": row})
+
+
+@login_required
+@require_POST
+def upload_use(request, upload_pk):
+    """The file's text into the draft, merged with what the page holds (sent along by the
+    writing form, so words typed since the last autosave are kept too)."""
+    row = policy.get_upload_for(request.user, upload_pk)
+    prompts = row.campaign.prompts or [""]
+    typed = (
+        [request.POST.get(f"section_{i}", "") for i in range(1, len(prompts) + 1)]
+        if "section_1" in request.POST
+        else None
+    )
+    try:
+        _report, kept = uploads.upload_use(request.user, row, typed)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
             request,
             _(
+                "Đã thêm nội dung tệp vào cuối ô thứ nhất; phần bạn đã gõ vẫn giữ nguyên. "
+                "Hãy kiểm tra, chuyển phần trả lời từng nội dung vào đúng ô rồi nộp bài."
+            )
+            if kept
+            else _(
                 "Đã đọc nội dung tệp vào ô thứ nhất. Hãy kiểm tra, chuyển phần trả lời "
                 "từng nội dung vào đúng ô rồi nộp bài."
             ),
         )
-    return redirect(back)
+    return redirect(_writer_url(request.user, row.campaign, row.member))
 
 
 # --- Reviewing ----------------------------------------------------------------------------

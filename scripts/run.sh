@@ -8,12 +8,15 @@ PORT=${PORT:-8000}
 
 $PY manage.py db_worker --interval 0.5 >var/worker.log 2>&1 &
 WORKER=$!
-trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
+# Uploaded files are read on a queue of their own, so a heavy one never holds up the rest.
+$PY manage.py db_worker --queue-name files --interval 0.5 >var/worker-files.log 2>&1 &
+FILES_WORKER=$!
+trap 'kill $WORKER $FILES_WORKER 2>/dev/null || true' EXIT INT TERM
 
 cat <<INFO
 
   nghiquyet đang chạy:  http://$HOST:$PORT/
-  Nhật ký tác vụ nền:   var/worker.log
+  Nhật ký tác vụ nền:   var/worker.log, var/worker-files.log (đọc tệp tải lên)
 
   Tài khoản thử (mật khẩu: demo12345)
     admin           quản trị hệ thống (superuser, /admin/)

@@ -30,6 +30,7 @@ from reports.models import (
     Reminder,
     Report,
     Review,
+    Upload,
     Version,
 )
 
@@ -156,6 +157,15 @@ def _objects_of(world, side):
     export = Export.objects.create(
         campaign=campaign, organization=unit, kind="docx", created_by=owner
     )
+    upload = Upload.objects.create(
+        campaign=campaign,
+        member=member,
+        original_name="bai.docx",
+        content_type="application/pdf",
+        size=1,
+        state="read",
+        text="Nội dung",
+    )
     article = Article.objects.create(
         organization=unit, conference=conference, title="Tin", body="Nội dung", created_by=owner
     )
@@ -220,6 +230,7 @@ def _objects_of(world, side):
         "report_id": report.pk,
         "other_pk": report.pk,
         "export_pk": export.pk,
+        "upload_pk": upload.pk,
         "unit_pk": unit.pk,
         "unit_id": unit.pk,
         "member_pk": member.pk,
@@ -283,6 +294,7 @@ def _state():
         Extension.objects.count(),
         Confirmation.objects.count(),
         Export.objects.count(),
+        sorted(Upload.objects.values_list("pk", "state")),
         sorted(Article.objects.values_list("pk", "state", "title", "views")),
         Photo.objects.count(),
         sorted(Reading.objects.values_list("pk", "conference_id")),

@@ -12,20 +12,6 @@ from reports.tests.builders import essay, submit
 pytestmark = pytest.mark.django_db
 
 
-def _docx(paragraphs, macro=False) -> io.BytesIO:
-    document = docx.Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    out = io.BytesIO()
-    document.save(out)
-    if macro:
-        with zipfile.ZipFile(out, "a") as archive:
-            archive.writestr("word/vbaProject.bin", b"\x00" * 64)
-    out.seek(0)
-    out.name = "bai.docx"
-    return out
-
-
 def test_member_writes_saves_a_draft_and_submits_once(world, campaign, client):
     client.force_login(world.member_user)
     url = reverse("reports:write", args=[campaign.pk])
@@ -62,21 +48,6 @@ def test_five_megabytes_of_text_gets_a_clear_answer(world, campaign, client):
     assert page.status_code == 200
     assert "quá lớn" in page.content.decode()
     assert not Version.objects.exists()
-
-
-def test_docx_upload_fills_the_draft_and_bad_files_are_refused(world, campaign, client):
-    client.force_login(world.member_user)
-    upload = reverse("reports:upload", args=[campaign.pk])
-    client.post(upload, {"file": _docx(["Bài thu hoạch của tôi", "Đoạn thứ hai"])})
-    assert Report.objects.get(member=world.an).draft[0].startswith("Bài thu hoạch của tôi")
-    answer = client.post(upload, {"file": _docx(["x"], macro=True)}, follow=True)
-    assert "macro" in answer.content.decode()
-    answer = client.post(upload, {"file": _docx([])}, follow=True)
-    assert "Không đọc được chữ" in answer.content.decode()
-    fake = io.BytesIO(b"MZ\x90\x00 not a document")
-    fake.name = "bai.docx"
-    answer = client.post(upload, {"file": fake}, follow=True)
-    assert "Chỉ nhận tệp PDF hoặc DOCX" in answer.content.decode()
 
 
 def test_secretary_enters_on_behalf_from_paper(world, campaign, client):

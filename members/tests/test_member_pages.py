@@ -59,7 +59,7 @@ def test_a_member_is_transferred_and_the_history_shows_it(world, client):
     page = client.get(f"/members/{world.an.pk}/").content.decode()
     assert "01/03/2025" in page and "Chi bộ khu phố 1" in page
     history = client.get(f"/members/{world.an.pk}/history/").content.decode()
-    assert "member.transfer" in history
+    assert "Đảng viên: chuyển sinh hoạt" in history
 
 
 def test_a_ward_clerk_cannot_transfer_someone_out_of_reach(world, client):

@@ -114,6 +114,6 @@ def test_an_inspector_reads_the_history_of_a_unit(world, client):
     organization_update(world.clerk, world.ward, renamed_on=dt.date(2025, 7, 1), issuer_code="ĐUP")
     client.force_login(world.inspector)
     body = client.get(f"/units/{world.ward.pk}/history/").content.decode()
-    assert "organization.update" in body and "ĐUP" in body and "vanphong" in body
+    assert "Tổ chức: sửa" in body and "ĐUP" in body and "vanphong" in body
     client.force_login(world.propaganda)
     assert client.get(f"/units/{world.ward.pk}/history/").status_code == 403

@@ -150,7 +150,7 @@ def test_api_writes_record_the_tokens_user(world, client, resolution):
 def test_the_history_page_lists_the_entries_for_the_office(world, client, resolution):
     client.force_login(world.clerk)
     page = client.get(f"/documents/{resolution.pk}/history/").content.decode()
-    assert "document.register" in page
+    assert "Văn bản: đăng ký" in page
     assert "vanphong" in page
     assert "45-NQ/TW" in page
 

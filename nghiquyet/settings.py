@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "nghiquyet",
     "vn",
     "accounts",
     "audit",

@@ -46,7 +46,7 @@ class NulCharacterMiddleware:
 
     def __call__(self, request):
         if request.path_info.startswith("/api/"):
-            if _has_nul(request.GET) or _json_has_nul(request):
+            if _has_nul(request.GET) or _json_has_nul(request) or _headers_have_nul(request):
                 message = _(
                     "Dữ liệu gửi lên có ký tự NUL (mã 0), không được phép trong văn bản: "
                     "hãy bỏ ký tự đó rồi gửi lại."
@@ -77,6 +77,10 @@ def _without_nul(data: QueryDict) -> QueryDict:
     for key, values in data.lists():
         cleaned.setlist(key.replace(NUL, ""), [value.replace(NUL, "") for value in values])
     return cleaned
+
+
+def _headers_have_nul(request) -> bool:
+    return any(NUL in value for value in request.headers.values())
 
 
 def _json_has_nul(request) -> bool:

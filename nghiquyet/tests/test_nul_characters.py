@@ -79,6 +79,19 @@ def test_an_api_body_with_a_nul_is_400_and_nothing_is_written(world, client):
     assert not Document.objects.exists()
 
 
+def test_an_api_header_with_a_nul_is_400(world, client, campaign):
+    _token, raw = ApiToken.issue(world.member_user, "t")
+    response = client.post(
+        f"/api/v1/campaigns/{campaign.pk}/reports",
+        json.dumps({"sections": ["Một", "Hai"]}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+        HTTP_IDEMPOTENCY_KEY="k\x00",
+    )
+    assert response.status_code == 400
+    assert "ký tự NUL" in response.json()["detail"]
+
+
 def test_an_api_body_with_an_escaped_backslash_before_u0000_is_plain_text(world, client):
     _token, raw = ApiToken.issue(world.clerk, "t")
     body = {

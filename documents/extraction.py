@@ -26,7 +26,8 @@ def sniff_attachment(file) -> str:
 def extract_text(path: Path, content_type: str) -> str:
     """Plain text of the file; raises UploadError with a Vietnamese reason."""
     text = _pdf(path) if content_type == PDF else _docx(path)
-    return text[:MAX_TEXT]
+    # A PDF string may hold NULs, which no text column takes (PostgreSQL) nor search needs.
+    return text.replace("\x00", "")[:MAX_TEXT]
 
 
 def _pdf(path: Path) -> str:

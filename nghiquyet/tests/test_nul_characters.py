@@ -5,19 +5,32 @@ where they never mean anything. A program calling the API is told: 400 with the 
 A text file that holds NULs is not UTF-8 text, and the page says so.
 """
 
+import datetime as dt
 import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import ApiToken
-from documents.models import Document
+from documents.models import Attachment, Document
+from documents.tests.test_attachments import pdf_bytes
 from news.models import Reading
 
 
 @pytest.fixture
 def conference_point(world, conference):
     return conference.bridge_points.get()
+
+
+@pytest.fixture
+def plan(world):
+    return Document.objects.create(
+        kind="ke_hoach",
+        issuer_name="Thành ủy Hà Nam",
+        issued_on=dt.date(2025, 1, 2),
+        title="Kế hoạch",
+        owner=world.city,
+    )
 
 
 def test_a_search_with_a_nul_finds_what_the_search_without_it_finds(
@@ -120,3 +133,11 @@ def test_a_text_file_with_nuls_is_refused_as_not_utf8(world, client):
     assert response.status_code == 200
     assert "Tệp bai.txt không phải văn bản UTF-8." in response.content.decode()
     assert not Reading.objects.exists()
+
+
+def test_a_pdf_whose_text_holds_nuls_is_indexed_without_them(world, client, plan):
+    client.force_login(world.clerk)
+    pdf = pdf_bytes("Nghi\\000quyet 45-NQ/TW")  # \000 in a PDF string is a NUL
+    client.post(f"/documents/{plan.pk}/attachments/", {"file": SimpleUploadedFile("a.pdf", pdf)})
+    attachment = Attachment.objects.get()
+    assert (attachment.state, attachment.text) == (Attachment.State.DONE, "Nghiquyet 45-NQ/TW")

@@ -10,6 +10,9 @@ from conferences import services
 from conferences.checkin import CheckinError
 from conferences.models import Attendance, Conference
 from conferences.rollup import campaign_rollup, rollup_unit
+from members.models import Member
+from nghiquyet.schemas import column
+from organizations.models import Organization
 from reports.rollup import report_rollup
 
 router = Router(tags=["conferences"])
@@ -54,9 +57,9 @@ class CheckinIn(Schema):
 
 
 class MarkIn(Schema):
-    card_number: str
-    status: str
-    reason: str = ""
+    card_number: column(Member, "card_number")
+    status: column(Attendance, "status")
+    reason: column(Attendance, "reason") = ""
 
 
 class MarkOut(Schema):
@@ -139,7 +142,7 @@ def bridge_point_mark(request, bridge_point_id: int, payload: MarkIn):
 
 
 @campaign_router.get("/{campaign_id}/rollup", response=RollupOut)
-def rollup(request, campaign_id: int, unit: int | None = None):
+def rollup(request, campaign_id: int, unit: column(Organization, "id") | None = None):
     """Attendance figures of a campaign for a subtree (default: the campaign's unit, or
     the widest unit the caller sees) and for each unit just below it."""
     campaign = policy.get_campaign_for(request.auth, campaign_id, Action.VIEW)

@@ -3,14 +3,15 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accounts import policy
 from accounts.policy import Action
 from documents import services
-from documents.models import Document, Kind, LinkKind
+from documents.models import Document, DocumentLink, Kind, LinkKind
 from documents.search import search
 from documents.symbols import parse_symbol
+from nghiquyet.schemas import Pagination, column
 
 router = Router(tags=["documents"])
 
@@ -34,18 +35,18 @@ class DocumentOut(Schema):
 
 
 class DocumentIn(Schema):
-    owner_id: int
-    symbol_raw: str = ""
+    owner_id: column(Document, "owner")
+    symbol_raw: column(Document, "symbol_raw") = ""
     kind: Kind | None = None
-    issuer_name: str
+    issuer_name: column(Document, "issuer_name")
     issued_on: dt.date
-    term: int | None = None
-    plenum: int | None = None
-    title: str
+    term: column(Document, "term") | None = None
+    plenum: column(Document, "plenum") | None = None
+    title: column(Document, "title")
 
 
 class LinkIn(Schema):
-    target_id: int
+    target_id: column(DocumentLink, "target")
     kind: LinkKind
 
 
@@ -63,7 +64,7 @@ def _invalid(error: ValidationError) -> HttpError:
 
 
 @router.get("/", response=list[DocumentOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def document_list(request, filters: Query[DocumentFilter]):
     visible = policy.documents_for(request.auth, Action.VIEW)
     if filters.q:

@@ -103,7 +103,9 @@ def extract_text(path: Path, content_type: str) -> Extracted:
             "text reader exited %s on %s: %s", done.returncode, path.name, done.stderr[-2000:]
         )
         raise UploadError(_("Không đọc được nội dung tệp."))
-    return Extracted(answer["text"][:MAX_TEXT], answer["pages"], answer["total"])
+    # A PDF string may hold NULs, which no text column takes (PostgreSQL) nor search needs.
+    text = answer["text"].replace("\x00", "")[:MAX_TEXT]
+    return Extracted(text, answer["pages"], answer["total"])
 
 
 def _problem(code: str, content_type: str) -> str:

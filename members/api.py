@@ -1,12 +1,14 @@
 import datetime as dt
 
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accounts import policy
 from accounts.policy import Action
 from audit.services import audit_record
 from members.models import Member
+from nghiquyet.schemas import Pagination, column
+from organizations.models import Organization
 
 router = Router(tags=["members"])
 
@@ -33,12 +35,12 @@ class MemberOut(Schema):
 
 
 class MemberFilter(Schema):
-    unit: int | None = None
+    unit: column(Organization, "id") | None = None
     q: str | None = None
 
 
 @router.get("/", response=list[MemberOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def member_list(request, filters: Query[MemberFilter]):
     members = policy.members_for(request.auth, Action.VIEW).active()
     unit = None

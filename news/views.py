@@ -185,14 +185,18 @@ def reading_new(request):
             if upload.size > MAX_TEXT_FILE:
                 form.add_error("files", _("Tệp %(name)s quá lớn.") % {"name": upload.name})
                 continue
-            raw = upload.read()
             try:
-                texts.append((raw.decode("utf-8-sig"), upload.name))
+                text = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
+                text = None
+            # A NUL never occurs in text: the file is UTF-16 (or not text at all).
+            if text is None or "\x00" in text:
                 form.add_error(
                     "files",
                     _("Tệp %(name)s không phải văn bản UTF-8.") % {"name": upload.name},
                 )
+            else:
+                texts.append((text, upload.name))
         if not texts and not form.errors:
             form.add_error("text", _("Hãy dán nội dung bài viết hoặc chọn tệp."))
         if not form.errors:

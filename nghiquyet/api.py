@@ -3,7 +3,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from ninja import NinjaAPI
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 
 from accounts.api import TokenAuth, TokensLocked
 from conferences.api import campaign_router
@@ -11,6 +11,7 @@ from conferences.api import router as conferences_router
 from documents.api import router as documents_router
 from members.api import router as members_router
 from nghiquyet.middleware import content_security_policy
+from nghiquyet.schemas import invalid_input
 from organizations.api import router as organizations_router
 from programmes.api import router as programmes_router
 from reports.api import campaign_router as campaign_reports_router
@@ -51,6 +52,13 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_decorator=users_only,
 )
+
+
+@api.exception_handler(ValidationError)
+def refused_input(request, error):
+    return api.create_response(request, invalid_input(error.errors), status=422)
+
+
 api.add_router("/units/", organizations_router)
 api.add_router("/members/", members_router)
 api.add_router("/documents/", documents_router)

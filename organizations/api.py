@@ -1,10 +1,11 @@
 import datetime as dt
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from accounts import policy
 from accounts.policy import Action
+from nghiquyet.schemas import Pagination
 from organizations.models import Organization
 
 router = Router(tags=["units"])
@@ -44,7 +45,7 @@ def unit_get(request, unit_id: int):
 
 
 @router.get("/{unit_id}/children", response=list[UnitOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def unit_children(request, unit_id: int):
     unit = policy.get_organization_for(request.auth, unit_id, Action.VIEW)
     totals = Organization.objects.member_totals_by_child(unit)

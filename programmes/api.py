@@ -6,7 +6,9 @@ from ninja.errors import HttpError
 
 from accounts import policy
 from accounts.policy import Action
+from nghiquyet.schemas import column
 from programmes import services
+from programmes.models import Progress
 
 router = Router(tags=["programmes"])
 
@@ -27,11 +29,11 @@ class TaskOut(Schema):
 
 
 class ProgressIn(Schema):
-    percent: int
-    milestone: str = ""
-    note: str = ""
+    percent: column(Progress, "percent")
+    milestone: column(Progress, "milestone") = ""
+    note: column(Progress, "note") = ""
     completed: bool = False
-    product: str = ""
+    product: column(Progress, "product") = ""
     reported_on: dt.date | None = None
 
 

@@ -8,9 +8,10 @@ from ninja.errors import HttpError
 from accounts import policy
 from accounts.policy import Action
 from members.models import Member
+from nghiquyet.schemas import column
 from reports import copies, services
 from reports.anonymity import Anonymity
-from reports.models import Report
+from reports.models import Report, Version
 
 router = Router(tags=["reports"])
 campaign_router = Router(tags=["campaigns"])
@@ -18,7 +19,7 @@ campaign_router = Router(tags=["campaigns"])
 
 class ReportIn(Schema):
     sections: list[str]
-    member_id: int | None = None  # for a secretary entering a member's report
+    member_id: column(Report, "member") | None = None  # for a secretary entering a member's report
 
 
 class ReceiptOut(Schema):
@@ -66,6 +67,9 @@ class ReportOut(Schema):
         ]
 
 
+IDEMPOTENCY_KEY = Header("", alias="Idempotency-Key")
+
+
 def _problem(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -75,7 +79,7 @@ def report_submit(
     request,
     campaign_id: int,
     payload: ReportIn,
-    idempotency_key: str = Header("", alias="Idempotency-Key"),
+    idempotency_key: column(Version, "idempotency_key") = IDEMPOTENCY_KEY,
 ):
     """Submit the caller's learning report (or, with member_id, a member's report typed
     in by their cell). Retrying with the same Idempotency-Key answers 200 with the first

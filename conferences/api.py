@@ -36,6 +36,8 @@ class ConferenceOut(Schema):
     starts_at: dt.datetime
     format: str
     venue: str
+    chair: str
+    chair_title: str
     closed: bool
     bridge_points: list[BridgePointOut]
 

@@ -591,8 +591,12 @@ def _blocks(document, blocks: list) -> None:
 
 
 def _signature(document, signature: Signature) -> None:
-    document.add_paragraph()
+    # The signature never stands alone on a page: the last paragraph goes with it.
+    if document.paragraphs:
+        document.paragraphs[-1].paragraph_format.keep_with_next = True
+    document.add_paragraph().paragraph_format.keep_with_next = True
     left, right = _two_columns(document)
+    left._tc.getparent().get_or_add_trPr().append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
     _lines(left, signature.left, align=LEFT)
     _lines(right, signature.right)
 

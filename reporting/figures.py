@@ -394,11 +394,13 @@ def _study_phrases(figures: dict) -> list[str]:
         )
     if t.get("encouraged"):
         out.append(_("Ngoài ra, có %(clause)s.") % {"clause": encouraged_clause(t["encouraged"])})
-    own = [row for row in rows if not row.get("own")]
-    if own and len(own) != t["cells"]:  # children that are cells were counted just above
+    # Units below with cells to hold conferences (a closed one has none); when they are
+    # the cells themselves, the sentence above has said it.
+    below = [row for row in rows if not row.get("own") and row["cells"]]
+    if below and len(below) != t["cells"]:
         out.append(
             _("Có %(done)s đơn vị trực thuộc đã tổ chức hội nghị ở tất cả các chi bộ.")
-            % {"done": format_ratio(figures.get("children_done", 0), len(own))}
+            % {"done": format_ratio(figures.get("children_done", 0), len(below))}
         )
     if t["required"]:
         out.append(

@@ -206,3 +206,12 @@ def test_a_long_name_is_broken_between_the_parts_of_the_name_never_inside_one(wo
     assert [line.text for line in masthead.issuer] == lines
     widest = max(layout.text_mm(line.text, line.size, bold=True) for line in masthead.issuer)
     assert widest <= layout.HEAD_MM[0] - 1
+
+
+def test_the_signature_never_stands_alone_on_a_page(world, dinh_long, campaign):
+    snapshot = _report(world, Kind.CAMPAIGN, campaign)
+    document = _docx(exporter_for(Kind.CAMPAIGN, "docx").build(snapshot, lambda d, t: None))
+    last = next(p for p in document.paragraphs if p.text == DIRECTIONS)  # then the signature
+    assert last.paragraph_format.keep_with_next
+    signature = _signature_table(document).rows[0]
+    assert signature._tr.trPr is not None and "cantSplit" in signature._tr.trPr.xml

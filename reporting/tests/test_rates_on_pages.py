@@ -40,6 +40,7 @@ def test_a_closed_unit_shows_a_dash_never_none_on_the_dashboard(world, campaign,
     client.force_login(world.propaganda)
     page = client.get(reverse("reporting:dashboard", args=[campaign.pk])).content.decode()
     assert "None" not in page
+    assert "Có 0/2 đơn vị trực thuộc đã tổ chức hội nghị" in page  # the closed one has no cells
     rate_column = 3  # unit, members, required, attended, rate
     assert _cells(page, "Quận ủy Kim Bảng")[rate_column + 1] == "—"
     assert _cells(page, "Đảng bộ phường Lam Hạ")[rate_column + 1] == "50,00"

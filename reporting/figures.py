@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conferences.models import Conference, Format
+from conferences.models import BridgePoint, Conference, Format
 from conferences.rollup import campaign_rollup
 from documents.citations import cite
 from documents.layout import signed_for
@@ -188,14 +188,20 @@ def _own_row(unit: Organization, rows: list[dict], total: dict) -> dict | None:
 def _conference_list(campaign, unit: Organization) -> tuple[list[dict], int]:
     """The unit's own conferences of the campaign, with who chaired them."""
     own = Conference.objects.filter(campaign=campaign, organizer=unit)
+    named = list(
+        own.order_by("starts_at", "pk").annotate(points=Count("bridge_points"))[:CONFERENCES_NAMED]
+    )
+    halls = {
+        conference_id: (chair, title)
+        for conference_id, chair, title in BridgePoint.objects.filter(
+            conference__in=named, is_main=True
+        ).values_list("conference_id", "chair", "chair_title")
+    }
     listed = []
-    for conference in own.order_by("starts_at", "pk").annotate(points=Count("bridge_points"))[
-        :CONFERENCES_NAMED
-    ]:
-        hall = conference.bridge_points.filter(is_main=True).first()
+    for conference in named:
         chair = comrade(conference.chair, conference.chair_title)
-        if not chair and hall is not None:
-            chair = comrade(hall.chair, hall.chair_title)
+        if not chair:
+            chair = comrade(*halls.get(conference.pk, ("", "")))
         listed.append(
             {
                 "day": timezone.localtime(conference.starts_at).date().isoformat(),

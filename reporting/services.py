@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from accounts.policy import Action
 from audit.services import audit_record
+from documents.layout import place_of
 from documents.symbols import parse_symbol
 from organizations.models import Organization
 from reporting.figures import collect
@@ -85,6 +86,7 @@ def snapshot_draft(actor, organization: Organization, *, request: Request | None
     ) | _period_problems(fields.get("period_from"), fields.get("period_to"))
     texts = _tidy({name: fields[name] for name in EDITABLE if name in fields})
     texts.setdefault("title", "")
+    texts.setdefault("place", place_of(organization))
     problems |= _edit_problems(texts)
     if problems:
         raise ValidationError(problems)
@@ -175,6 +177,9 @@ def snapshot_edit(actor, snapshot: Snapshot, **fields) -> Snapshot:
     }
     if changes:
         with transaction.atomic():
+            # Locked and read again: a report issued meanwhile stays as it was issued.
+            if Snapshot.objects.select_for_update().get(pk=snapshot.pk).is_issued:
+                raise ValidationError(_("Báo cáo đã ban hành; nội dung không sửa được nữa."))
             for name, (_old, value) in changes.items():
                 setattr(snapshot, name, value)
             snapshot.save(update_fields=list(changes))
@@ -189,14 +194,18 @@ def snapshot_issue(actor, snapshot: Snapshot, issued_on: dt.date | None = None) 
         raise ValidationError(_("Báo cáo đã ban hành."))
     if not policy.can(actor, Action.MANAGE_REPORTING, snapshot.organization):
         raise ValidationError(_("Bạn không được ban hành báo cáo của đơn vị này."))
-    if not (snapshot.limitations.strip() and snapshot.directions.strip()):
-        raise ValidationError(
-            _(
-                "Hãy viết phần II (hạn chế, nguyên nhân) và phần III (phương hướng, nhiệm vụ "
-                "thời gian tới) trước khi ban hành."
-            )
-        )
     with transaction.atomic():
+        stored = Snapshot.objects.select_for_update().get(pk=snapshot.pk)
+        if stored.is_issued:
+            raise ValidationError(_("Báo cáo đã ban hành."))
+        if not (stored.limitations.strip() and stored.directions.strip()):
+            raise ValidationError(
+                _(
+                    "Hãy viết phần II (hạn chế, nguyên nhân) và phần III (phương hướng, "
+                    "nhiệm vụ thời gian tới) trước khi ban hành."
+                )
+            )
+        snapshot.limitations, snapshot.directions = stored.limitations, stored.directions
         snapshot.figures = collect(snapshot)
         snapshot.state = Snapshot.State.ISSUED
         snapshot.issued_on = issued_on or timezone.localdate()

@@ -25,6 +25,7 @@ from conferences.tests.builders import conference_for
 from conftest import add_member, add_unit
 from members.models import MemberStatus
 from news.drafting import draft_for
+from organizations.models import Organization
 from reporting import services
 from reporting.exporters import exporter_for
 from reporting.models import Kind
@@ -201,7 +202,8 @@ def test_every_statement_of_a_figure_agrees_with_the_rollup(world, campaign, cli
     expected = _expected(campaign, ward)
     core = ("attended", "required", "attended_rate")
 
-    news = stated(draft_for(conference).body)
+    news_body = draft_for(conference).body
+    news = stated(news_body)
     _agrees("news", news, expected, must=core)
     if expected["encouraged"]:
         assert news["encouraged"] == expected["encouraged"]
@@ -243,6 +245,9 @@ def test_every_statement_of_a_figure_agrees_with_the_rollup(world, campaign, cli
         title="Kết quả học tập, quán triệt Nghị quyết số 23-NQ/TU",
         place="Định Long",
     )
+    names = list(Organization.objects.values_list("name", flat=True))
+    for sentence in [*snapshot.figures["phrases"], *re.split(r"(?<=\.) ", news_body)]:
+        assert all(sentence.count(name) <= 1 for name in names), sentence
     for fmt, read in (("docx", _docx), ("pdf", _pdf)):
         text = read(exporter_for(Kind.CAMPAIGN, fmt).build(snapshot, lambda done, all: None))
         _agrees(fmt, stated(text), expected, must=study)

@@ -40,6 +40,8 @@ class ConferenceOut(Schema):
     part_of_day: str
     format: str
     venue: str
+    chair: str
+    chair_title: str
     closed: bool
     bridge_points: list[BridgePointOut]
 

@@ -19,6 +19,7 @@ from documents.extraction import DOCX
 from documents.models import Attachment, Document, Kind
 from documents.services import document_register
 from documents.tasks import FOLDER, attachment_extract
+from members.models import Member
 from nghiquyet.uploads import store_private
 from organizations.models import Organization
 
@@ -47,9 +48,18 @@ RESOLUTION_TEXT = [
     "nghị quyết; định kỳ sơ kết, tổng kết, báo cáo Ban Thường vụ Thành ủy.",
 ]
 TOPICS = [
-    ("Những nội dung cơ bản, điểm mới của Nghị quyết", "Đồng chí Phó Trưởng Ban Tuyên giáo"),
-    ("Chương trình hành động thực hiện Nghị quyết", "Đồng chí Bí thư Đảng ủy"),
+    (
+        "Những nội dung cơ bản, điểm mới của Nghị quyết",
+        "Đồng chí Nguyễn Thị Thanh Hương, Phó Trưởng Ban Tuyên giáo và Dân vận Thành ủy",
+    ),
+    ("Chương trình hành động thực hiện Nghị quyết", "Đồng chí Bí thư Đảng ủy phường"),
 ]
+
+
+def _first_member(unit: Organization) -> str:
+    """A name to stand for the unit's secretary in the demo."""
+    member = Member.objects.filter(organization__path__startswith=unit.path).order_by("pk").first()
+    return member.full_name if member else ""
 
 
 @transaction.atomic
@@ -89,6 +99,8 @@ def demo_campaign(root: Organization, ward: Organization, seed: int = 1) -> Camp
         ends_at=now + dt.timedelta(hours=1),
         format=Format.ONLINE,
         venue=f"Hội trường {ward.name}",
+        chair=_first_member(ward),
+        chair_title="Bí thư Đảng ủy phường",
         agenda="Khai mạc\nQuán triệt các chuyên đề\nThảo luận\nBế mạc",
         topics=TOPICS,
     )
@@ -100,7 +112,8 @@ def demo_campaign(root: Organization, ward: Organization, seed: int = 1) -> Camp
             name=f"Điểm cầu {cell.name}",
             host=cell,
             units=[cell],
-            chair="Bí thư chi bộ",
+            chair=_first_member(cell),
+            chair_title="Bí thư Chi bộ",
             address=f"Nhà văn hóa {cell.name}",
         )
     for point in conference.bridge_points.all():

@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 
 from conferences import services
 from conferences.models import ABSENT, Attendance, BridgePoint, Status
+from documents import layout
 from members.models import Member
 from nghiquyet.pdf import html_to_pdf
 from nghiquyet.spreadsheets import cell_safe
+from vn.names import without_comrade
 
 NUMBER, NAME, CARD, CELL, STATUS, REASON = (
     "STT",
@@ -159,6 +161,7 @@ def attendance_pdf(point: BridgePoint) -> bytes:
     point = _point(point)
     conference = point.conference
     split = _absent_split(point)
+    held_on = timezone.localtime(conference.starts_at).date()
     html = render_to_string(
         "conferences/sheet_pdf.html",
         {
@@ -168,7 +171,13 @@ def attendance_pdf(point: BridgePoint) -> bytes:
             "address": point.address or conference.venue,
             "absent_excused": split[Status.ABSENT_EXCUSED],
             "absent_unexcused": split[Status.ABSENT_UNEXCUSED],
-            "held_on": timezone.localtime(conference.starts_at),
+            "masthead": layout.masthead_for(
+                point.host, layout.place_of(point.host), held_on, symbol=None
+            ),
+            "head_mm": layout.HEAD_MM,
+            "text_mm": layout.TEXT_MM,
+            "margins": layout.MARGINS_MM,
+            "chair": without_comrade(point.chair),
         },
     )
     return html_to_pdf(html)

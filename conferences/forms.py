@@ -33,6 +33,8 @@ class ConferenceForm(forms.ModelForm):
             "ends_at",
             "format",
             "venue",
+            "chair",
+            "chair_title",
             "relayed_from",
             "agenda",
         ]
@@ -84,7 +86,7 @@ class ConferenceForm(forms.ModelForm):
 class BridgePointForm(forms.ModelForm):
     class Meta:
         model = BridgePoint
-        fields = ["name", "host", "units", "chair", "address"]
+        fields = ["name", "host", "units", "chair", "chair_title", "address"]
         widgets = {"units": forms.SelectMultiple(attrs={"size": 8})}
 
     def __init__(self, *args, units=None, **kwargs):

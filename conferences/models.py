@@ -85,6 +85,16 @@ class Conference(models.Model):
         _("hình thức"), max_length=12, choices=Format.choices, default=Format.IN_PERSON
     )
     venue = models.CharField(_("địa điểm chính"), max_length=255)
+    # Who chairs the conference (and its main hall); the news and the report name them.
+    chair = models.CharField(
+        _("người chủ trì"), max_length=200, blank=True, help_text=_("Ví dụ: Nguyễn Văn An.")
+    )
+    chair_title = models.CharField(
+        _("chức vụ người chủ trì"),
+        max_length=200,
+        blank=True,
+        help_text=_("Ví dụ: Bí thư Đảng ủy phường."),
+    )
     agenda = models.TextField(_("chương trình"), blank=True)
     relayed_from = models.ForeignKey(
         "self",
@@ -170,6 +180,7 @@ class BridgePoint(models.Model):
         Organization, related_name="bridge_points", verbose_name=_("đơn vị dự tại điểm cầu")
     )
     chair = models.CharField(_("người chủ trì"), max_length=200, blank=True)
+    chair_title = models.CharField(_("chức vụ người chủ trì"), max_length=200, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     is_main = models.BooleanField(_("điểm cầu chính"), default=False)
     # Headcounts, kept by the attendance services in the same transaction as each mark.

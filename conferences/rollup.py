@@ -15,6 +15,7 @@ from accounts.policy import Action
 from campaigns.models import Campaign
 from conferences.models import TALLY_FIELDS, BridgePoint, Conference, Makeup, Tally
 from organizations.models import Organization, sums_by_child
+from vn.formats import percent
 
 
 @dataclass
@@ -45,8 +46,10 @@ class Figures:
 
     @property
     def rate(self) -> float | None:
-        """Required members who attended, over required members."""
-        return self.attended / self.required if self.required else None
+        """Required members who attended, over required members: the percent every page
+        and file states (`vn.formats.percent`), as a fraction."""
+        share = percent(self.attended, self.required)
+        return None if share is None else float(share / 100)
 
     @property
     def bar(self) -> float:

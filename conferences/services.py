@@ -99,6 +99,8 @@ def conference_create(actor, campaign: Campaign, *, topics=(), **fields) -> Conf
         name=_("Hội trường chính"),
         host=conference.organizer,
         address=conference.venue,
+        chair=conference.chair,
+        chair_title=conference.chair_title,
         is_main=True,
     )
     main.units.set([conference.organizer])
@@ -116,7 +118,19 @@ def conference_create(actor, campaign: Campaign, *, topics=(), **fields) -> Conf
     return conference
 
 
-EDITABLE = ("title", "starts_at", "ends_at", "format", "venue", "agenda", "relayed_from")
+EDITABLE = (
+    "title",
+    "starts_at",
+    "ends_at",
+    "format",
+    "venue",
+    "chair",
+    "chair_title",
+    "agenda",
+    "relayed_from",
+)
+# The main hall is where the conference itself sits: its address and chair follow it.
+_HALL_FOLLOWS = {"venue": "address", "chair": "chair", "chair_title": "chair_title"}
 
 
 @transaction.atomic
@@ -151,8 +165,13 @@ def conference_update(actor, conference: Conference, *, topics=None, **fields) -
         conference.part_of_day = PartOfDay.EXACT
     if changes:
         conference.save(update_fields=list(changes))
-        if "venue" in changes:
-            conference.bridge_points.filter(is_main=True).update(address=conference.venue)
+        hall = {
+            field: getattr(conference, name)
+            for name, field in _HALL_FOLLOWS.items()
+            if name in changes
+        }
+        if hall:
+            conference.bridge_points.filter(is_main=True).update(**hall)
     if topics is not None:
         before = list(conference.topics.values_list("title", "reporter"))
         if before != list(topics):
@@ -165,7 +184,7 @@ def conference_update(actor, conference: Conference, *, topics=None, **fields) -
 
 @transaction.atomic
 def bridge_point_add(
-    actor, conference: Conference, *, name, host, units, chair="", address=""
+    actor, conference: Conference, *, name, host, units, chair="", chair_title="", address=""
 ) -> BridgePoint:
     """Another place that joins an online conference. Its roster is the members of
     `units`; a unit given to a bridge point takes its members from any wider one."""
@@ -204,7 +223,12 @@ def bridge_point_add(
     if problems:
         raise ValidationError(problems)
     point = BridgePoint.objects.create(
-        conference=conference, name=name.strip(), host=host, chair=chair, address=address
+        conference=conference,
+        name=name.strip(),
+        host=host,
+        chair=chair,
+        chair_title=chair_title,
+        address=address,
     )
     point.units.set(units)
     audit_record(

@@ -26,6 +26,7 @@ from conferences.rollup import rollup_unit
 from nghiquyet.forms import add_service_errors, confirmed_in_page
 from nghiquyet.uploads import UploadError
 from organizations.models import Organization
+from reporting.figures import attendance_clause
 from reports.rollup import report_rollup
 
 ROSTER_PAGE = 200
@@ -443,6 +444,7 @@ def campaign_rollup(request, campaign_pk):
             "campaign": campaign,
             "unit": unit,
             "rollup": rollup,
+            "attendance": attendance_clause(rollup.total.attended, rollup.total.required),
             "trail": trail,
             "points": points.order_by("host__path", "name")[:POINTS_SHOWN],
             "reports": report_rollup(campaign, unit),

@@ -3,17 +3,23 @@ own websites: when and who, in what form, which documents, how many bridge point
 people, who chaired and who presented what, and what members must do next, by when.
 
 Only facts from the record are written; a missing fact leaves its sentence out rather
-than inventing one. The editor revises the draft before it is published.
+than inventing one. The attendance figures are the roll-up's (`campaign_rollup` for the
+organising unit), stated in the clauses the reports use, so the news never says other
+than the dashboard. The editor revises the draft before it is published.
 """
 
 from dataclasses import dataclass
 
 from django.utils import timezone
 
-from conferences.models import ATTENDED, Attendance, Conference, Format, PartOfDay
+from conferences.models import Conference, Format, PartOfDay
+from conferences.rollup import campaign_rollup
 from conferences.services import report_due_after
+from documents.citations import cite
 from documents.models import Document, Kind
-from vn.formats import format_date, format_int, format_percent
+from reporting.figures import attendance_clause, encouraged_clause
+from vn.formats import format_date, format_int
+from vn.names import comrade
 
 _FORMAT = {
     Format.IN_PERSON: "",
@@ -50,15 +56,9 @@ def _day_of(conference: Conference) -> str:
     return f"{part} ngày {day}"
 
 
-def _document_name(document: Document, *, full: bool) -> str:
+def _short_name(document: Document) -> str:
     kind = document.get_kind_display() if document.kind != Kind.OTHER else "Văn bản"
-    name = f"{kind} số {document.display_symbol}" if document.display_symbol else kind
-    if not full:
-        return name
-    issued = f" ngày {format_date(document.issued_on)}" if document.issued_on else ""
-    issuer = f" của {document.issuer_name}" if document.issuer_name else ""
-    title = f" về “{document.title.strip().rstrip('.')}”" if document.title else ""
-    return f"{name}{issued}{issuer}{title}"
+    return f"{kind} số {document.display_symbol}" if document.display_symbol else kind
 
 
 def _join(items: list[str]) -> str:
@@ -67,54 +67,64 @@ def _join(items: list[str]) -> str:
     return "; ".join(items[:-1]) + " và " + items[-1]
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _chair(conference: Conference, main) -> str:
+    chair = comrade(conference.chair, conference.chair_title)
+    if not chair and main is not None:
+        chair = comrade(main.chair, main.chair_title)
+    return chair
+
+
 def draft_for(conference: Conference) -> Draft:
     campaign = conference.campaign
     organizer = conference.organizer.name
     documents = list(campaign.documents.order_by("issued_on", "pk"))
-    shown = [_document_name(d, full=False) for d in documents]
     form = _FORMAT.get(conference.format, "")
-    title = f"{organizer} tổ chức Hội nghị{form} học tập, quán triệt {_join(shown)}".strip()
+    title = (
+        f"{organizer} tổ chức Hội nghị{form} học tập, quán triệt "
+        f"{_join([_short_name(d) for d in documents])}"
+    ).strip()
 
     points = list(conference.bridge_points.all())
     main = next((p for p in points if p.is_main), None)
-    marks = Attendance.objects.filter(conference=conference)
-    attended = marks.filter(status__in=ATTENDED).count()
-    required = marks.filter(required=True).count()
-    guests = sum(p.guests for p in points)
+    figures = campaign_rollup(campaign, conference.organizer).total
 
     opening = (
         f"{_day_of(conference)}, {organizer} đã tổ chức Hội nghị{form} "
         f"học tập, quán triệt, triển khai thực hiện "
-        f"{_join([_document_name(d, full=True) for d in documents])}."
+        f"{_join([cite(d, subject=organizer) for d in documents])}."
     )
     paragraphs = [opening]
 
     scale = []
     if len(points) > 1:
-        scale.append(f"Hội nghị được kết nối tới {format_int(len(points))} điểm cầu")
-    if attended:
-        people = f"{format_int(attended)} đảng viên"
-        if guests:
-            people += f" và {format_int(guests)} đại biểu khách mời"
-        scale.append(f"với {people} tham dự" if scale else f"Hội nghị có {people} tham dự")
+        scale.append(f"Hội nghị được kết nối tới {format_int(len(points))} điểm cầu.")
+    if figures.required and (figures.attended or figures.absent):
+        scale.append(f"Có {attendance_clause(figures.attended, figures.required)}.")
+    others = []
+    if figures.counts["encouraged"]:
+        others.append(encouraged_clause(figures.counts["encouraged"]))
+    if figures.counts["guests"]:
+        others.append(f"{format_int(figures.counts['guests'])} đại biểu khách mời dự hội nghị")
+    if others:
+        scale.append(f"Ngoài ra, có {_join(others)}.")
     if scale:
-        sentence = " ".join(scale)
-        if required:
-            sentence += (
-                f", đạt {format_percent(min(attended, required), required)} số đảng viên phải dự"
-            )
-        paragraphs.append(sentence + ".")
-    if main is not None and main.chair:
-        where = f" tại {main.name.lower()}" if len(points) > 1 else ""
-        paragraphs.append(f"Đồng chí {main.chair.removeprefix('Đ/c ')} chủ trì hội nghị{where}.")
+        paragraphs.append(" ".join(scale))
+    chair = _chair(conference, main)
+    if chair:
+        where = f" tại {main.name.lower()}" if main is not None and len(points) > 1 else ""
+        paragraphs.append(f"{_capital(chair)} chủ trì hội nghị{where}.")
     if conference.venue and conference.format != Format.ONLINE:
         paragraphs.append(f"Hội nghị diễn ra tại {conference.venue}.")
 
     topics = list(conference.topics.all())
     if topics:
         parts = [
-            f"đồng chí {t.reporter} trình bày chuyên đề “{t.title}”"
-            if t.reporter
+            f"{comrade(t.reporter)} trình bày chuyên đề “{t.title}”"
+            if comrade(t.reporter)
             else f"chuyên đề “{t.title}”"
             for t in topics
         ]

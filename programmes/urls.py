@@ -6,6 +6,7 @@ app_name = "programmes"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/letter.docx", views.urging_letter, name="letter"),
+    path("dashboard/letter.pdf", views.urging_letter, {"fmt": "pdf"}, name="letter-pdf"),
     path("document/<int:document_pk>/new/", views.programme_create, name="create"),
     path("<int:programme_pk>/", views.programme_detail, name="detail"),
     path("<int:programme_pk>/appendix/", views.appendix_import, name="appendix"),

@@ -369,8 +369,14 @@ def dashboard(request):
     )
 
 
+LETTER_FORMATS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
 @login_required
-def urging_letter(request):
+def urging_letter(request, fmt="docx"):
     from programmes.letters import urging_letter as letter
 
     unit = _dashboard_unit(request)
@@ -381,13 +387,15 @@ def urging_letter(request):
     if document is not None:
         tasks = tasks.filter(document=document)
     tasks = list(tasks.select_related("lead", "document").order_by("lead__path", "deadline")[:2000])
-    data = letter(unit, tasks, timezone.localdate())
-    audit_record(request.user, "download.urging_letter", unit, {"tasks": [None, len(tasks)]})
-    response = HttpResponse(
-        data,
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    data = letter(unit, tasks, timezone.localdate(), fmt=fmt)
+    audit_record(
+        request.user,
+        "download.urging_letter",
+        unit,
+        {"tasks": [None, len(tasks)], "format": [None, fmt]},
     )
-    response["Content-Disposition"] = 'attachment; filename="cong-van-don-doc.docx"'
+    response = HttpResponse(data, content_type=LETTER_FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="cong-van-don-doc.{fmt}"'
     return response
 
 

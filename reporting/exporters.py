@@ -1,32 +1,30 @@
 """The exporter registry: one exporter per (report kind, format). Each turns a report's
-stored figures into bytes, calling `progress(done, total)` as it writes rows; the job in
-`reporting.tasks` runs it and stores the file with an expiry.
+stored figures and texts into bytes, calling `progress(done, total)` as it writes; the
+job in `reporting.tasks` runs it and stores the file with an expiry.
 
-- DOCX: the Party document layout (`documents.layout`), pre-filled with the standard
-  phrasing and a table per unit below, to be finished in Word.
+- DOCX and PDF: one Party document (`report_document`, guidance 36-HD/VPTW) rendered by
+  `documents.layout` twice, so the two carry the same words: the masthead, section I in
+  the figures' sentences, sections II and III as the unit wrote them, the signature and
+  the recipients, then the statistics table on landscape pages.
 - XLSX: the statistics table (biểu thống kê), one row per unit below and the totals, with
-  formula injection neutralised.
-- PDF: the same report through WeasyPrint, local fonts only, no URL ever fetched.
+  formula injection neutralised; sections II and III on a second sheet.
 """
 
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from documents import layout
-from nghiquyet.pdf import html_to_pdf
 from nghiquyet.spreadsheets import cell_safe
-from organizations.models import Organization
-from reporting.figures import Column, cell, columns_for
+from reporting.figures import cell, columns_of, shown
 from reporting.models import Kind, Snapshot
-from vn.formats import format_date, format_decimal, format_int
+from vn.formats import format_date
 
 Progress = Callable[[int, int], None]
 
@@ -58,96 +56,134 @@ def exporter_for(kind: str, fmt: str) -> Exporter | None:
     return EXPORTERS.get((kind, fmt))
 
 
-def _shown(value, column: Column) -> str:
-    if value is None:
-        return "—"
-    if column.percent_of:
-        return format_decimal(value, 2)
-    return format_int(value)
+def recipients_of(snapshot: Snapshot) -> tuple[str, ...]:
+    """As typed, one a line; by default the committee above, to report to, and the
+    office's archive."""
+    typed = tuple(line.strip() for line in snapshot.recipients.splitlines() if line.strip())
+    if typed:
+        return typed
+    parent = layout.parent_of(snapshot.organization)
+    above = (
+        (_("- %(body)s (để báo cáo),") % {"body": layout.committee_name(parent)},)
+        if parent is not None
+        else ()
+    )
+    return (*above, _("- Lưu VP."))
 
 
-def _table_rows(snapshot: Snapshot):
+def _statistics(snapshot: Snapshot) -> layout.Table:
     figures = snapshot.figures
-    columns = columns_for(snapshot.kind)
+    columns = columns_of(figures)
     rows = [
-        (row["unit"]["name"], [_shown(cell(row, c), c) for c in columns], row.get("reported"))
-        for row in figures.get("rows", [])
+        [str(n), row["unit"]["name"], *(shown(cell(row, c)) for c in columns)]
+        for n, row in enumerate(figures.get("rows", []), 1)
     ]
-    total = [_shown(cell(figures.get("total", {}), c), c) for c in columns]
-    return columns, rows, total
+    total = figures.get("total", {})
+    rows.append(["", _("Tổng cộng"), *(shown(cell(total, c)) for c in columns)])
+    number, name = 8, 40
+    each = (layout.WIDE_MM - number - name) / max(len(columns), 1)
+    return layout.Table(
+        headings=(_("STT"), _("Đơn vị"), *(c.label for c in columns)),
+        rows=rows,
+        aligns=("center", "left", *("right",) * len(columns)),
+        widths_mm=(number, name, *(each,) * len(columns)),
+        size=8,
+        bold_last=True,
+    )
 
 
-def heading(snapshot: Snapshot) -> str:
-    return snapshot.title.upper()
+def report_document(snapshot: Snapshot) -> layout.PartyDocument:
+    """The report as the unit signs it."""
+    unit = snapshot.organization
+    day = snapshot.issued_on or timezone.localdate()
+    number = layout.number_line(snapshot.symbol, "BC", unit)
+    P = layout.Paragraph
+    body = [
+        P(_("BÁO CÁO"), "title"),
+        P(snapshot.title, "subject"),
+        P(
+            _("(Từ ngày %(start)s đến ngày %(end)s)")
+            % {"start": format_date(snapshot.period_from), "end": format_date(snapshot.period_to)},
+            "period",
+        ),
+        P("-----", "rule"),
+    ]
+    cited = snapshot.figures.get("cited") or []
+    if cited:
+        body.append(
+            P(
+                _("Thực hiện %(documents)s, %(committee)s báo cáo kết quả như sau:")
+                % {
+                    "documents": "; ".join(cited),
+                    "committee": snapshot.figures.get("committee") or _("Đảng ủy"),
+                }
+            )
+        )
+    body.append(P(_("I. KẾT QUẢ THỰC HIỆN"), "heading"))
+    body += [P(sentence) for sentence in snapshot.figures.get("phrases", [])]
+    if not snapshot.figures.get("phrases"):
+        body.append(P(_("Kỳ này chưa có số liệu.")))
+    body.append(P(_("II. HẠN CHẾ, NGUYÊN NHÂN"), "heading"))
+    body += layout.paragraphs(snapshot.limitations)
+    body.append(P(_("III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI"), "heading"))
+    body += layout.paragraphs(snapshot.directions)
+    appendix = []
+    if snapshot.figures.get("rows"):
+        report = (
+            _("Báo cáo số %(symbol)s") % {"symbol": snapshot.symbol}
+            if snapshot.symbol
+            else _("Báo cáo")
+        )
+        attached = _("(Kèm theo %(report)s ngày %(day)s của %(unit)s)") % {
+            "report": report,
+            "day": format_date(day),
+            "unit": layout.committee_name(unit),
+        }
+        appendix = [
+            P(_("BIỂU THỐNG KÊ KẾT QUẢ THEO ĐƠN VỊ TRỰC THUỘC"), "title"),
+            P(attached, "period"),
+            _statistics(snapshot),
+        ]
+    return layout.PartyDocument(
+        title=snapshot.title,
+        masthead=layout.masthead_for(unit, snapshot.place, day, number),
+        body=body,
+        signature=layout.Signature(
+            recipients=recipients_of(snapshot),
+            roles=layout.signature_roles(unit, deputy=snapshot.signs_as == Snapshot.SignsAs.DEPUTY),
+            signer=snapshot.signer,
+        ),
+        appendix=appendix,
+    )
 
 
 @exporter("docx", "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 def build_docx(snapshot: Snapshot, progress: Progress) -> bytes:
-    unit = snapshot.organization
-    figures = snapshot.figures
-    columns, rows, total = _table_rows(snapshot)
-    document = layout.word()
-    day = snapshot.issued_on or snapshot.period_to
-    symbol = snapshot.symbol or _("Số %(gap)s-BC/%(issuer)s") % {
-        "gap": " " * 6,
-        "issuer": unit.issuer_code,
-    }
-    layout.header(document, unit, snapshot.place, day, symbol)
-    document.add_paragraph()
-    layout.line(document, _("BÁO CÁO"), bold=True, size=15)
-    layout.line(document, snapshot.title, bold=True)
-    layout.line(
-        document,
-        _("(Từ ngày %(start)s đến ngày %(end)s)")
-        % {"start": format_date(snapshot.period_from), "end": format_date(snapshot.period_to)},
-        italic=True,
-    )
-    layout.line(document, "-----")
-    layout.line(document, _("I. KẾT QUẢ THỰC HIỆN"), bold=True, align=WD_ALIGN_PARAGRAPH.LEFT)
-    for sentence in figures.get("phrases", []):
-        layout.body(document, sentence)
-    layout.line(document, _("II. HẠN CHẾ, NGUYÊN NHÂN"), bold=True, align=WD_ALIGN_PARAGRAPH.LEFT)
-    layout.body(document, _("(Đơn vị bổ sung nội dung.)"))
-    layout.line(
-        document,
-        _("III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI"),
-        bold=True,
-        align=WD_ALIGN_PARAGRAPH.LEFT,
-    )
-    layout.body(document, _("(Đơn vị bổ sung nội dung.)"))
-    if rows:
-        document.add_paragraph()
-        layout.line(document, _("BIỂU THỐNG KÊ THEO ĐƠN VỊ TRỰC THUỘC"), bold=True)
-        _docx_table(document, columns, rows, total, progress)
-    recipients = [r.strip() for r in snapshot.recipients.splitlines() if r.strip()] or [
-        _("- Như trên,"),
-        _("- Lưu văn phòng."),
-    ]
-    layout.signature(document, unit, recipients, snapshot.signer)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    rows = len(snapshot.figures.get("rows", []))
+    data = layout.to_docx(report_document(snapshot))
+    progress(rows, rows)
+    return data
 
 
-def _docx_table(document, columns, rows, total, progress: Progress) -> None:
-    headings = [_("STT"), _("Đơn vị"), *[c.label for c in columns]]
-    body = [[str(n), name, *values] for n, (name, values, _reported) in enumerate(rows, 1)]
-    body.append(["", _("Tổng cộng"), *total])
-    aligns = ("center", "left", *("right",) * len(columns))
-    layout.table(document, headings, body, aligns=aligns, size=8, bold_last=True)
-    progress(len(rows), len(rows))
+@exporter("pdf", "pdf", "application/pdf")
+def build_pdf(snapshot: Snapshot, progress: Progress) -> bytes:
+    rows = len(snapshot.figures.get("rows", []))
+    data = layout.to_pdf(report_document(snapshot))
+    progress(rows, rows)
+    return data
 
 
 @exporter("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 def build_xlsx(snapshot: Snapshot, progress: Progress) -> bytes:
     figures = snapshot.figures
-    columns = columns_for(snapshot.kind)
+    columns = columns_of(figures)
     book = Workbook()
     sheet = book.active
     sheet.title = _("Biểu thống kê")
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    sheet.cell(row=1, column=1, value=cell_safe(snapshot.organization.name.upper())).font = Font(
+    unit = snapshot.organization
+    sheet.cell(row=1, column=1, value=cell_safe(layout.committee_name(unit).upper())).font = Font(
         bold=True
     )
     sheet.cell(row=2, column=1, value=cell_safe(_("BIỂU THỐNG KÊ"))).font = Font(bold=True, size=13)
@@ -169,49 +205,59 @@ def build_xlsx(snapshot: Snapshot, progress: Progress) -> bytes:
         item.border = border
     rows = figures.get("rows", [])
     for number, row in enumerate(rows, start=1):
-        values = [number, cell_safe(row["unit"]["name"]), *[cell(row, c) for c in columns]]
+        values = [number, cell_safe(row["unit"]["name"]), *[_value(row, c) for c in columns]]
         if snapshot.request_id:
             values.append(_("Có") if row.get("reported") else _("Chưa"))
         for index, value in enumerate(values, start=1):
-            sheet.cell(row=header_row + number, column=index, value=value).border = border
+            item = sheet.cell(row=header_row + number, column=index, value=value)
+            item.border = border
+            if index > 2 and columns[index - 3].percent_of:
+                item.number_format = "0.00"
         if number % 200 == 0 or number == len(rows):
             progress(number, len(rows))
     total_row = header_row + len(rows) + 1
     total = figures.get("total", {})
     for index, value in enumerate(
-        ["", _("Tổng cộng"), *[cell(total, c) for c in columns]], start=1
+        ["", _("Tổng cộng"), *[_value(total, c) for c in columns]], start=1
     ):
         item = sheet.cell(row=total_row, column=index, value=value)
         item.font = Font(bold=True)
         item.border = border
+        if index > 2 and columns[index - 3].percent_of:
+            item.number_format = "0.00"
     sheet.column_dimensions["A"].width = 6
     sheet.column_dimensions["B"].width = 40
     for index in range(3, len(labels) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 14
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
+    _texts_sheet(book, snapshot)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-@exporter("pdf", "pdf", "application/pdf")
-def build_pdf(snapshot: Snapshot, progress: Progress) -> bytes:
-    columns, rows, total = _table_rows(snapshot)
-    unit = snapshot.organization
-    parent = Organization.objects.get_parent(unit) if unit.depth > 1 else None
-    html = render_to_string(
-        "reporting/report_pdf.html",
-        {
-            "snapshot": snapshot,
-            "parent": parent,
-            "date_line": layout.date_line(snapshot.place, snapshot.issued_on or snapshot.period_to),
-            "columns": columns,
-            "rows": rows,
-            "total": total,
-            "phrases": snapshot.figures.get("phrases", []),
-            "recipients": [r.strip() for r in snapshot.recipients.splitlines() if r.strip()],
-            "signed_for": layout.signed_for(unit),
-        },
-    )
-    progress(len(rows), len(rows))
-    return html_to_pdf(html)
+def _value(row: dict, column):
+    """A number for the spreadsheet to sum; "—" where a rate has nothing to divide."""
+    value = cell(row, column)
+    if value is None:
+        return "—"
+    return float(value) if column.percent_of else value
+
+
+def _texts_sheet(book, snapshot: Snapshot) -> None:
+    """Sections I to III in words, for whoever reads only the workbook."""
+    sheet = book.create_sheet(_("Nội dung báo cáo"))
+    sheet.column_dimensions["A"].width = 120
+    lines = [
+        (_("I. KẾT QUẢ THỰC HIỆN"), True),
+        *((sentence, False) for sentence in snapshot.figures.get("phrases", [])),
+        (_("II. HẠN CHẾ, NGUYÊN NHÂN"), True),
+        *((p.text, False) for p in layout.paragraphs(snapshot.limitations)),
+        (_("III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI"), True),
+        *((p.text, False) for p in layout.paragraphs(snapshot.directions)),
+    ]
+    for number, (text, bold) in enumerate(lines, start=1):
+        item = sheet.cell(row=number, column=1, value=cell_safe(text))
+        item.alignment = Alignment(wrap_text=True, vertical="top")
+        if bold:
+            item.font = Font(bold=True)

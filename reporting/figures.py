@@ -1,21 +1,35 @@
-"""The figures of a report: one row per unit just below, the totals, and the standard
-phrasing ("35.599/35.900 đảng viên, đạt 99,16%"), collected from the roll-up counters and
-stored in the report as plain JSON, so an issued report never changes."""
+"""The figures of a report: one row per unit just below, the totals, and the sentences a
+clerk writes them in ("Có 5/5 chi bộ đã tổ chức hội nghị học tập, quán triệt; 105/115
+đảng viên phải học tập đã tham dự, đạt 91,30%."), collected from the roll-up counters and
+stored in the report as plain JSON, so an issued report never changes.
 
+Every count comes from the roll-ups (`campaign_rollup`, `report_rollup`, `task_rollup`),
+every rate from `vn.formats.percent`, and every sentence from the clause functions
+below, which the news draft shares: a figure can only be stated one way.
+"""
+
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from conferences.models import BridgePoint, Conference, Format
 from conferences.rollup import campaign_rollup
+from documents.citations import cite
+from documents.layout import signed_for
 from documents.models import Document, LinkKind, Obligation
 from organizations.models import Organization, sums_by_child
 from programmes.models import BUCKET_FIELDS, Bucket, Target
 from programmes.rollup import target_lines, task_rollup
 from reporting.models import Kind, Snapshot
 from reports.rollup import report_rollup
-from vn.formats import format_decimal, format_int, format_percent, format_ratio
+from vn.formats import format_date, format_decimal, format_int, format_percent, format_ratio
+from vn.formats import percent as percent_of
+from vn.names import comrade
+
+CONFERENCES_NAMED = 10  # a unit's own conferences listed one by one; more are counted
 
 
 @dataclass(frozen=True)
@@ -34,6 +48,7 @@ def _campaign_columns() -> list[Column]:
         Column("absent_excused", _("Vắng có lý do")),
         Column("absent_unexcused", _("Vắng không lý do")),
         Column("made_up", _("Đã học bù")),
+        Column("encouraged", _("Miễn sinh hoạt tự nguyện dự")),
         Column("cells", _("Tổng số chi bộ")),
         Column("cells_held", _("Chi bộ đã tổ chức")),
         Column("submitted", _("Đã nộp bài thu hoạch")),
@@ -66,21 +81,33 @@ def _period_columns() -> list[Column]:
     ]
 
 
-def columns_for(kind: str) -> list[Column]:
-    return _campaign_columns() if kind == Kind.CAMPAIGN else _period_columns()
+def columns_for(kind: str, *, study: bool | None = None) -> list[Column]:
+    """A campaign's columns (study results, plans, tasks) when the report covers a
+    campaign, else the task columns of a review of a document."""
+    if study is None:
+        study = kind == Kind.CAMPAIGN
+    return _campaign_columns() if study else _period_columns()
+
+
+def columns_of(figures: dict) -> list[Column]:
+    """The columns a report was collected with, in their order."""
+    known = {c.key: c for c in _campaign_columns() + _period_columns()}
+    keys = figures.get("columns") or [c.key for c in columns_for(figures.get("kind", ""))]
+    return [known[key] for key in keys if key in known]
 
 
 def _documents_of(snapshot: Snapshot) -> list[int]:
-    """The documents the report is about: the campaign's, or the one named, with the
+    """The documents the report is about: the campaign's and the one named, with the
     programmes and plans implementing them."""
+    roots = set()
     if snapshot.campaign_id:
-        roots = list(snapshot.campaign.documents.values_list("pk", flat=True))
-    else:
-        roots = [snapshot.document_id] if snapshot.document_id else []
+        roots |= set(snapshot.campaign.documents.values_list("pk", flat=True))
+    if snapshot.document_id:
+        roots.add(snapshot.document_id)
     implementing = Document.objects.filter(
         links_out__target_id__in=roots, links_out__kind=LinkKind.IMPLEMENTS
     ).values_list("pk", flat=True)
-    return sorted(set(roots) | set(implementing))
+    return sorted(roots | set(implementing))
 
 
 def _plans(unit: Organization, documents: list[int]) -> tuple[dict, dict]:
@@ -127,6 +154,8 @@ def _campaign_row(attendance, reports) -> dict:
         "absent_excused": attendance.counts["absent_excused"],
         "absent_unexcused": attendance.counts["absent_unexcused"],
         "made_up": attendance.counts["made_up"],
+        "encouraged": attendance.counts["encouraged"],
+        "guests": attendance.counts["guests"],
         "cells": attendance.cells,
         "cells_held": attendance.cells_held,
         "submitted": reports.counts["submitted"],
@@ -142,6 +171,49 @@ def _unit_json(unit: Organization) -> dict:
     return {"id": unit.pk, "code": unit.code, "name": unit.name}
 
 
+def _own_row(unit: Organization, rows: list[dict], total: dict) -> dict | None:
+    """What the unit holds itself (members directly in it, tasks it leads), so that the
+    rows add up to the total."""
+    own = {
+        key: value - sum(row.get(key, 0) for row in rows)
+        for key, value in total.items()
+        if isinstance(value, int)
+    }
+    if not any(own.values()):
+        return None
+    name = _("%(name)s (trực tiếp)") % {"name": unit.name}
+    return {"unit": {**_unit_json(unit), "name": name}, "own": True, **own}
+
+
+def _conference_list(campaign, unit: Organization) -> tuple[list[dict], int]:
+    """The unit's own conferences of the campaign, with who chaired them."""
+    own = Conference.objects.filter(campaign=campaign, organizer=unit)
+    named = list(
+        own.order_by("starts_at", "pk").annotate(points=Count("bridge_points"))[:CONFERENCES_NAMED]
+    )
+    halls = {
+        conference_id: (chair, title)
+        for conference_id, chair, title in BridgePoint.objects.filter(
+            conference__in=named, is_main=True
+        ).values_list("conference_id", "chair", "chair_title")
+    }
+    listed = []
+    for conference in named:
+        chair = comrade(conference.chair, conference.chair_title)
+        if not chair:
+            chair = comrade(*halls.get(conference.pk, ("", "")))
+        listed.append(
+            {
+                "day": timezone.localtime(conference.starts_at).date().isoformat(),
+                "title": conference.title,
+                "format": conference.format,
+                "points": conference.points,
+                "chair": chair,
+            }
+        )
+    return listed, own.count()
+
+
 def collect(snapshot: Snapshot) -> dict:
     """The report's figures, as JSON. Units below that answered the same request with an
     issued report contribute their own frozen rows; the others are read live."""
@@ -149,8 +221,10 @@ def collect(snapshot: Snapshot) -> dict:
     documents = _documents_of(snapshot)
     plans_total, plans_by_child = _plans(unit, documents)
     tasks_total, tasks_by_child = _tasks(unit, documents)
+    study = snapshot.campaign_id is not None
     rows: list[dict] = []
-    if snapshot.kind == Kind.CAMPAIGN:
+    extra: dict = {"study": study, "committee": _committee_word(unit)}
+    if study:
         campaign = snapshot.campaign
         attendance = campaign_rollup(campaign, unit)
         reports = report_rollup(campaign, unit)
@@ -161,14 +235,17 @@ def collect(snapshot: Snapshot) -> dict:
             rows.append(
                 {"unit": _unit_json(child), **_campaign_row(child_attendance, child_reports)}
             )
-        extra = {
+        listed, own_conferences = _conference_list(campaign, unit)
+        extra |= {
             "conferences": attendance.conferences,
+            "own_conferences": own_conferences,
+            "conference_list": listed,
             "bridge_points": attendance.bridge_points,
             "children_done": attendance.children_done,
             "ratings": reports.total.ratings,
         }
     else:
-        total, extra = {}, {}
+        total = {}
         for child in Organization.objects.get_children(unit):
             rows.append({"unit": _unit_json(child)})
     paths = dict(Organization.objects.get_children(unit).values_list("pk", "path"))
@@ -182,6 +259,9 @@ def collect(snapshot: Snapshot) -> dict:
         plans_required=plans_total["plans_required"] or 0, plans_sent=plans_total["plans_sent"] or 0
     )
     total.update(_task_columns(tasks_total))
+    own = _own_row(unit, rows, total)
+    if own is not None:
+        rows.insert(0, own)
     if snapshot.request_id:
         total = _with_answers(snapshot, rows, total)
     targets = []
@@ -201,15 +281,15 @@ def collect(snapshot: Snapshot) -> dict:
                     "expected": line.expected,
                 }
             )
+    cited = Document.objects.filter(pk__in=documents).order_by("issued_on", "pk")
     figures = {
         "unit": _unit_json(unit),
         "kind": snapshot.kind,
         "collected_at": timezone.now().isoformat(),
         "period": [snapshot.period_from.isoformat(), snapshot.period_to.isoformat()],
-        "documents": list(
-            Document.objects.filter(pk__in=documents).values_list("symbol", flat=True)
-        ),
-        "columns": [column.key for column in columns_for(snapshot.kind)],
+        "documents": [document.display_symbol for document in cited],
+        "cited": [cite(document, subject=unit.name) for document in cited],
+        "columns": [column.key for column in columns_for(snapshot.kind, study=study)],
         "total": total,
         "rows": rows,
         "targets": targets,
@@ -217,6 +297,12 @@ def collect(snapshot: Snapshot) -> dict:
     }
     figures["phrases"] = phrases(figures)
     return figures
+
+
+def _committee_word(unit: Organization) -> str:
+    """How the unit's report names itself: "Đảng ủy", "Ban Thường vụ", "Chi bộ"."""
+    body = signed_for(unit).removeprefix("T/M ").strip()
+    return body[:1] + body[1:].lower().replace("thường vụ", "Thường vụ")
 
 
 def _with_answers(snapshot: Snapshot, rows: list[dict], total: dict) -> dict:
@@ -229,7 +315,7 @@ def _with_answers(snapshot: Snapshot, rows: list[dict], total: dict) -> dict:
     }
     adjusted = dict(total)
     for row in rows:
-        answer = answers.get(row["unit"]["id"])
+        answer = None if row.get("own") else answers.get(row["unit"]["id"])
         row["reported"] = answer is not None
         if answer is None:
             continue
@@ -240,56 +326,141 @@ def _with_answers(snapshot: Snapshot, rows: list[dict], total: dict) -> dict:
     return adjusted
 
 
+# --- Sentences ---------------------------------------------------------------------------
+
+
 def rate(part, whole) -> str:
-    return format_percent(part, whole) if whole else "—"
+    return format_percent(part, whole)
 
 
-def phrases(figures: dict) -> list[str]:
-    """The sentences a report upward is written in."""
-    t = figures["total"]
-    rows = figures["rows"]
+def attendance_clause(attended: int, required: int) -> str:
+    """ "105/115 đảng viên phải học tập đã tham dự, đạt 91,30%"."""
+    return _("%(ratio)s đảng viên phải học tập đã tham dự, đạt %(rate)s") % {
+        "ratio": format_ratio(attended, required),
+        "rate": rate(attended, required),
+    }
+
+
+def encouraged_clause(encouraged: int) -> str:
+    """Exempt members are not required; those who come anyway are counted apart."""
+    return _("%(n)s đảng viên được miễn sinh hoạt tự nguyện tham dự") % {
+        "n": format_int(encouraged)
+    }
+
+
+def _conference_sentence(conference: dict, committee: str) -> str:
+    how = []
+    if conference["format"] != Format.IN_PERSON:
+        how.append(str(Format(conference["format"]).label).lower())
+    if conference["points"] > 1:
+        how.append(_("%(n)s điểm cầu") % {"n": format_int(conference["points"])})
+    sentence = _("Ngày %(day)s, %(committee)s tổ chức %(title)s") % {
+        "day": format_date(dt.date.fromisoformat(conference["day"])),
+        "committee": committee,
+        "title": conference["title"].rstrip(" ."),
+    }
+    if how:
+        sentence += f" ({', '.join(how)})"
+    if conference["chair"]:
+        sentence += _(" do %(chair)s chủ trì") % {"chair": conference["chair"]}
+    return sentence + "."
+
+
+def _study_phrases(figures: dict) -> list[str]:
+    t, rows = figures["total"], figures["rows"]
     out = []
-    if figures["kind"] == Kind.CAMPAIGN:
+    committee = figures.get("committee") or _("Đảng ủy")
+    for conference in figures.get("conference_list", []):
+        out.append(_capital(_conference_sentence(conference, committee)))
+    others = figures.get("conferences", 0) - figures.get("own_conferences", 0)
+    if others > 0:
         out.append(
-            _("%(held)s chi bộ đã tổ chức hội nghị học tập, quán triệt.")
-            % {"held": format_ratio(t["cells_held"], t["cells"])}
+            _("Các đơn vị trực thuộc đã tổ chức %(n)s hội nghị học tập, quán triệt.")
+            % {"n": format_int(others)}
         )
-        out.append(
-            _("%(ratio)s đảng viên phải học tập đã tham dự, đạt %(rate)s.")
-            % {
-                "ratio": format_ratio(t["attended"], t["required"]),
-                "rate": rate(t["attended"], t["required"]),
-            }
-        )
-        if rows:
-            out.append(
-                _("%(done)s đơn vị trực thuộc đã hoàn thành.")
-                % {"done": format_ratio(figures.get("children_done", 0), len(rows))}
-            )
+    held = _("Có %(held)s chi bộ đã tổ chức hội nghị học tập, quán triệt") % {
+        "held": format_ratio(t["cells_held"], t["cells"])
+    }
+    if t["required"]:
+        held += "; " + attendance_clause(t["attended"], t["required"])
+    out.append(held + ".")
+    absent = t["absent_excused"] + t["absent_unexcused"]
+    if absent or t["made_up"]:
         out.append(
             _(
-                "%(ratio)s đảng viên đã nộp bài thu hoạch, đạt %(rate)s; %(late)s bài nộp muộn, "
-                "%(missing)s đảng viên chưa nộp; %(flagged)s bài nghi sao chép."
+                "Vắng mặt %(absent)s đồng chí (%(excused)s có lý do, %(unexcused)s không lý do); "
+                "đã học bù %(made_up)s đồng chí."
+            )
+            % {
+                "absent": format_int(absent),
+                "excused": format_int(t["absent_excused"]),
+                "unexcused": format_int(t["absent_unexcused"]),
+                "made_up": format_int(t["made_up"]),
+            }
+        )
+    if t.get("encouraged"):
+        out.append(_("Ngoài ra, có %(clause)s.") % {"clause": encouraged_clause(t["encouraged"])})
+    # Units below with cells to hold conferences (a closed one has none); when they are
+    # the cells themselves, the sentence above has said it.
+    below = [row for row in rows if not row.get("own") and row["cells"]]
+    if below and len(below) != t["cells"]:
+        out.append(
+            _("Có %(done)s đơn vị trực thuộc đã tổ chức hội nghị ở tất cả các chi bộ.")
+            % {"done": format_ratio(figures.get("children_done", 0), len(below))}
+        )
+    if t["required"]:
+        out.append(
+            _(
+                "Có %(ratio)s đảng viên đã nộp bài thu hoạch, đạt %(rate)s (%(on_time)s bài "
+                "đúng hạn, %(late)s bài nộp muộn); còn %(missing)s đảng viên chưa nộp."
             )
             % {
                 "ratio": format_ratio(t["submitted"], t["required"]),
                 "rate": rate(t["submitted"], t["required"]),
+                "on_time": format_int(t["on_time"]),
                 "late": format_int(t["late"]),
                 "missing": format_int(t["missing"]),
-                "flagged": format_int(t["flagged"]),
             }
         )
+    if t["rated"]:
+        ratings = "; ".join(
+            _("%(rating)s: %(n)s bài") % {"rating": rating, "n": format_int(n)}
+            for rating, n in (figures.get("ratings") or {}).items()
+        )
+        out.append(
+            _("Đã đánh giá %(rated)s bài thu hoạch, trong đó %(ratings)s.")
+            % {"rated": format_int(t["rated"]), "ratings": ratings}
+        )
+    if t["flagged"]:
+        out.append(
+            _("Có %(n)s bài thu hoạch nghi sao chép, cần được xem xét, làm rõ.")
+            % {"n": format_int(t["flagged"])}
+        )
+    elif t["submitted"]:
+        out.append(_("Chưa phát hiện bài thu hoạch nào nghi sao chép."))
+    return out
+
+
+def _capital(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
+
+
+def phrases(figures: dict) -> list[str]:
+    """The sentences a report upward is written in, as a clerk writes them."""
+    t = figures["total"]
+    study = figures.get("study", figures["kind"] == Kind.CAMPAIGN)
+    out = _study_phrases(figures) if study else []
     if t.get("plans_required"):
         out.append(
-            _("%(sent)s đơn vị đã ban hành kế hoạch thực hiện.")
+            _("Có %(sent)s đơn vị đã ban hành kế hoạch thực hiện.")
             % {"sent": format_ratio(t["plans_sent"], t["plans_required"])}
         )
     if t.get("tasks"):
         out.append(
             _(
-                "%(done)s nhiệm vụ đã hoàn thành, đạt %(rate)s (%(on_time)s đúng hạn, "
-                "%(late)s quá hạn); %(open)s nhiệm vụ đang thực hiện trong hạn; %(overdue)s "
-                "nhiệm vụ quá hạn."
+                "Có %(done)s nhiệm vụ đã hoàn thành, đạt %(rate)s (%(on_time)s đúng hạn, "
+                "%(late)s quá hạn); %(open)s nhiệm vụ đang thực hiện trong hạn và "
+                "%(overdue)s nhiệm vụ đã quá hạn nhưng chưa hoàn thành."
             )
             % {
                 "done": format_ratio(t["tasks_done"], t["tasks"]),
@@ -325,9 +496,18 @@ def compare(current: dict, previous: dict) -> list[tuple[str, int, int, int]]:
 
 
 def cell(row: dict, column: Column):
-    """The value of `column` in `row`: a count, or a rate computed from two counts."""
+    """The value of `column` in `row`: a count, or a rate (percent, two decimals, None
+    when nothing is due) computed from two counts by the one rate function."""
     if column.percent_of:
         part, whole = column.percent_of.split("/")
-        whole_value = row.get(whole) or 0
-        return round(100 * (row.get(part) or 0) / whole_value, 2) if whole_value else None
+        return percent_of(row.get(part) or 0, row.get(whole) or 0)
     return row.get(column.key)
+
+
+def shown(value) -> str:
+    """A table cell as every page and file writes it: "1.234", "91,30", "—"."""
+    if value is None:
+        return "—"
+    if isinstance(value, int):
+        return format_int(value)
+    return format_decimal(value, 2)

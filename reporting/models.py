@@ -72,6 +72,10 @@ class Snapshot(Subject):
         DRAFT = "draft", _("Dự thảo")
         ISSUED = "issued", _("Đã ban hành")
 
+    class SignsAs(models.TextChoices):
+        SECRETARY = "secretary", _("Bí thư ký")
+        DEPUTY = "deputy", _("Phó Bí thư ký thay (K/T)")
+
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
     )
@@ -82,7 +86,17 @@ class Snapshot(Subject):
     symbol = models.CharField(_("số, ký hiệu"), max_length=60, blank=True)
     place = models.CharField(_("địa danh"), max_length=100)
     signer = models.CharField(_("người ký"), max_length=120, blank=True)
-    recipients = models.TextField(_("nơi nhận"), blank=True)
+    signs_as = models.CharField(
+        _("ký với tư cách"), max_length=10, choices=SignsAs, default=SignsAs.SECRETARY
+    )
+    recipients = models.TextField(
+        _("nơi nhận"),
+        blank=True,
+        help_text=_("Mỗi dòng một nơi nhận; để trống thì gửi cấp trên trực tiếp và lưu văn phòng."),
+    )
+    # Sections II and III, written by the unit; section I is the figures' sentences.
+    limitations = models.TextField(_("II. Hạn chế, nguyên nhân"), blank=True)
+    directions = models.TextField(_("III. Phương hướng, nhiệm vụ thời gian tới"), blank=True)
     figures = models.JSONField(default=dict)
     state = models.CharField(max_length=10, choices=State, default=State.DRAFT)
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)

@@ -15,6 +15,7 @@ from accounts import policy
 from accounts.policy import Action
 from audit.services import audit_record
 from conferences.rollup import rollup_unit
+from documents import layout
 from members.forms import DATE_WIDGET
 from nghiquyet.forms import add_service_errors, confirmed_in_page
 from nghiquyet.uploads import private_file
@@ -23,21 +24,15 @@ from programmes.models import Bucket
 from programmes.rollup import COLOURS
 from reporting import charts, services, tasks
 from reporting.exporters import EXPORTERS, exporter_for
-from reporting.figures import cell, collect, columns_for, compare
+from reporting.figures import cell, collect, columns_of, compare, shown
 from reporting.models import File, Kind, Request, Snapshot
-from vn.formats import format_decimal, format_int, format_percent, format_ratio
+from vn.formats import format_percent, format_ratio
 
 
 def _table(rows: list[dict], columns) -> list[tuple[dict, list[str]]]:
-    """Rows with their cells formatted here: a province has hundreds of rows of twenty
-    columns, too many for template filters."""
-    return [(row, [_shown(cell(row, column)) for column in columns]) for row in rows]
-
-
-def _shown(value) -> str:
-    if value is None:
-        return "—"
-    return format_decimal(value, 2) if isinstance(value, float) else format_int(value)
+    """Rows with their cells formatted here, as every file writes them ("91,30", "—"): a
+    province has hundreds of rows of twenty columns, too many for template filters."""
+    return [(row, [shown(cell(row, column)) for column in columns]) for row in rows]
 
 
 def _campaign_charts(campaign, unit, figures, reviewable: set[int]) -> list[charts.Chart]:
@@ -180,8 +175,8 @@ def dashboard(request, campaign_pk):
             "may_review": may_review,
             "rating_chart": rating_chart if rating_chart.bars else None,
             "not_held": not_held,
-            "columns": columns_for(Kind.CAMPAIGN),
-            "table": _table(figures["rows"], columns_for(Kind.CAMPAIGN)),
+            "columns": columns_of(figures),
+            "table": _table(figures["rows"], columns_of(figures)),
             "documents": list(campaign.documents.all()[:5]),
         },
     )
@@ -204,6 +199,12 @@ class SubjectChoices:
         )
 
 
+_TEXT_ERRORS = {
+    "place": {"required": gettext_lazy("Hãy ghi địa danh (nơi ban hành), ví dụ: Định Long.")},
+    "title": {"required": gettext_lazy("Hãy ghi trích yếu của báo cáo.")},
+}
+
+
 class SnapshotForm(SubjectChoices, forms.ModelForm):
     class Meta:
         model = Snapshot
@@ -218,12 +219,35 @@ class SnapshotForm(SubjectChoices, forms.ModelForm):
             "symbol",
             "place",
             "signer",
+            "signs_as",
             "recipients",
         ]
         widgets = {
             "period_from": DATE_WIDGET,
             "period_to": DATE_WIDGET,
             "recipients": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = _TEXT_ERRORS
+        help_texts = {"symbol": gettext_lazy("Ví dụ: 52-BC/ĐU; để trống thì ghi tay khi ký.")}
+
+
+class SnapshotTextForm(forms.ModelForm):
+    """What a unit writes on its draft: number, place, signer, recipients, and sections
+    II and III."""
+
+    class Meta:
+        model = Snapshot
+        fields = list(services.EDITABLE)
+        widgets = {
+            "recipients": forms.Textarea(attrs={"rows": 3}),
+            "limitations": forms.Textarea(attrs={"rows": 8}),
+            "directions": forms.Textarea(attrs={"rows": 8}),
+        }
+        error_messages = _TEXT_ERRORS
+        help_texts = {
+            "symbol": gettext_lazy("Ví dụ: 52-BC/ĐU; để trống thì ghi tay khi ký."),
+            "limitations": gettext_lazy("Mỗi dòng là một đoạn văn."),
+            "directions": gettext_lazy("Mỗi dòng là một đoạn văn."),
         }
 
 
@@ -283,14 +307,34 @@ def report_list(request):
 def snapshot_detail(request, snapshot_pk):
     snapshot = policy.get_snapshot_for(request.user, snapshot_pk, Action.VIEW)
     manages = policy.can(request.user, Action.MANAGE_REPORTING, snapshot.organization)
+    editing = manages and not snapshot.is_issued
+    text_form = SnapshotTextForm(instance=snapshot) if editing else None
     if request.method == "POST":
         if not manages:
             raise PermissionDenied
         action = request.POST.get("action")
         if action == "issue" and not confirmed_in_page(request):
             return redirect(request.path)
+        if action == "save" and editing:
+            # A copy: a refused form must not leave its values on the report shown.
+            text_form = SnapshotTextForm(request.POST, instance=Snapshot(pk=snapshot.pk))
+            if text_form.is_valid():
+                try:
+                    services.snapshot_edit(
+                        request.user,
+                        snapshot,
+                        **{name: text_form.cleaned_data[name] for name in services.EDITABLE},
+                    )
+                except ValidationError as error:
+                    add_service_errors(text_form, error)
+                else:
+                    messages.success(request, _("Đã lưu nội dung báo cáo."))
+                    return redirect(request.path)
+            return _detail_page(request, snapshot, manages, text_form)
         try:
-            if action == "issue":
+            if action == "save":
+                services.snapshot_edit(request.user, snapshot)
+            elif action == "issue":
                 services.snapshot_issue(request.user, snapshot)
                 messages.success(request, _("Đã ban hành báo cáo; số liệu được giữ nguyên từ nay."))
             elif action == "refresh":
@@ -306,8 +350,12 @@ def snapshot_detail(request, snapshot_pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(request.path)
+    return _detail_page(request, snapshot, manages, text_form)
+
+
+def _detail_page(request, snapshot: Snapshot, manages: bool, text_form):
     previous = services.previous_of(snapshot)
-    columns = columns_for(snapshot.kind)
+    columns = columns_of(snapshot.figures)
     labels = {c.key: c.label for c in columns}
     return render(
         request,
@@ -315,8 +363,11 @@ def snapshot_detail(request, snapshot_pk):
         {
             "snapshot": snapshot,
             "manages": manages,
+            "text_form": text_form,
+            "limitations": layout.paragraphs(snapshot.limitations),
+            "directions": layout.paragraphs(snapshot.directions),
             "columns": columns,
-            "total": [(c, cell(snapshot.figures.get("total", {}), c)) for c in columns],
+            "total": [shown(cell(snapshot.figures.get("total", {}), c)) for c in columns],
             "table": _table(snapshot.figures.get("rows", []), columns),
             "previous": previous,
             "changes": [

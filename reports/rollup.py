@@ -10,6 +10,7 @@ from django.db.models.functions import Substr
 from campaigns.models import Campaign
 from organizations.models import Organization, sums_by_child
 from reports.models import REPORT_TALLY_FIELDS, Confirmation, RatingTally, ReportTally
+from vn.formats import percent
 
 
 @dataclass
@@ -26,8 +27,10 @@ class ReportFigures:
 
     @property
     def rate(self) -> float | None:
-        """Required members who submitted, over required members."""
-        return self.counts["submitted"] / self.required if self.required else None
+        """Required members who submitted, over required members: the percent every page
+        and file states (`vn.formats.percent`), as a fraction."""
+        share = percent(self.counts["submitted"], self.required)
+        return None if share is None else float(share / 100)
 
     @property
     def bar(self) -> float:

@@ -74,6 +74,22 @@ def format_decimal(x: Number | None, places: int = 2) -> str:
     return "" if x is None else _fixed(_to_fraction(x), places)
 
 
+def percent(part: Number | None, whole: Number | None, places: int = 2) -> Decimal | None:
+    """``part`` of ``whole`` in percent, rounded half away from zero: ``percent(105, 115)
+    == Decimal("91.30")``; None when nothing is due (``whole`` is 0) or a side is missing.
+
+    The one rate behind every page, file, API answer and sentence, so that they can
+    never disagree in the last decimal."""
+    if part is None or whole is None:
+        return None
+    total = _to_fraction(whole)
+    if total == 0:
+        return None
+    ratio = _to_fraction(part) * 100 / total
+    scaled = math.floor(abs(ratio) * 10**places + Fraction(1, 2))
+    return Decimal(-scaled if ratio < 0 else scaled).scaleb(-places)
+
+
 def format_percent(part: Number | None, whole: Number | None = None, places: int = 2) -> str:
     """Percentage with exactly ``places`` decimals.
 
@@ -82,13 +98,10 @@ def format_percent(part: Number | None, whole: Number | None = None, places: int
     """
     if part is None:
         return ""
-    ratio = _to_fraction(part)
     if whole is not None:
-        total = _to_fraction(whole)
-        if total == 0:
-            return NOT_APPLICABLE
-        ratio = ratio * 100 / total
-    return _fixed(ratio, places) + "%"
+        value = percent(part, whole, places)
+        return NOT_APPLICABLE if value is None else _fixed(Fraction(value), places) + "%"
+    return _fixed(_to_fraction(part), places) + "%"
 
 
 def format_ratio(part: Number | None, whole: Number | None) -> str:

@@ -1,5 +1,6 @@
 """Vietnamese personal names: splitting, display and collation."""
 
+import re
 import unicodedata
 
 from vn.text import normalize
@@ -56,6 +57,28 @@ def display_name(full_name: str) -> str:
 def split_name(full_name: str) -> tuple[str, str, str]:
     """(family, middle, given): "Nguyễn Thị Minh Khai" -> ("Nguyễn", "Thị Minh", "Khai")."""
     return _split(display_name(full_name).split())
+
+
+# "Đồng chí", "đ/c", "Đ/C.", "đc" typed before a name or a title.
+_COMRADE = re.compile(r"^(?:đồng\s+chí|đ\s*/\s*c|đc)\b\.?[\s,:]*", re.IGNORECASE)
+
+
+def without_comrade(text: str) -> str:
+    """A name or title as typed, without the "đồng chí" (or "Đ/c") a sentence adds."""
+    text = " ".join(normalize(text or "").split())
+    while (stripped := _COMRADE.sub("", text, count=1)) != text:
+        text = stripped
+    return text
+
+
+def comrade(name: str, title: str = "") -> str:
+    """How Party writing names a person: "đồng chí Nguyễn Văn A, Bí thư Đảng ủy phường",
+    never "đồng chí đồng chí …"; "" when neither name nor title is known."""
+    name, title = without_comrade(name), without_comrade(title).strip(" ,")
+    if name.casefold().endswith(title.casefold()):
+        title = ""  # typed into the name already
+    who = ", ".join(part for part in (name, title) if part)
+    return f"đồng chí {who}" if who else ""
 
 
 def _encode(word: str) -> tuple[str, str]:

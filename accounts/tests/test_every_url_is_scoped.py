@@ -60,6 +60,7 @@ UNSCOPED = {
     "programmes:dashboard": "its ?unit= and ?document= go through policy.get_*_for "
     "(programmes/tests/test_pages.py)",
     "programmes:letter": "as the dashboard, and asks MANAGE_PROGRAMMES on the unit",
+    "programmes:letter-pdf": "the same view as programmes:letter",
     "programmes:inspections": "filtered by policy.inspections_for",
     "reporting:list": "filtered by policy.snapshots_for and report_requests_for",
     "reporting:requests": "offers only units the user may report for",

@@ -130,7 +130,7 @@ def test_the_attendance_sheet_is_a_pdf_with_the_title_and_the_names(world, hall,
     text = _pdf_text(content)
     assert "DANH SÁCH ĐIỂM DANH" in text
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text
-    assert "ĐẢNG BỘ PHƯỜNG LAM HẠ" in text
+    assert "ĐẢNG ỦY PHƯỜNG LAM HẠ" in text and "ĐẢNG BỘ THÀNH PHỐ HÀ NAM" in text
     assert "Hội nghị học tập Nghị quyết 23-NQ/TU" in text
     assert "Nguyễn Văn An" in text and "Trần Thị Bình" in text
     assert "Phạm Văn Xa" not in text

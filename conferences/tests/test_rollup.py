@@ -46,7 +46,7 @@ def test_the_page_shows_figures_in_vietnamese_and_a_bar_per_unit(world, client, 
     client.force_login(world.propaganda)
     page = client.get(reverse("conferences:rollup", kwargs={"campaign_pk": campaign.pk}))
     body = page.content.decode()
-    assert "1/3 đảng viên phải dự đã tham dự, đạt 33,33%" in body
+    assert "1/3 đảng viên phải học tập đã tham dự, đạt 33,33%." in body
     assert "Đảng bộ phường Lam Hạ" in body and 'class="bar"' in body
     assert "50,00%" in body  # the ward: 1 of 2
     # Its bridge points with their headcounts: one member present and three guests.

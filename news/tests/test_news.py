@@ -52,8 +52,8 @@ def test_the_draft_tells_the_conference_from_its_record(world, conference):
     assert "23-NQ/TU" in draft.title
     body = draft.body
     assert f"ngày {format_date(conference.starts_at)}" in body
-    assert "Thành ủy Hà Nam về “Về chuyển đổi số”" in body or "“Về chuyển đổi số”" in body
-    assert "kết nối tới 2 điểm cầu với 1 đảng viên tham dự, đạt 50,00%" in body
+    assert "Nghị quyết số 23-NQ/TU ngày 01/09/2025 của Thành ủy Hà Nam về chuyển đổi số" in body
+    assert "kết nối tới 2 điểm cầu. Có 1/2 đảng viên phải học tập đã tham dự, đạt 50,00%." in body
     assert "Đồng chí Nguyễn Văn Hùng, Bí thư Đảng ủy phường chủ trì" in body
     assert "đồng chí Trần Văn Tâm trình bày chuyên đề “Chuyển đổi số ở cơ sở”" in body
     assert "bài thu hoạch gồm 2 nội dung" in body and "hạn nộp về chi bộ trước ngày" in body

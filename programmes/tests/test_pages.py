@@ -125,6 +125,10 @@ def test_dashboard_shows_buckets_overdue_units_and_the_urging_letter(world, prog
         c.text for t in document.tables for r in t.rows for c in r.cells
     )
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "Đảng bộ xã Tiên Tân" in text
+    pdf = client.get(
+        reverse("programmes:letter-pdf") + f"?unit={world.city.pk}&document={programme.document_id}"
+    )
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     client.force_login(world.outsider)
     assert client.get(url).status_code == 404
 

@@ -27,6 +27,13 @@ def _held(world, conference):
     )
 
 
+def _issue(actor, snapshot):
+    services.snapshot_edit(
+        actor, snapshot, limitations="Còn chi bộ chậm.", directions="Đôn đốc học bù."
+    )
+    return services.snapshot_issue(actor, snapshot)
+
+
 def _draft(world, campaign, **extra):
     fields = {
         "kind": Kind.CAMPAIGN,
@@ -47,16 +54,19 @@ def test_figures_and_phrasing_of_a_campaign_report(world, campaign, conference):
     total = snapshot.figures["total"]
     assert (total["required"], total["attended"], total["submitted"]) == (3, 1, 1)
     phrases = snapshot.figures["phrases"]
-    assert "1/3 đảng viên phải học tập đã tham dự, đạt 33,33%." in phrases
-    assert "0/2 đơn vị trực thuộc đã hoàn thành." in phrases
-    assert any(p.startswith("1/3 đảng viên đã nộp bài thu hoạch, đạt 33,33%") for p in phrases)
+    assert (
+        "Có 1/3 chi bộ đã tổ chức hội nghị học tập, quán triệt; 1/3 đảng viên phải học tập "
+        "đã tham dự, đạt 33,33%." in phrases
+    )
+    assert "Có 0/2 đơn vị trực thuộc đã tổ chức hội nghị ở tất cả các chi bộ." in phrases
+    assert any(p.startswith("Có 1/3 đảng viên đã nộp bài thu hoạch, đạt 33,33%") for p in phrases)
     rows = {r["unit"]["name"]: r for r in snapshot.figures["rows"]}
     assert rows["Đảng bộ phường Lam Hạ"]["attended"] == 1
 
 
 def test_an_issued_report_does_not_change_and_the_next_one_compares(world, campaign, conference):
     first = _draft(world, campaign, period_to=TODAY() - dt.timedelta(days=1))
-    services.snapshot_issue(world.propaganda, first)
+    _issue(world.propaganda, first)
     _held(world, conference)
     first.refresh_from_db()
     assert first.figures["total"]["attended"] == 0
@@ -122,7 +132,7 @@ def test_units_below_answer_and_the_level_above_aggregates_them(world, campaign,
     answer = services.snapshot_draft(
         world.secretary, world.ward, request=asked, title="Báo cáo của phường", place="Lam Hạ"
     )
-    services.snapshot_issue(world.secretary, answer)
+    _issue(world.secretary, answer)
     # Later marks do not reach the city's report through the ward's issued figures.
     conferences.attendance_mark(
         world.secretary, conference.bridge_points.get(), world.binh, Status.PRESENT

@@ -639,7 +639,7 @@ def _paragraph_css() -> str:
 
 def to_html(doc: PartyDocument) -> str:
     return render_to_string(
-        "documents/party_document.html",
+        "documents/party_document_pdf.html",
         {
             "doc": doc,
             "head_mm": HEAD_MM,

@@ -31,6 +31,7 @@ def test_news_is_drafted_from_a_conference_published_and_read_logged_out(world, 
     assert "Đồng chí Nguyễn Văn Hùng, Bí thư Đảng ủy phường chủ trì hội nghị." in body
     page.fill("input[name=author]", "Ngọc Hằng")
     page.click("form button.primary >> nth=0")
+    page.click("details.confirm summary")  # publishing asks in the page first
     page.click("button[name=action][value=publish]")
     page.wait_for_selector("text=Xem trên trang tin")
     article = Article.objects.get()

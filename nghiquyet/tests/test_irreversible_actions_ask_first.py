@@ -58,6 +58,12 @@ def test_issuing_a_report_asks_in_the_page_first(world, client, campaign):
     assert "chưa có gì thay đổi" in _messages(stray)
     assert not Snapshot.objects.get(pk=snapshot.pk).is_issued
     client.post(url, {"action": "refresh"})  # a draft's refresh needs no confirmation
+    reporting.snapshot_edit(
+        world.propaganda,
+        snapshot,
+        limitations="Một số chi bộ tổ chức chậm.",
+        directions="Tiếp tục đôn đốc.",
+    )
     client.post(url, {"action": "issue", "confirmed": "yes"})
     assert Snapshot.objects.get(pk=snapshot.pk).is_issued
 

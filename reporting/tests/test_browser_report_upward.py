@@ -64,6 +64,7 @@ def test_a_ward_drafts_writes_issues_and_downloads_its_report(
     page.wait_for_selector("text=Đã lưu nội dung báo cáo.")
     page.screenshot(path=str(Path(tmp_path) / "draft.png"), full_page=True)
 
+    page.click("details.confirm summary")  # issuing asks in the page first
     page.click("button[name=action][value=issue]")
     page.wait_for_selector("text=Đã ban hành báo cáo")
     assert LIMITATIONS in page.inner_text("#limitations")

@@ -64,7 +64,7 @@ def test_sections_two_and_three_are_written_on_the_draft_and_frozen_when_issued(
     page = client.get(url).content.decode()
     assert "II. Hạn chế, nguyên nhân" in page and "Tổ chức học bù trong tháng tới." in page
 
-    client.post(url, {"action": "issue"})
+    client.post(url, {"action": "issue", "confirmed": "yes"})
     snapshot.refresh_from_db()
     assert snapshot.is_issued
     with pytest.raises(ValidationError, match="đã ban hành"):
@@ -81,7 +81,7 @@ def test_a_report_without_sections_two_and_three_is_not_issued(world, campaign, 
         services.snapshot_issue(world.secretary, snapshot)
     client.force_login(world.secretary)
     url = reverse("reporting:detail", args=[snapshot.pk])
-    page = client.post(url, {"action": "issue"}, follow=True).content.decode()
+    page = client.post(url, {"action": "issue", "confirmed": "yes"}, follow=True).content.decode()
     assert "Hãy viết phần II" in page
     snapshot.refresh_from_db()
     assert not snapshot.is_issued

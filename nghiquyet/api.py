@@ -1,7 +1,7 @@
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
@@ -67,6 +67,12 @@ api.add_router("/campaigns/", campaign_router)
 api.add_router("/campaigns/", campaign_reports_router)
 api.add_router("/reports/", reports_router)
 api.add_router("/", programmes_router)
+
+
+@api.exception_handler(Http404)
+def not_found(request, error):
+    # One answer for what does not exist and what lies outside the caller's scope.
+    return api.create_response(request, {"detail": "Không tìm thấy."}, status=404)
 
 
 @api.exception_handler(TokensLocked)

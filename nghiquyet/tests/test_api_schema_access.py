@@ -35,3 +35,10 @@ def test_a_signed_in_user_and_a_token_holder_get_the_schema_and_docs(world, clie
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200 and b"swagger-ui" in docs.content
     assert "script-src 'self'" in docs["Content-Security-Policy"]
+
+
+def test_a_missing_or_hidden_object_answers_404_in_vietnamese(world, client):
+    _token, raw = ApiToken.issue(world.propaganda, "t")
+    response = client.get(f"/api/v1/units/{world.other.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Không tìm thấy."}

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 # Entries are grouped by the word before the dot of their action ("member.update").
@@ -93,6 +94,8 @@ VERBS = {
 def action_label(code: str) -> str:
     """ "report.submit" reads "Bài thu hoạch: nộp"; an unknown part stays as its code."""
     family, _dot, verb = code.partition(".")
+    if family == "auth" and verb in VERBS:  # "Đăng nhập", not "Đăng nhập, đăng xuất: …"
+        return capfirst(VERBS[verb])
     return f"{FAMILIES.get(family, family)}: {VERBS.get(verb, verb)}" if verb else code
 
 

@@ -189,3 +189,62 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             "CHÚ Ý: không có Chromium nên các kiểm thử trình duyệt đã bị bỏ qua.", yellow=True
         )
+
+
+class DemoSite:
+    """What the journeys start from: the demo data of `make run`, and its people."""
+
+    password = ""
+
+
+@pytest.fixture
+def demo_site(transactional_db):
+    """The demo data (`seed_demo`, seed 1), committed so the live server sees it: the
+    journeys follow real pages from what a fresh installation shows."""
+    import io
+
+    from django.core.management import call_command
+
+    from accounts.models import RoleGrant
+    from campaigns.models import Campaign
+    from members.demo import DEMO_PASSWORD
+
+    call_command("seed_demo", members=60, seed=1, stdout=io.StringIO())
+    site = DemoSite()
+    site.password = DEMO_PASSWORD
+    grants = RoleGrant.objects.select_related("organization")
+    site.root = grants.get(user__username="vanphong").organization
+    site.ward = grants.get(user__username="bithu").organization
+    site.campaign = Campaign.objects.get()
+    site.member = Member.objects.select_related("organization").get(user__username="dangvien")
+    return site
+
+
+@pytest.fixture
+def journey(demo_site, page):
+    """A Chromium page on the demo data, and a way to sign in as a demo login."""
+
+    def sign_in(username, width=1280, height=900):
+        page.context.clear_cookies()
+        page.set_viewport_size({"width": width, "height": height})
+        login(page, username, demo_site.password)
+        page.wait_for_load_state()
+        assert "/accounts/login/" not in page.url, f"{username} không đăng nhập được"
+        return page
+
+    def read(selector="main"):
+        """The text the reader sees there, which must be clean Vietnamese."""
+        import re
+
+        from nghiquyet.tests.test_crawl import english_words
+
+        text = page.inner_text(selector)
+        assert not re.search(r"(?<!\w)None(?!\w)", text), f"{page.url} hiện chữ None"
+        assert "Traceback" not in text, f"{page.url} hiện lỗi"
+        assert not english_words(text), f"{page.url}: tiếng Anh {english_words(text)}"
+        return text
+
+    demo_site.sign_in = sign_in
+    demo_site.read = read
+    demo_site.page = page
+    return demo_site

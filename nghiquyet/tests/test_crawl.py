@@ -148,7 +148,7 @@ def _pattern(path: str, query: str) -> str | None:
     return f"{match.route}?{'&'.join(keys)}"
 
 
-def _english(text: str) -> list[str]:
+def english_words(text: str) -> list[str]:
     found = [word for word in _WORD.findall(text) if word not in ALLOWED]
     found += [phrase for phrase in PHRASES if phrase in text]
     return found
@@ -198,7 +198,7 @@ def crawl(client) -> tuple[list[str], int]:
             text = " ".join(" ".join(page.text).split())
             if _NONE.search(text):
                 problems.append(f"{url}: hiện chữ None: …{_around(text, 'None')}…")
-            if words := sorted(set(_english(text)) - {"None"}):
+            if words := sorted(set(english_words(text)) - {"None"}):
                 problems.append(f"{url}: tiếng Anh {words}: …{_around(text, words[0])}…")
             found = page.links
         for href in found:

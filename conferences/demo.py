@@ -62,6 +62,13 @@ def _first_member(unit: Organization) -> str:
     return member.full_name if member else ""
 
 
+def _secretary(user) -> str:
+    """The ward secretary's own name: the conference they chair is the one the ward's
+    reports upward, signed by them, describe."""
+    member = Member.objects.filter(user=user).first() if user else None
+    return member.full_name if member else ""
+
+
 @transaction.atomic
 def demo_campaign(root: Organization, ward: Organization, seed: int = 1) -> Campaign:
     rng = random.Random(f"{seed}:attendance")
@@ -99,7 +106,7 @@ def demo_campaign(root: Organization, ward: Organization, seed: int = 1) -> Camp
         ends_at=now + dt.timedelta(hours=1),
         format=Format.ONLINE,
         venue=f"Hội trường {ward.name}",
-        chair=_first_member(ward),
+        chair=_secretary(host) or _first_member(ward),
         chair_title="Bí thư Đảng ủy phường",
         agenda="Khai mạc\nQuán triệt các chuyên đề\nThảo luận\nBế mạc",
         topics=TOPICS,

@@ -29,3 +29,13 @@ def test_the_demo_resolution_can_be_read_on_the_page(db):
     call_command("seed_demo", "--members", "300", "--seed", "3", stdout=io.StringIO())
     attachment = Conference.objects.get().campaign.documents.get().attachments.get()
     assert attachment.state == "done" and "chuyển đổi số" in attachment.text
+
+
+def test_the_demo_conference_is_chaired_by_the_secretary_who_signs_the_ward_reports(db):
+    call_command("seed_demo", "--members", "60", "--seed", "1", stdout=io.StringIO())
+    conference = Conference.objects.get()
+    secretary = Member.objects.get(user__username="bithu")
+    assert (conference.chair, conference.chair_title) == (
+        secretary.full_name,
+        "Bí thư Đảng ủy phường",
+    )

@@ -215,3 +215,51 @@ def test_the_signature_never_stands_alone_on_a_page(world, dinh_long, campaign):
     assert last.paragraph_format.keep_with_next
     signature = _signature_table(document).rows[0]
     assert signature._tr.trPr is not None and "cantSplit" in signature._tr.trPr.xml
+
+
+def test_a_city_committee_reports_and_urges_with_nothing_above_it_in_docx_and_pdf(
+    world, dinh_long, campaign
+):
+    snapshot = services.snapshot_draft(
+        world.clerk,
+        world.city,
+        kind=Kind.CAMPAIGN,
+        campaign=campaign,
+        period_from=dt.date(2026, 1, 1),
+        period_to=dt.date(2026, 6, 1),
+        title="Kết quả học tập, quán triệt Nghị quyết số 23-NQ/TU",
+        symbol="105-BC/TU",
+        place="Hà Nội",
+        signer="Trần Văn Bình",
+    )
+    services.snapshot_edit(world.clerk, snapshot, limitations=LIMITATIONS, directions=DIRECTIONS)
+    snapshot = services.snapshot_issue(world.clerk, snapshot, issued_on=ISSUED_ON)
+    document = _docx(exporter_for(Kind.CAMPAIGN, "docx").build(snapshot, lambda d, t: None))
+    city_date = "Hà Nội, ngày 05 tháng 06 năm 2026"
+    left, right = document.tables[0].rows[0].cells
+    assert _texts(left) == ["THÀNH ỦY HÀ NỘI", "*", "Số 105-BC/TU"]
+    assert left.paragraphs[0].runs[0].bold  # the issuer itself, with no body above it
+    assert _texts(right) == [PARTY, city_date]
+    recipients, signature = _signature_table(document).rows[0].cells
+    assert _texts(signature) == ["T/M BAN THƯỜNG VỤ", "BÍ THƯ", "Trần Văn Bình"]
+    assert _texts(recipients) == ["Nơi nhận:", "- Lưu VP."]
+    lines = _pdf_lines(exporter_for(Kind.CAMPAIGN, "pdf").build(snapshot, lambda d, t: None))
+    assert lines[:5] == ["THÀNH ỦY HÀ NỘI", "*", "Số 105-BC/TU", PARTY, city_date]
+    flat = _flat(lines)
+    assert "T/M BAN THƯỜNG VỤ BÍ THƯ" in flat and "Trần Văn Bình" in flat
+    assert "ĐẢNG BỘ THÀNH PHỐ" not in flat
+
+    tasks = [
+        Task(
+            pk=1,
+            content="Số hóa hồ sơ đảng viên",
+            lead=world.ward,
+            document=document_for(world),
+            deadline=dt.date(2026, 5, 1),
+        )
+    ]
+    letter = _pdf_lines(urging_letter(world.city, tasks, ISSUED_ON, fmt="pdf"))
+    assert letter[:2] == ["THÀNH ỦY HÀ NỘI", "*"]
+    assert re.fullmatch(r"Số\s+-CV/TU", letter[2])
+    assert letter[3:6] == ["V/v đôn đốc thực hiện nhiệm vụ quá hạn", PARTY, city_date]
+    assert "T/M BAN THƯỜNG VỤ BÍ THƯ (Ký, ghi rõ họ tên)" in _flat(letter)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import policy, services
+from accounts import matrix, policy, services
 from accounts.forms import GrantForm, TokenForm
 from accounts.models import ApiToken, Role, RoleGrant
 from accounts.policy import Action
@@ -64,6 +64,18 @@ def _granting_table() -> list[tuple[str, list[str], list[str]]]:
         )
         for held, given in policy.GRANTABLE.items()
     ]
+
+
+@login_required
+def role_matrix(request):
+    """What each role may do and who grants which, read from the policy."""
+    if not policy.may_read_role_matrix(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "accounts/matrix.html",
+        {"roles": matrix.roles(), "rows": matrix.rows(), "table": matrix.granting()},
+    )
 
 
 @login_required

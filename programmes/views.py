@@ -406,7 +406,9 @@ def urging_letter(request, fmt="docx"):
 @require_http_methods(["GET", "POST"])
 def inspections(request):
     user = request.user
-    organizations = policy.organizations_for(user, Action.INSPECT).open_now().order_by("path")
+    organizations = (
+        policy.organizations_for(user, Action.PLAN_INSPECTIONS).open_now().order_by("path")
+    )
     form = (
         InspectionForm(
             request.POST or None,

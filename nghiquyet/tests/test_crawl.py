@@ -20,7 +20,17 @@ from django.urls import Resolver404, resolve
 
 from accounts.models import User
 
-ROLES = ["admin", "vanphong", "tuyengiao", "kiemtra", "bithu", "vanphong_co_so", "dangvien"]
+ROLES = [
+    "admin",
+    "vanphong",
+    "tuyengiao",
+    "kiemtra",
+    "bithu",
+    "vanphong_co_so",
+    "bithu_chibo",
+    "chambai",
+    "dangvien",
+]
 PER_PATTERN = 3  # distinct URLs visited per (pattern, query keys)
 MAX_PAGES = 400  # per role; the demo tree needs about half
 
@@ -326,7 +336,12 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     (each test runs in a savepoint inside this transaction)."""
     private = tmp_path_factory.mktemp("private")
     quiet = override_settings(
-        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        TASKS={
+            "default": {
+                "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                "QUEUES": ["default", "files"],
+            }
+        },
         PRIVATE_MEDIA_ROOT=private,
         CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
     )

@@ -222,6 +222,13 @@ def has_any_scope(user, action: Action) -> bool:
     return paths is EVERYWHERE or bool(paths)
 
 
+def holds_a_role(user) -> bool:
+    """Officers (anyone with a grant, and superusers) start at "Việc cần làm"."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or bool(_grants(user))
+
+
 def may_read_role_matrix(user) -> bool:
     """The roles matrix is for administrators and the office staff who keep the records."""
     return has_any_scope(user, Action.MANAGE_UNITS)

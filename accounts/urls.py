@@ -17,4 +17,5 @@ urlpatterns = [
     path("roles/<int:grant_pk>/revoke/", views.role_revoke, name="revoke"),
     path("tokens/", views.token_list, name="tokens"),
     path("mine/", views.member_home, name="mine"),
+    path("today/", views.officer_home, name="today"),
 ]

@@ -136,3 +136,16 @@ def test_the_demo_login_list_says_what_each_role_does(db):
 
     assert "(xem)" not in " ".join(ROLE_SUMMARY.values())
     assert set(ROLE_SUMMARY) >= {Role.OFFICE, Role.PROPAGANDA, Role.INSPECTION, Role.REVIEWER}
+
+
+def test_where_a_button_is_absent_the_page_says_who_may_do_it(world, client, hall, campaign):
+    note = "Cấp ủy, Văn phòng hoặc Tuyên giáo của Đảng bộ phường Lam Hạ (hoặc cấp trên)"
+    client.force_login(world.inspector)
+    page = client.get(f"/conferences/{hall.conference_id}/").content.decode()
+    assert note in page and "lên lịch hội nghị" in page
+    assert "Việc này do Văn phòng hoặc Tuyên giáo thực hiện: đăng ký văn bản" in (
+        client.get("/documents/").content.decode()
+    )
+    client.force_login(world.ward_clerk)
+    page = client.get(f"/conferences/{hall.conference_id}/").content.decode()
+    assert note not in page and "Thêm điểm cầu" in page

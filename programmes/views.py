@@ -490,6 +490,21 @@ def inspection_detail(request, inspection_pk):
 
 
 @login_required
+def inspection_plan_docx(request, inspection_pk):
+    """The inspection plan in the Party layout, a draft to number and sign in Word."""
+    from programmes.inspection_plan import inspection_plan
+
+    inspection = policy.get_inspection_for(request.user, inspection_pk, Action.VIEW)
+    audit_record(request.user, "download.inspection_plan", inspection)
+    response = HttpResponse(
+        inspection_plan(inspection, timezone.localdate()),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = 'attachment; filename="ke-hoach-kiem-tra.docx"'
+    return response
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def progress_sheet(request, unit_pk):
     """The lead unit's open tasks as an XLSX to fill in (GET), and the filled sheet

@@ -63,6 +63,7 @@ def member_home(request):
             "asked": asked_of(request.user, member),
             "notices": notices[:NOTICES_SHOWN],
             "unread": notices.unread().count(),
+            "now": timezone.now(),
         },
     )
 

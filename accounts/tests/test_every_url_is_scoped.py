@@ -40,6 +40,7 @@ UNSCOPED = {
     "organizations:tree": "lists only the user's own top units",
     "members:me": "the user's own record",
     "accounts:mine": "the user's own campaigns and notices",
+    "organizations:choose": "answers from organizations_for(user, action) only",
     "accounts:today": "what is due in the user's own scope (policy querysets)",
     "accounts:matrix": "the policy's own tables, for holders of manage_units",
     "members:import-template": "an empty template file",

@@ -164,3 +164,12 @@ def test_the_page_costs_the_same_queries_however_much_is_due(busy_week, campaign
     after = _queries(client)
     assert len(after) == len(before), after
     assert len(before) <= 25, before
+
+
+def test_a_member_is_told_to_check_in_while_their_conference_is_under_way(
+    world, campaign, conference, client
+):
+    client.force_login(world.member_user)
+    page = client.get("/accounts/mine/").content.decode()
+    assert "Đang diễn ra: quét mã QR tại điểm cầu để điểm danh" in page
+    assert "/accounts/today/" not in page and "/audit/" not in page

@@ -25,6 +25,7 @@ from conferences.rollup import campaign_rollup as rollup_of
 from conferences.rollup import rollup_unit
 from nghiquyet.forms import add_service_errors, confirmed_in_page
 from nghiquyet.uploads import UploadError
+from organizations.listing import shown_rows
 from organizations.models import Organization
 from reporting.figures import attendance_clause
 from reports.rollup import report_rollup
@@ -454,6 +455,10 @@ def campaign_rollup(request, campaign_pk):
     campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
     unit = rollup_unit(request.user, campaign, request.GET.get("unit"))
     rollup = rollup_of(campaign, unit)
+    reports = report_rollup(campaign, unit)
+    show_closed = request.GET.get("closed") == "1"
+    rollup.children, closed_hidden = shown_rows(rollup.children, show_closed=show_closed)
+    reports.children, _hidden = shown_rows(reports.children, show_closed=show_closed)
     points = BridgePoint.objects.filter(
         conference__campaign=campaign, host__path__startswith=unit.path
     ).select_related("host", "conference")
@@ -472,7 +477,9 @@ def campaign_rollup(request, campaign_pk):
             "attendance": attendance_clause(rollup.total.attended, rollup.total.required),
             "trail": trail,
             "points": points.order_by("host__path", "name")[:POINTS_SHOWN],
-            "reports": report_rollup(campaign, unit),
+            "reports": reports,
+            "show_closed": show_closed,
+            "closed_hidden": closed_hidden,
             "reviews": policy.can(request.user, Action.REVIEW_REPORTS, unit),
             "may_follow_up": policy.can(request.user, Action.FOLLOW_UP_REPORTS, unit),
         },

@@ -88,10 +88,9 @@ def reports_to_review(user) -> Section | None:
         return None
     from reports.models import State
 
+    submitted = policy.reports_to_review(user).filter(state=State.SUBMITTED)
     waiting = (
-        policy.reports_to_review(user)
-        .filter(state=State.SUBMITTED)
-        .values("campaign", "campaign__title")
+        submitted.values("campaign", "campaign__title")
         .annotate(n=Count("pk"))
         .order_by("campaign__title")
     )
@@ -108,7 +107,7 @@ def reports_to_review(user) -> Section | None:
     return Section(
         "reviews",
         _("Bài thu hoạch chờ chấm"),
-        sum(row["n"] for row in rows),
+        submitted.count(),
         lines[0].url if len(lines) == 1 else "",
         lines,
     )

@@ -12,9 +12,11 @@ anything outside the user's scope, so a stranger cannot even learn that a record
 
 from enum import StrEnum
 
+from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import StartsWith
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, RoleGrant, Scope
 from audit.models import AuditEntry
@@ -32,24 +34,37 @@ from reporting.models import Snapshot
 from reports.models import Export, Pair, Report, Upload, Version
 
 
-class Action(StrEnum):
-    VIEW = "view"
-    MANAGE_UNITS = "manage_units"
-    MANAGE_MEMBERS = "manage_members"
-    GRANT_ROLES = "grant_roles"
-    VIEW_AUDIT = "view_audit"
-    MANAGE_DOCUMENTS = "manage_documents"
-    MANAGE_CAMPAIGNS = "manage_campaigns"
-    MANAGE_CONFERENCES = "manage_conferences"
-    REVIEW_REPORTS = "review_reports"
-    MANAGE_REPORTS = "manage_reports"  # extensions, confirming the units below
-    ENTER_REPORTS = "enter_reports"  # typing in a report for a member without a phone
-    FOLLOW_UP_REPORTS = "follow_up_reports"  # who has not submitted, reminding them
-    MANAGE_NEWS = "manage_news"
-    MANAGE_PROGRAMMES = "manage_programmes"  # targets, tasks, decisions, reminders
-    REPORT_PROGRESS = "report_progress"  # the lead unit's reports on its tasks
-    INSPECT = "inspect"
-    MANAGE_REPORTING = "manage_reporting"  # reports upward and requests for them
+class Action(models.TextChoices):
+    """What a role may do. The label is how the roles matrix (the page and docs/roles.md)
+    and the "who may do this" notes name the action."""
+
+    VIEW = "view", _("Xem đơn vị, đảng viên, văn bản, hội nghị và kết quả")
+    MANAGE_UNITS = "manage_units", _("Quản lý đơn vị: thêm, đổi tên, giải thể")
+    MANAGE_MEMBERS = "manage_members", _("Quản lý hồ sơ đảng viên, nhập danh sách")
+    GRANT_ROLES = "grant_roles", _("Phân quyền theo bảng cấp quyền")
+    VIEW_AUDIT = "view_audit", _("Xem nhật ký thay đổi")
+    MANAGE_DOCUMENTS = "manage_documents", _("Đăng ký văn bản, tệp đính kèm, liên kết")
+    MANAGE_CAMPAIGNS = "manage_campaigns", _("Lập và sửa đợt học tập")
+    # scheduling, bridge points, whole rosters, attendance files
+    MANAGE_CONFERENCES = "manage_conferences", _("Lên lịch hội nghị, quản lý điểm cầu")
+    # ticking the members of one's own units on any roster that lists them
+    MARK_ATTENDANCE = "mark_attendance", _("Điểm danh đảng viên thuộc đơn vị mình")
+    REVIEW_REPORTS = "review_reports", _("Chấm bài thu hoạch")
+    # extensions, confirming the units below
+    MANAGE_REPORTS = "manage_reports", _("Gia hạn, xác nhận kết quả bài thu hoạch")
+    # typing in a report for a member without a phone
+    ENTER_REPORTS = "enter_reports", _("Nhập bài thu hoạch hộ đảng viên")
+    FOLLOW_UP_REPORTS = "follow_up_reports", _("Theo dõi và nhắc đảng viên chưa nộp bài")
+    MANAGE_NEWS = "manage_news", _("Viết và đăng tin bài")
+    # targets, tasks, decisions, reminders
+    MANAGE_PROGRAMMES = "manage_programmes", _("Lập chương trình hành động, giao nhiệm vụ")
+    # the lead unit's reports on its tasks
+    REPORT_PROGRESS = "report_progress", _("Báo cáo tiến độ nhiệm vụ được giao")
+    # who, what and when; the visit and its conclusions are INSPECT's
+    PLAN_INSPECTIONS = "plan_inspections", _("Lập kế hoạch kiểm tra")
+    INSPECT = "inspect", _("Ghi kết quả, kết luận kiểm tra")
+    # reports upward and requests for them
+    MANAGE_REPORTING = "manage_reporting", _("Lập báo cáo gửi cấp trên, yêu cầu cấp dưới báo cáo")
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -59,6 +74,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.GRANT_ROLES,
             Action.VIEW_AUDIT,
             Action.MANAGE_CONFERENCES,
+            Action.MARK_ATTENDANCE,
             Action.REVIEW_REPORTS,
             Action.MANAGE_REPORTS,
             Action.ENTER_REPORTS,
@@ -66,6 +82,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_NEWS,
             Action.MANAGE_PROGRAMMES,
             Action.REPORT_PROGRESS,
+            Action.PLAN_INSPECTIONS,
             Action.INSPECT,
             Action.MANAGE_REPORTING,
         }
@@ -78,11 +95,18 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_MEMBERS,
             Action.VIEW_AUDIT,
             Action.MANAGE_DOCUMENTS,
+            # The office of a grassroots committee runs its conferences: schedules them,
+            # sets up bridge points, ticks rosters and uploads attendance (docs/roles.md).
+            Action.MANAGE_CONFERENCES,
+            Action.MARK_ATTENDANCE,
             Action.ENTER_REPORTS,
             Action.FOLLOW_UP_REPORTS,
             Action.MANAGE_NEWS,
             Action.MANAGE_PROGRAMMES,
             Action.REPORT_PROGRESS,
+            # It drafts the committee's inspection plan; the visit and its conclusions
+            # stay with the committee and the inspection board (docs/roles.md).
+            Action.PLAN_INSPECTIONS,
             Action.MANAGE_REPORTING,
         }
     ),
@@ -90,8 +114,11 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         {
             Action.VIEW,
             Action.GRANT_ROLES,
+            # It registers the documents its campaigns study (docs/roles.md).
+            Action.MANAGE_DOCUMENTS,
             Action.MANAGE_CAMPAIGNS,
             Action.MANAGE_CONFERENCES,
+            Action.MARK_ATTENDANCE,
             Action.REVIEW_REPORTS,
             Action.MANAGE_REPORTS,
             Action.FOLLOW_UP_REPORTS,
@@ -99,7 +126,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_REPORTING,
         }
     ),
-    Role.INSPECTION: frozenset({Action.VIEW, Action.VIEW_AUDIT, Action.INSPECT}),
+    Role.INSPECTION: frozenset(
+        {Action.VIEW, Action.VIEW_AUDIT, Action.PLAN_INSPECTIONS, Action.INSPECT}
+    ),
     # A reviewer reads and rates reports of the subtree, nothing else.
     Role.REVIEWER: frozenset({Action.REVIEW_REPORTS}),
 }
@@ -191,6 +220,18 @@ def members_for(user, action: Action) -> QuerySet[Member]:
 def has_any_scope(user, action: Action) -> bool:
     paths = scope_paths(user, action)
     return paths is EVERYWHERE or bool(paths)
+
+
+def holds_a_role(user) -> bool:
+    """Officers (anyone with a grant, and superusers) start at "Việc cần làm"."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or bool(_grants(user))
+
+
+def may_read_role_matrix(user) -> bool:
+    """The roles matrix is for administrators and the office staff who keep the records."""
+    return has_any_scope(user, Action.MANAGE_UNITS)
 
 
 def _granting_paths(user, role: str, unit: Organization) -> list[str]:

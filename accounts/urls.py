@@ -12,8 +12,10 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("roles/", views.role_matrix, name="matrix"),
     path("roles/unit/<int:unit_pk>/", views.role_list, name="roles"),
     path("roles/<int:grant_pk>/revoke/", views.role_revoke, name="revoke"),
     path("tokens/", views.token_list, name="tokens"),
     path("mine/", views.member_home, name="mine"),
+    path("today/", views.officer_home, name="today"),
 ]

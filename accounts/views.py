@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import policy, services
+from accounts import matrix, policy, services, today
 from accounts.forms import GrantForm, TokenForm
 from accounts.models import ApiToken, Role, RoleGrant
 from accounts.policy import Action
@@ -18,15 +18,28 @@ from reports.asked import asked_of
 
 @login_required
 def home(request):
-    """Staff start at the top of their tree; a plain member at what is asked of them."""
-    if policy.has_any_scope(request.user, Action.VIEW):
-        return redirect("organizations:tree")
+    """Officers start at what is due in their scope; a plain member at what is asked
+    of them."""
+    if policy.holds_a_role(request.user):
+        return redirect("accounts:today")
     if Member.objects.filter(user=request.user).exists():
         return member_home(request)
     return render(request, "accounts/no_scope.html")
 
 
 NOTICES_SHOWN = 20
+
+
+@login_required
+def officer_home(request):
+    """Việc cần làm: what is due this week in the officer's scope, each with its list."""
+    if not policy.holds_a_role(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "accounts/today.html",
+        {"sections": today.todo_for(request.user), "day": timezone.localdate()},
+    )
 
 
 @login_required
@@ -50,6 +63,7 @@ def member_home(request):
             "asked": asked_of(request.user, member),
             "notices": notices[:NOTICES_SHOWN],
             "unread": notices.unread().count(),
+            "now": timezone.now(),
         },
     )
 
@@ -64,6 +78,18 @@ def _granting_table() -> list[tuple[str, list[str], list[str]]]:
         )
         for held, given in policy.GRANTABLE.items()
     ]
+
+
+@login_required
+def role_matrix(request):
+    """What each role may do and who grants which, read from the policy."""
+    if not policy.may_read_role_matrix(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "accounts/matrix.html",
+        {"roles": matrix.roles(), "rows": matrix.rows(), "table": matrix.granting()},
+    )
 
 
 @login_required

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from conferences.models import BridgePoint, Conference, Makeup, PartOfDay, Status
 from members.forms import DATE_WIDGET
+from organizations.choosers import use_chooser
 from organizations.models import Organization
 
 DATETIME_WIDGET = forms.DateTimeInput(
@@ -57,8 +58,11 @@ class ConferenceForm(forms.ModelForm):
                     "xếp. Sửa giờ nếu biết, hội nghị sẽ ghi đúng giờ đó."
                 ) % {"when": self.instance.when}
         else:
-            self.fields["organizer"].queryset = organizers or Organization.objects.none()
-            self.fields["organizer"].label_from_instance = _unit_label
+            use_chooser(
+                self.fields["organizer"],
+                organizers if organizers is not None else Organization.objects.none(),
+                "manage_conferences",
+            )
         self.fields["relayed_from"].queryset = relays or Conference.objects.none()
         self.fields["relayed_from"].label_from_instance = lambda c: (
             f"{c.title} — {c.organizer.name}"
@@ -91,9 +95,10 @@ class BridgePointForm(forms.ModelForm):
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
+        units = units if units is not None else Organization.objects.none()
+        top = units.order_by("depth", "path").values_list("pk", flat=True).first()
         for name in ("host", "units"):
-            self.fields[name].queryset = units if units is not None else Organization.objects.none()
-            self.fields[name].label_from_instance = _unit_label
+            use_chooser(self.fields[name], units, "view", within=top)
         self.fields["units"].help_text = _(
             "Đảng viên của các đơn vị này (kể cả đơn vị trực thuộc) dự tại điểm cầu."
         )

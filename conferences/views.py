@@ -25,6 +25,7 @@ from conferences.rollup import campaign_rollup as rollup_of
 from conferences.rollup import rollup_unit
 from nghiquyet.forms import add_service_errors, confirmed_in_page
 from nghiquyet.uploads import UploadError
+from organizations.listing import shown_rows
 from organizations.models import Organization
 from reporting.figures import attendance_clause
 from reports.rollup import report_rollup
@@ -179,10 +180,18 @@ def _run_point(request, bridge_pk):
     return point
 
 
+def _ticks(user, runs: bool) -> bool:
+    """Whether the user may tick some rows of a point they do not run: a cell's secretary
+    ticks their own cell's members on the ward's roster."""
+    return runs or policy.has_any_scope(user, Action.MARK_ATTENDANCE)
+
+
 def _roster_rows(request, point, runs: bool):
     members = services.roster(point).select_related("organization")
     if not runs:
-        visible = policy.members_for(request.user, Action.VIEW).values("pk")
+        ticks = _ticks(request.user, runs)
+        action = Action.MARK_ATTENDANCE if ticks else Action.VIEW
+        visible = policy.members_for(request.user, action).values("pk")
         members = members.filter(pk__in=visible)
     query = request.GET.get("q", "").strip()
     if query:
@@ -206,6 +215,9 @@ def _roster_rows(request, point, runs: bool):
     }
     for member in members:
         member.mark = by_member.get(member.pk)
+        member.tickable = runs or policy.can(
+            request.user, Action.MARK_ATTENDANCE, member.organization
+        )
     return members, more
 
 
@@ -219,6 +231,7 @@ def bridge_point_roster(request, bridge_pk):
         "members": members,
         "more": more,
         "runs": runs,
+        "ticks": _ticks(request.user, runs),
         "statuses": Status.choices,
         "guests_form": GuestsForm(initial={"guests": point.guests}),
         "expected": services.roster_size(point),
@@ -231,7 +244,9 @@ def bridge_point_roster(request, bridge_pk):
 @login_required
 @require_POST
 def bridge_point_mark(request, bridge_pk):
-    point = _run_point(request, bridge_pk)
+    point, runs = _point_for(request, bridge_pk)
+    if not _ticks(request.user, runs):
+        raise PermissionDenied
     form = MarkForm(request.POST)
     error = None
     member = None
@@ -242,6 +257,10 @@ def bridge_point_mark(request, bridge_pk):
             .filter(pk=form.cleaned_data["member"])
             .first()
         )
+        if member is not None and not (
+            runs or policy.can(request.user, Action.MARK_ATTENDANCE, member.organization)
+        ):
+            raise PermissionDenied
         if member is None:
             error = str(services.NOT_ON_ROSTER)
         else:
@@ -262,11 +281,18 @@ def bridge_point_mark(request, bridge_pk):
     member.mark = Attendance.objects.filter(
         campaign_id=point.conference.campaign_id, member=member
     ).first()
+    member.tickable = True
     point.refresh_from_db()
     response = render(
         request,
         "conferences/_roster_row.html",
-        {"m": member, "point": point, "runs": True, "statuses": Status.choices, "error": error},
+        {
+            "m": member,
+            "point": point,
+            "runs": runs,
+            "statuses": Status.choices,
+            "error": error,
+        },
     )
     response["HX-Trigger"] = "headcount"
     return response
@@ -429,6 +455,10 @@ def campaign_rollup(request, campaign_pk):
     campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
     unit = rollup_unit(request.user, campaign, request.GET.get("unit"))
     rollup = rollup_of(campaign, unit)
+    reports = report_rollup(campaign, unit)
+    show_closed = request.GET.get("closed") == "1"
+    rollup.children, closed_hidden = shown_rows(rollup.children, show_closed=show_closed)
+    reports.children, _hidden = shown_rows(reports.children, show_closed=show_closed)
     points = BridgePoint.objects.filter(
         conference__campaign=campaign, host__path__startswith=unit.path
     ).select_related("host", "conference")
@@ -447,7 +477,9 @@ def campaign_rollup(request, campaign_pk):
             "attendance": attendance_clause(rollup.total.attended, rollup.total.required),
             "trail": trail,
             "points": points.order_by("host__path", "name")[:POINTS_SHOWN],
-            "reports": report_rollup(campaign, unit),
+            "reports": reports,
+            "show_closed": show_closed,
+            "closed_hidden": closed_hidden,
             "reviews": policy.can(request.user, Action.REVIEW_REPORTS, unit),
             "may_follow_up": policy.can(request.user, Action.FOLLOW_UP_REPORTS, unit),
         },

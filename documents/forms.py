@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.models import Document, Kind, LinkKind
 from members.forms import DATE_WIDGET
+from organizations.choosers import use_chooser
 from organizations.models import Organization
 
 
@@ -40,10 +41,11 @@ class DocumentForm(forms.ModelForm):
         if self.instance.pk:
             del self.fields["owner"]
         else:
-            self.fields["owner"].queryset = (
-                owners if owners is not None else Organization.objects.none()
+            use_chooser(
+                self.fields["owner"],
+                owners if owners is not None else Organization.objects.none(),
+                "manage_documents",
             )
-            self.fields["owner"].label_from_instance = lambda o: f"{o.name} ({o.code})"
         self.fields["issued_on"].initial = timezone.localdate()
 
     def clean(self):

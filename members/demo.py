@@ -168,6 +168,7 @@ class DemoLogin:
     password: str
     role: str
     unit: str
+    does: str = ""
 
 
 @dataclass
@@ -544,11 +545,25 @@ _GRANTS = (
     ("kiemtra", Role.INSPECTION, "root"),
     ("bithu", Role.COMMITTEE, "ward"),
     ("vanphong_co_so", Role.OFFICE, "ward"),
+    ("bithu_chibo", Role.COMMITTEE, "cell"),  # the secretary of the demo member's cell
+    ("chambai", Role.REVIEWER, "ward"),
 )
+
+
+def _role_summary(role: str) -> str:
+    """What the role may do, in the policy's own words (never a list kept beside it)."""
+    from accounts.policy import ROLE_ACTIONS, Action
+
+    labels = [str(action.label) for action in Action if action in ROLE_ACTIONS[role]]
+    return "; ".join(label[0].lower() + label[1:] for label in labels)
+
+
+ROLE_SUMMARY = {role: _role_summary(role) for role in Role.values}
 DEMO_USERNAMES = ("admin", *(name for name, _, _ in _GRANTS), "dangvien")
 
 
 def _create_users(root: Organization, ward: Organization, member: Member) -> list[DemoLogin]:
+    cell = Organization.objects.get(pk=member.organization_id)
     taken = User.objects.filter(username__in=DEMO_USERNAMES)
     clash = sorted(
         taken.exclude(username="admin", is_superuser=True).values_list("username", flat=True)
@@ -562,11 +577,17 @@ def _create_users(root: Organization, ward: Organization, member: Member) -> lis
     password = make_password(DEMO_PASSWORD)  # one hash for all: seven PBKDF2 runs add nothing
     logins = []
     if taken.exists():
-        logins.append(DemoLogin("admin", "(giữ mật khẩu cũ)", "Quản trị hệ thống", "toàn hệ thống"))
+        logins.append(
+            DemoLogin(
+                "admin", "(giữ mật khẩu cũ)", "Quản trị hệ thống", "toàn hệ thống", "mọi việc"
+            )
+        )
     else:
         User.objects.create(username="admin", password=password, is_superuser=True, is_staff=True)
-        logins.append(DemoLogin("admin", DEMO_PASSWORD, "Quản trị hệ thống", "toàn hệ thống"))
-    units = {"root": root, "ward": ward}
+        logins.append(
+            DemoLogin("admin", DEMO_PASSWORD, "Quản trị hệ thống", "toàn hệ thống", "mọi việc")
+        )
+    units = {"root": root, "ward": ward, "cell": cell}
     for username, role, where in _GRANTS:
         user = User.objects.create(username=username, password=password)
         RoleGrant.objects.create(user=user, organization=units[where], role=role)
@@ -585,11 +606,21 @@ def _create_users(root: Organization, ward: Organization, member: Member) -> lis
         )
         if cadre is not None:
             Member.objects.filter(pk=cadre.pk).update(user=user)
-        logins.append(DemoLogin(username, DEMO_PASSWORD, str(role.label), units[where].name))
+        logins.append(
+            DemoLogin(
+                username, DEMO_PASSWORD, str(role.label), units[where].name, ROLE_SUMMARY[role]
+            )
+        )
     user = User.objects.create(username="dangvien", password=password)
     Member.objects.filter(pk=member.pk).update(user=user)
     logins.append(
-        DemoLogin("dangvien", DEMO_PASSWORD, "Đảng viên", f"{member.full_name} — {ward.name}")
+        DemoLogin(
+            "dangvien",
+            DEMO_PASSWORD,
+            "Đảng viên",
+            f"{member.full_name} — {cell.name}",
+            "đọc văn bản học tập, điểm danh hội nghị, viết và nộp bài thu hoạch, xem thông báo",
+        )
     )
     return logins
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import LeftReason, Member
 from members.services import member_problems
+from organizations.choosers import use_chooser
 from organizations.models import Organization
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
@@ -34,10 +35,11 @@ class MemberForm(forms.ModelForm):
             # Moving between cells is a transfer with its own date, not an edit.
             del self.fields["organization"]
         else:
-            self.fields["organization"].queryset = (
-                units if units is not None else Organization.objects.none()
+            use_chooser(
+                self.fields["organization"],
+                units if units is not None else Organization.objects.none(),
+                "manage_members",
             )
-            self.fields["organization"].label_from_instance = lambda o: f"{o.name} ({o.code})"
 
     def clean(self):
         cleaned = super().clean()
@@ -55,8 +57,7 @@ class TransferForm(forms.Form):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
-            self.fields["to"].queryset = units
-        self.fields["to"].label_from_instance = lambda o: f"{o.name} ({o.code})"
+            use_chooser(self.fields["to"], units, "manage_members")
 
 
 class LeaveForm(forms.Form):

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from organizations.choosers import use_chooser
 from organizations.models import Level, Organization
 
 
@@ -51,7 +52,7 @@ class MoveForm(forms.Form):
     def __init__(self, *args, targets=None, **kwargs):
         super().__init__(*args, **kwargs)
         if targets is not None:
-            self.fields["new_parent"].queryset = targets
+            use_chooser(self.fields["new_parent"], targets, "manage_units")
 
 
 class CloseForm(forms.Form):

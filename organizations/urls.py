@@ -5,6 +5,7 @@ from organizations import views
 app_name = "organizations"
 urlpatterns = [
     path("", views.unit_tree, name="tree"),
+    path("choose/", views.unit_choose, name="choose"),
     path("<int:unit_pk>/", views.unit_detail, name="detail"),
     path("<int:unit_pk>/add/", views.unit_add, name="add"),
     path("<int:unit_pk>/edit/", views.unit_edit, name="edit"),

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from accounts.policy import Action
 from audit.models import AuditEntry
 from nghiquyet.forms import add_service_errors
 from organizations import services
+from organizations.choosers import matching, with_parents
 from organizations.forms import CloseForm, MoveForm, RenameDateForm, UnitForm
 from organizations.models import Organization
 from programmes.rollup import due_soon
@@ -28,6 +30,40 @@ def unit_tree(request):
         return redirect("organizations:detail", unit_pk=tops[0].pk)
     rows = [(unit, Organization.objects.member_total(unit)) for unit in tops]
     return render(request, "organizations/tree.html", {"rows": rows})
+
+
+@login_required
+def unit_choose(request):
+    """The chooser's answers as one types: units where the user may do `action`, with
+    parent and code; those already ticked stay ticked on top."""
+    try:
+        action = Action(request.GET.get("action", Action.VIEW))
+    except ValueError:
+        raise Http404 from None
+    units = policy.organizations_for(request.user, action)
+    within = request.GET.get("within", "")
+    if within.isdigit():
+        top = policy.get_organization_for(request.user, within, Action.VIEW)
+        units = units.filter(path__startswith=top.path)
+    field = request.GET.get("field", "")[:60]
+    picked = [pk for pk in request.GET.getlist(field) if pk.isdigit()][:50] if field else []
+    chosen = with_parents(list(units.filter(pk__in=picked))) if picked else []
+    query = request.GET.get(f"{field}__q", request.GET.get("q", "")).strip()[:100]
+    offered = [
+        unit
+        for unit in matching(units, query, closed=request.GET.get("closed") == "1")
+        if unit.pk not in {c.pk for c in chosen}
+    ]
+    return render(
+        request,
+        "organizations/_chooser_options.html",
+        {
+            "name": field,
+            "multiple": request.GET.get("multiple") == "1",
+            "chosen": chosen,
+            "offered": offered,
+        },
+    )
 
 
 @login_required

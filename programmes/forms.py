@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import DATE_WIDGET
+from organizations.choosers import use_chooser
 from programmes.models import Decision, Inspection, Programme, Recurrence, Target
 
 
@@ -45,9 +46,8 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = units
-        self.fields["partners"].queryset = units
-        self.fields["lead"].label_from_instance = lambda o: f"{o.name} ({o.code})"
+        use_chooser(self.fields["lead"], units, "view")
+        use_chooser(self.fields["partners"], units, "view")
 
 
 class ProgressForm(forms.Form):
@@ -105,8 +105,8 @@ class InspectionForm(forms.ModelForm):
 
     def __init__(self, *args, organizations=None, units=None, documents=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
-        self.fields["units"].queryset = units
+        use_chooser(self.fields["organization"], organizations, "plan_inspections")
+        use_chooser(self.fields["units"], units, "view")
         self.fields["document"].queryset = documents
 
 

@@ -551,7 +551,7 @@ def buckets_refresh(today: dt.date | None = None) -> int:
 
 
 def inspection_create(actor, *, organization: Organization, units, **fields) -> Inspection:
-    if not policy.can(actor, Action.INSPECT, organization):
+    if not policy.can(actor, Action.PLAN_INSPECTIONS, organization):
         raise ValidationError(_("Bạn không được lập kế hoạch kiểm tra của đơn vị này."))
     problems = {}
     if (

@@ -15,4 +15,9 @@ urlpatterns = [
     path("units/<int:unit_pk>/progress.xlsx", views.progress_sheet, name="progress-sheet"),
     path("inspections/", views.inspections, name="inspections"),
     path("inspections/<int:inspection_pk>/", views.inspection_detail, name="inspection"),
+    path(
+        "inspections/<int:inspection_pk>/plan.docx",
+        views.inspection_plan_docx,
+        name="inspection-plan",
+    ),
 ]

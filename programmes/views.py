@@ -406,7 +406,9 @@ def urging_letter(request, fmt="docx"):
 @require_http_methods(["GET", "POST"])
 def inspections(request):
     user = request.user
-    organizations = policy.organizations_for(user, Action.INSPECT).open_now().order_by("path")
+    organizations = (
+        policy.organizations_for(user, Action.PLAN_INSPECTIONS).open_now().order_by("path")
+    )
     form = (
         InspectionForm(
             request.POST or None,
@@ -485,6 +487,21 @@ def inspection_detail(request, inspection_pk):
             "units": inspection.units.all(),
         },
     )
+
+
+@login_required
+def inspection_plan_docx(request, inspection_pk):
+    """The inspection plan in the Party layout, a draft to number and sign in Word."""
+    from programmes.inspection_plan import inspection_plan
+
+    inspection = policy.get_inspection_for(request.user, inspection_pk, Action.VIEW)
+    audit_record(request.user, "download.inspection_plan", inspection)
+    response = HttpResponse(
+        inspection_plan(inspection, timezone.localdate()),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = 'attachment; filename="ke-hoach-kiem-tra.docx"'
+    return response
 
 
 @login_required

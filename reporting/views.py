@@ -19,6 +19,7 @@ from documents import layout
 from members.forms import DATE_WIDGET
 from nghiquyet.forms import add_service_errors, confirmed_in_page
 from nghiquyet.uploads import private_file
+from organizations.choosers import use_chooser
 from organizations.models import Organization
 from programmes.models import Bucket
 from programmes.rollup import COLOURS
@@ -190,8 +191,10 @@ class SubjectChoices:
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = (
-            policy.organizations_for(user, Action.MANAGE_REPORTING).open_now().order_by("path")
+        use_chooser(
+            self.fields["organization"],
+            policy.organizations_for(user, Action.MANAGE_REPORTING).open_now(),
+            "manage_reporting",
         )
         self.fields["campaign"].queryset = policy.campaigns_for(user, Action.VIEW)
         self.fields["document"].queryset = policy.documents_for(user, Action.VIEW).order_by(

@@ -19,13 +19,17 @@ cat <<INFO
   Nhật ký tác vụ nền:   var/worker.log, var/worker-files.log (đọc tệp tải lên)
 
   Tài khoản thử (mật khẩu: demo12345)
-    admin           quản trị hệ thống (superuser, /admin/)
-    vanphong        văn phòng Thành ủy (quản lý tổ chức, đảng viên, nhập danh sách)
-    tuyengiao       tuyên giáo Thành ủy (xem)
-    kiemtra         kiểm tra Thành ủy (xem, lịch sử thay đổi)
-    bithu           cấp ủy một đảng bộ cơ sở (chấm bài, xác nhận kết quả chi bộ, nhắc nộp bài)
-    vanphong_co_so  văn phòng một đảng bộ cơ sở
-    dangvien        một đảng viên (việc của mình: văn bản, bài thu hoạch, thông báo)
+    admin           quản trị hệ thống (mọi việc, /admin/)
+    vanphong        văn phòng Thành ủy (đơn vị, đảng viên, văn bản, hội nghị, chương trình, kế hoạch kiểm tra, báo cáo)
+    tuyengiao       tuyên giáo Thành ủy (đăng ký văn bản, đợt học tập, hội nghị, chấm và xác nhận bài, tin bài, báo cáo)
+    kiemtra         kiểm tra Thành ủy (xem toàn bộ, nhật ký, lập kế hoạch và kết luận kiểm tra)
+    bithu           cấp ủy một đảng bộ phường (hội nghị, chấm bài, xác nhận kết quả, nhắc nộp bài, kiểm tra)
+    vanphong_co_so  văn phòng đảng ủy phường (lên lịch hội nghị, điểm cầu, điểm danh, nhập bài hộ, kế hoạch kiểm tra)
+    bithu_chibo     bí thư chi bộ (điểm danh đảng viên của chi bộ, chấm bài, nhắc nộp bài)
+    chambai         người chấm bài thu hoạch của đảng bộ phường (chỉ chấm bài)
+    dangvien        một đảng viên (việc của mình: văn bản, điểm danh, bài thu hoạch, thông báo)
+
+  Đầy đủ: docs/roles.md, hoặc trang /accounts/roles/ (quản trị, văn phòng).
 
 INFO
 # DEBUG stays as .env says (off unless a developer turns it on); --insecure serves static/.

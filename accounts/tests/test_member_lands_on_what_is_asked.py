@@ -94,9 +94,9 @@ def test_after_confirmation_the_page_says_submission_is_closed(world, campaign, 
     assert "Nộp bài" not in html and "còn " not in html
 
 
-def test_staff_start_at_their_tree_and_reach_their_own_page_from_the_menu(world, campaign, client):
+def test_staff_start_at_what_is_due_and_reach_their_own_page_from_the_menu(world, campaign, client):
     client.force_login(world.secretary)
-    assert client.get(reverse("home")).url == reverse("organizations:tree")
+    assert client.get(reverse("home")).url == reverse("accounts:today")
     client.force_login(world.member_user)
     assert reverse("accounts:mine") in client.get(reverse("home")).content.decode()
     client.force_login(world.outsider)

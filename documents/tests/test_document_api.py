@@ -221,8 +221,10 @@ def test_create_for_a_unit_outside_the_callers_scope_is_404(world, client):
     ward_api = Api(client, world.ward_clerk)
     assert ward_api.post(URL, payload(world, owner_id=world.city.pk)).status_code == 404
     assert ward_api.post(URL, payload(world, owner_id=world.commune.pk)).status_code == 404
+    inspector = Api(client, world.inspector)
+    assert inspector.post(URL, payload(world)).status_code == 404
     propaganda = Api(client, world.propaganda)
-    assert propaganda.post(URL, payload(world)).status_code == 404
+    assert propaganda.post(URL, payload(world, owner_id=world.other.pk)).status_code == 404
     assert not Document.objects.exists()
 
 

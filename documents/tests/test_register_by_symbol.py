@@ -166,11 +166,19 @@ def test_a_ward_clerk_may_not_register_for_the_city(world, client):
     assert document.owner == world.ward
 
 
-def test_a_propaganda_officer_cannot_open_the_registration_form(world, client):
-    client.force_login(world.propaganda)
+def test_an_inspector_cannot_open_the_registration_form(world, client):
+    client.force_login(world.inspector)
     assert client.get("/documents/new/").status_code == 403
     assert post(client, world.city, "23-NQ/TU").status_code == 403
     assert not Document.objects.exists()
+
+
+def test_the_propaganda_board_registers_what_its_campaigns_study_but_not_for_others(world, client):
+    client.force_login(world.propaganda)
+    document = registered(post(client, world.city, "23-NQ/TU"))
+    assert document.owner == world.city
+    assert post(client, world.other, "01-NQ/TU").status_code == 200
+    assert Document.objects.count() == 1
 
 
 def test_the_symbol_preview_shows_the_canonical_symbol_and_the_type_name(world, client):

@@ -21,7 +21,17 @@ from django.urls import Resolver404, resolve
 
 from accounts.models import User
 
-ROLES = ["admin", "vanphong", "tuyengiao", "kiemtra", "bithu", "vanphong_co_so", "dangvien"]
+ROLES = [
+    "admin",
+    "vanphong",
+    "tuyengiao",
+    "kiemtra",
+    "bithu",
+    "vanphong_co_so",
+    "bithu_chibo",
+    "chambai",
+    "dangvien",
+]
 PER_PATTERN = 3  # distinct URLs visited per (pattern, query keys)
 MAX_PAGES = 400  # per role; the demo tree needs about half
 

@@ -74,3 +74,5 @@ class Command(BaseCommand):
                 out.write(
                     f"{login.username:<16} {login.password:<18} {login.role:<18} {login.unit}"
                 )
+                if login.does:
+                    out.write(f"{'':<16} {login.does}")

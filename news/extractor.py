@@ -11,7 +11,9 @@ any size and language) and returns a dict with exactly the keys of :data:`FIELDS
 - ``organizer``: the convenor as written ("Quận ủy Bắc Từ Liêm"), or None;
 - ``format``: ``in_person``, ``online`` or ``hybrid``;
 - ``bridge_points``, ``attendees``: counts as written ("gần 300" is 300), or None;
-- ``documents``: canonical symbols (``documents.symbols``), in order of first mention;
+- ``documents``: canonical symbols (``documents.symbols``), printed or resolved from the
+  issuer the text names, else "Kết luận số 61" (``documents.references``), in order of
+  first mention;
 - ``named_resolutions``: "NQ TW8 khóa XIII", "NQ Đại hội Đảng bộ TP Hà Nội XVII";
 - ``topics``: titles of the *chuyên đề* presented.
 
@@ -20,7 +22,7 @@ first :data:`news.extract.page.MAX_HTML` characters of HTML and
 :data:`news.extract.page.MAX_TEXT` characters of text.
 """
 
-from documents.symbols import find_symbols
+from documents.references import reference_keys
 
 from .extract.dates import Event, find_event
 from .extract.event import is_study_event, meeting_format, organizer
@@ -60,8 +62,10 @@ def empty() -> dict:
 
 
 def documents(text: str) -> list[str]:
-    """Canonical symbols of the documents cited, each once, in order of first mention."""
-    return list(dict.fromkeys(match.symbol.canonical for match in find_symbols(text)))
+    """The documents cited, each once, in order of first mention: canonical symbols, and
+    "Kết luận số 61" for a reference whose issuer the text does not name
+    (:mod:`documents.references`)."""
+    return reference_keys(text)
 
 
 def extract_page(page: Page) -> dict:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from documents.references import resolve_label
 from documents.symbols import canonical
 from vn.text import normalize
 
@@ -102,7 +103,7 @@ def _key(name: str, value: object) -> object:
         return value
     text = normalize(value)
     if name == "documents":
-        return canonical(text) or text
+        return canonical(text) or resolve_label(text) or text
     if name == "topics":
         return text.strip(_TOPIC_STRIP)
     return text

@@ -25,9 +25,16 @@ from dataclasses import dataclass
 
 from vn.text import fold_aligned
 
-from .symbols import Symbol, find_symbols
+from .symbols import Symbol, find_symbols, parse_symbol
 
-__all__ = ["MINISTRIES", "Reference", "find_references", "reference_keys", "resolve_label"]
+__all__ = [
+    "MINISTRIES",
+    "Reference",
+    "find_references",
+    "read_reference",
+    "reference_keys",
+    "resolve_label",
+]
 
 # Folded kind word -> (type code, type name as the label writes it).
 _KINDS = {
@@ -268,3 +275,12 @@ def resolve_label(text: str) -> str | None:
         return None
     _, type_name = _KINDS[match["kind"].lower()]
     return f"{type_name} số {int(match['num']):02d}"
+
+
+def read_reference(written: str) -> str | None:
+    """What one written reference reads as: "19-NQ-TW" -> "19-NQ/TW", "Nghị quyết số 43
+    của Bộ Chính trị" -> "43-NQ/TW", "NQ 33" -> "Nghị quyết số 33"; None if nothing."""
+    if symbol := parse_symbol(written):
+        return symbol.canonical
+    keys = reference_keys(written)
+    return keys[0] if len(keys) == 1 else None

@@ -88,13 +88,18 @@ _ONLINE_ELSEWHERE = re.compile(
 )
 
 
-def meeting_format(page: Page) -> str:
+def meeting_format_found(page: Page) -> tuple[str, bool]:
+    """The format and whether the text says it (in person is also what silence means)."""
     text = _ONLINE_ELSEWHERE.sub(" ", fold_aligned(page.text))
     if _HYBRID.search(text):
-        return "hybrid"
+        return "hybrid", True
     if _RELAYED.search(text):
-        return "hybrid" if _IN_PERSON.search(text) else "online"
-    return "in_person"
+        return ("hybrid", True) if _IN_PERSON.search(text) else ("online", True)
+    return "in_person", bool(_IN_PERSON.search(text))
+
+
+def meeting_format(page: Page) -> str:
+    return meeting_format_found(page)[0]
 
 
 # --- organiser -----------------------------------------------------------------------------
@@ -164,18 +169,24 @@ def _in_sentence(sentence: str) -> str | None:
     return None
 
 
-def organizer(page: Page, lead: int | None) -> str | None:
-    """The convenor, from the lead (the sentence that dated the event and the two after
-    it), then from the first sentences that say "tổ chức", then from the title."""
+def organizer_found(page: Page, lead: int | None) -> tuple[str | None, str]:
+    """The convenor and where it was read: "lead" (the sentence that dated the event and
+    the two after it), "body" (the first sentences that say "tổ chức"), "title" (the
+    title's "… tổ chức"), "title-subject" (the title's first words), or "" (not found)."""
     sentences = page.sentences
-    candidates = list(sentences[lead : lead + 3]) if lead is not None else []
-    candidates += [s for s in sentences[:_KEY_SENTENCES] if "tổ chức" in s.lower()]
-    for sentence in dict.fromkeys(candidates):
-        if name := _in_sentence(sentence):
-            return name
+    leads = list(sentences[lead : lead + 3]) if lead is not None else []
+    others = [s for s in sentences[:_KEY_SENTENCES] if "tổ chức" in s.lower()]
+    for where, candidates in (("lead", leads), ("body", others)):
+        for sentence in candidates:
+            if name := _in_sentence(sentence):
+                return name, where
     if page.title:
         if name := _in_sentence(page.title):
-            return name
-        if match := _TITLE_SUBJECT.match(page.title):
-            return _organisation(match["org"])
-    return None
+            return name, "title"
+        if (match := _TITLE_SUBJECT.match(page.title)) and (name := _organisation(match["org"])):
+            return name, "title-subject"
+    return None, ""
+
+
+def organizer(page: Page, lead: int | None) -> str | None:
+    return organizer_found(page, lead)[0]

@@ -118,8 +118,21 @@ def _record(page: Page) -> tuple[dict, dict]:
 # How sure a field is, by where it was read. Below LOW_CONFIDENCE the page asks the
 # officer to check it.
 LOW_CONFIDENCE = 0.7
-_DATE_CONFIDENCE = {"written": 0.95, "published": 0.85, "today": 0.85, "mentions": 0.6}
-_ORGANISER_CONFIDENCE = {"lead": 0.9, "body": 0.8, "title": 0.75, "title-subject": 0.6}
+_DATE_CONFIDENCE = {
+    "written": 0.95,
+    "published": 0.85,
+    "today": 0.85,
+    "weekday": 0.65,
+    "mentions": 0.6,
+}
+_ORGANISER_CONFIDENCE = {
+    "lead": 0.9,
+    "body": 0.8,
+    "title": 0.75,
+    "plan": 0.65,
+    "title-subject": 0.6,
+    "attending": 0.6,
+}
 
 
 def extract(text: str) -> dict:

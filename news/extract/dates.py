@@ -22,7 +22,7 @@ from .page import Page
 _DAY = re.compile(
     r"(?<![\w/.,\-])(?P<d>\d{1,2})(?:\s*(?:-|–|và|đến|tới)\s*(?:ngày\s+)?\d{1,2}(?=\s*/))?"
     r"\s*(?P<sep>[/.\-])\s*(?P<m>\d{1,2})(?:\s*(?P=sep)\s*(?P<y>\d{4}))?(?![\w/]|[.\-,]\d)"
-    r"|ngày\s+(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})(?:\s*(?:năm|,)\s*(?P<y2>\d{4}))?",
+    r"|(?:ngày\s+(?:mùng|mồng)?|mùng|mồng)\s*(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})(?:\s*(?:năm|,)\s*(?P<y2>\d{4}))?",
     re.IGNORECASE,
 )
 _MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})\s*(?:/|-|năm)\s*(?P<y>\d{4})(?!\d)", re.IGNORECASE)
@@ -56,10 +56,16 @@ _TODAY = re.compile(r"^(?P<part>sáng|chiều|tối|trưa|hôm)\s+nay\b", re.IGN
 PARTS_OF_DAY = {"sáng": "morning", "trưa": "noon", "chiều": "afternoon", "tối": "evening"}
 _PART_BEFORE = re.compile(
     r"(?<!\w)(?P<part>sáng|trưa|chiều|tối)\s*,?\s*(?:(?:thứ\s+\w+|chủ\s+nhật)\s*,?\s*)?"
-    r"(?:ngày\s*)?$",
+    r"(?:ngày\s*)?(?:mùng\s*|mồng\s*)?\(?\s*$",
     re.IGNORECASE,
 )
 _LEAD_SENTENCES = 15
+_WEEKDAYS = {"hai": 0, "ba": 1, "tu": 2, "nam": 3, "sau": 4, "bay": 5, "chu nhat": 6}
+_WEEKDAY = re.compile(
+    r"^(?:(?:vào\s+)?(?P<part>sáng|trưa|chiều|tối)\s+)?(?:thứ\s+(?P<day>hai|ba|tư|năm|sáu|bảy)|"
+    r"(?P<sunday>chủ nhật))(?:\s+(?:vừa qua|tuần qua|tuần trước|vừa rồi))?\s*[,(]",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +89,8 @@ class Event:
     sentence: int | None  # index in Page.sentences of the lead that dated it
     part: str | None = None  # a key of PARTS_OF_DAY's values ("afternoon"), when written
     # Where the year came from: "written", "published" (the page's date), "mentions" (the
-    # other times the article names) or "today" ("Sáng nay" on the day of publication).
+    # other times the article names), "today" ("Sáng nay" on the day of publication) or
+    # "weekday" ("thứ Hai vừa qua", counted back from the day of publication).
     year_from: str | None = None
     time: dt.time | None = None  # the hour, when the lead gives it ("lúc 14 giờ 30")
 
@@ -242,6 +249,15 @@ def find_event(page: Page) -> Event:
             if (today := _TODAY.match(sentence)) and page.published:
                 part = _part_of_day(today["part"])
                 return Event(page.published, index, part, "today", hour_in(sentence, part))
+        # "Sáng thứ Hai vừa qua, …": the last such weekday up to the day of publication.
+        leads = [*enumerate(page.sentences[:3]), (None, page.title)]
+        for index, sentence in leads:
+            if (named := _WEEKDAY.search(sentence)) and page.published:
+                name = fold_aligned(named["day"]).lower() if named["day"] else "chu nhat"
+                back = (page.published.weekday() - _WEEKDAYS[name]) % 7
+                part = _part_of_day(named["part"])
+                day = page.published - dt.timedelta(days=back)
+                return Event(day, index, part, "weekday", hour_in(sentence, part))
         return Event(None, None)
     day, index, sentence = found
     year, year_from = day.year, "written"

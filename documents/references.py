@@ -103,6 +103,15 @@ _ISSUER_CODES |= {"thu": "ThU", "du": "ĐU", "ubnd": "UBND"}
 _PARTY_ISSUERS = frozenset({"TW", "TU", "HU", "QU", "ThU", "ĐU"})
 
 _KIND = "|".join(sorted(_KINDS, key=len, reverse=True))
+# Texts hold many numbers and few references: each number (found at C speed, the pattern
+# starting with a digit) is checked for a kind word just before it.
+_NUMBER = re.compile(
+    r"\d(?<![^\W_]\d)\d{0,5}"
+    r"(?!\d|\s*[-/–.,]\s*\d|\s*[-/–]\s*[^\W\d_]|[^\W_])"
+    r"(?!\s+(?:nam|thang|ngay(?!\s+\d)|nguoi|dang vien|diem|ty|trieu|lan|%))"
+)
+_KIND_BEFORE = re.compile(rf"(?<![^\W_])(?P<kind>{_KIND})\s*(?:so\s*)?:?\s*$")
+_KIND_WINDOW = 30
 _REFERENCE = re.compile(
     rf"(?<![^\W_])(?P<kind>{_KIND})\s*(?:so\s*)?:?\s*(?P<num>\d{{1,6}})"
     # Not a printed symbol, a date, a decimal or a count ("Nghị quyết 2 năm").
@@ -210,8 +219,18 @@ def _symbol(number: int, doc_type: str, type_name: str, code: str | None) -> Sym
         return None
 
 
-def find_references(text: str) -> list[Reference]:
-    """Every document cited in ``text``, printed or not, in order of position."""
+def _unprinted(folded: str):
+    """(start, end, kind, number) of each "Nghị quyết số 43" in the folded text."""
+    for number in _NUMBER.finditer(folded):
+        window_start = max(0, number.start() - _KIND_WINDOW)
+        kind = _KIND_BEFORE.search(folded, window_start, number.start())
+        if kind:
+            yield kind.start(), number.end(), kind["kind"], int(number.group(0))
+
+
+def find_references(text: str, folded: str | None = None) -> list[Reference]:
+    """Every document cited in ``text``, printed or not, in order of position.
+    ``folded`` is ``fold_aligned(text)`` when the caller has it already."""
     found = [
         Reference(
             m.symbol.doc_type,
@@ -225,16 +244,12 @@ def find_references(text: str) -> list[Reference]:
         for m in find_symbols(text)
     ]
     printed = [(r.start, r.end) for r in found]
-    folded = fold_aligned(text)
-    for match in _REFERENCE.finditer(folded):
-        start, end = match.span()
+    folded = fold_aligned(text) if folded is None else folded
+    for start, end, kind, number in _unprinted(folded):
         # "Nghị quyết số 43-NQ/TW": the printed symbol already says it.
-        if any(a < end + 2 and start < b for a, b in printed):
+        if not number or any(a < end + 2 and start < b for a, b in printed):
             continue
-        number = int(match["num"])
-        if not number:
-            continue
-        doc_type, type_name = _KINDS[" ".join(match["kind"].lower().split())]
+        doc_type, type_name = _KINDS[" ".join(kind.split())]
         issuer = _issuer_at(folded, end) or _issuer_before(folded, start)
         code = _code(issuer) if issuer else None
         found.append(
@@ -253,11 +268,12 @@ def find_references(text: str) -> list[Reference]:
     return found
 
 
-def reference_keys(text: str) -> list[str]:
+def reference_keys(text: str, references: list[Reference] | None = None) -> list[str]:
     """Keys of the documents cited, each once, in order of first mention. A reference
     without its issuer is left out when another reference in the text with the same type
-    and number names the document fully."""
-    references = find_references(text)
+    and number names the document fully. ``references``: `find_references(text)`, when
+    the caller has it already."""
+    references = find_references(text) if references is None else references
     resolved = {(r.doc_type, r.number) for r in references if r.symbol}
     keys = [r.key for r in references if r.symbol or (r.doc_type, r.number) not in resolved]
     return list(dict.fromkeys(keys))

@@ -22,7 +22,7 @@ first :data:`news.extract.page.MAX_HTML` characters of HTML and
 :data:`news.extract.page.MAX_TEXT` characters of text.
 """
 
-from documents.references import find_references, reference_keys
+from documents.references import Reference, find_references, reference_keys
 
 from .extract.dates import find_event
 from .extract.event import is_study_event, meeting_format_found, organizer_found
@@ -61,11 +61,11 @@ def empty() -> dict:
     }
 
 
-def documents(text: str) -> list[str]:
+def documents(text: str, references: list[Reference] | None = None) -> list[str]:
     """The documents cited, each once, in order of first mention: canonical symbols, and
     "Kết luận số 61" for a reference whose issuer the text does not name
     (:mod:`documents.references`)."""
-    return reference_keys(text)
+    return reference_keys(text, references)
 
 
 def extract_page(page: Page) -> dict:
@@ -83,6 +83,7 @@ def _record(page: Page) -> tuple[dict, dict]:
     organiser, organiser_from = organizer_found(page, event.sentence)
     meeting, said = meeting_format_found(page)
     count, qualifier = attendees_as_written(page)
+    references = find_references(page.text, page.folded)
     record = {
         "is_study_event": True,
         "event_date": event.date.isoformat() if event.date else None,
@@ -90,11 +91,10 @@ def _record(page: Page) -> tuple[dict, dict]:
         "format": meeting,
         "bridge_points": bridge_points(page),
         "attendees": count,
-        "documents": documents(page.text),
+        "documents": documents(page.text, references),
         "named_resolutions": named_resolutions(page.text, year),
         "topics": topics(page.text),
     }
-    references = find_references(page.text)
     confidence = {
         "is_study_event": 0.9,
         "event_date": _DATE_CONFIDENCE.get(event.year_from or "", 0.0)

@@ -94,7 +94,7 @@ _ONLINE_ELSEWHERE = re.compile(
 
 def meeting_format_found(page: Page) -> tuple[str, bool]:
     """The format and whether the text says it (in person is also what silence means)."""
-    text = _ONLINE_ELSEWHERE.sub(" ", fold_aligned(page.text))
+    text = _ONLINE_ELSEWHERE.sub(" ", page.folded)
     if _HYBRID.search(text):
         return "hybrid", True
     if _RELAYED.search(text):

@@ -97,3 +97,12 @@ def test_without_a_matching_campaign_every_visible_campaign_is_offered(world, cl
     _, page = _read(client, text)
     assert "Các đợt học tập khác" in page and campaign.title in page
     assert "— Chọn đợt học tập —" in page
+
+
+def test_a_cited_document_is_linked_only_for_readers_who_may_open_it(world, client, campaign):
+    document = campaign.documents.get()
+    link = reverse("documents:detail", args=[document.pk])
+    client.force_login(world.outsider)
+    _, page = _read(client, ARTICLE)
+    assert "23-NQ/TU" in page and link not in page
+    assert "Đảng bộ Sở Tài nguyên" not in page and "Chi bộ thôn Đồng Ao" not in page

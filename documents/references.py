@@ -108,7 +108,7 @@ _KIND = "|".join(sorted(_KINDS, key=len, reverse=True))
 _NUMBER = re.compile(
     r"\d(?<![^\W_]\d)\d{0,5}"
     r"(?!\d|\s*[-/–.,]\s*\d|\s*[-/–]\s*[^\W\d_]|[^\W_])"
-    r"(?!\s+(?:nam|thang|ngay(?!\s+\d)|nguoi|dang vien|diem|ty|trieu|lan|%))"
+    r"(?!\s+(?:nam(?!\s+\d{4})|thang|ngay(?!\s+\d)|nguoi|dang vien|diem|ty|trieu|lan|%))"
 )
 _KIND_BEFORE = re.compile(rf"(?<![^\W_])(?P<kind>{_KIND})\s*(?:so\s*)?:?\s*$")
 _KIND_WINDOW = 30
@@ -116,7 +116,7 @@ _REFERENCE = re.compile(
     rf"(?<![^\W_])(?P<kind>{_KIND})\s*(?:so\s*)?:?\s*(?P<num>\d{{1,6}})"
     # Not a printed symbol, a date, a decimal or a count ("Nghị quyết 2 năm").
     r"(?!\d|\s*[-/–.,]\s*\d|\s*[-/–]\s*[^\W\d_]|[^\W_])"
-    r"(?!\s+(?:nam|thang|ngay(?!\s+\d)|nguoi|dang vien|diem|ty|trieu|lan|%))",
+    r"(?!\s+(?:nam(?!\s+\d{4})|thang|ngay(?!\s+\d)|nguoi|dang vien|diem|ty|trieu|lan|%))",
     re.IGNORECASE,
 )
 # Between the number and the issuer: its date, its title, "của", "do … ban hành".

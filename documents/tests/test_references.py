@@ -20,6 +20,7 @@ from documents.references import find_references, reference_keys, resolve_label
         ("Tỉnh ủy Nghệ An ban hành Chương trình hành động số 27 để thực hiện.", "27-CTr/TU"),
         ("Nghị quyết số 05 ngày 12/3/2021 của Ban Thường vụ Thành ủy.", "05-NQ/TU"),
         ("Kế hoạch số 9 của Huyện ủy Tân Kỳ.", "09-KH/HU"),
+        ("Thực hiện Nghị quyết số 05 năm 2021 của Ban Thường vụ Tỉnh ủy.", "05-NQ/TU"),
         ("Nghị quyết số 43 về phát huy truyền thống đại đoàn kết của Bộ Chính trị.", "43-NQ/TW"),
     ],
 )

@@ -59,7 +59,8 @@ _KINDS = {
 }
 # State documents numbered per year: their symbol needs a year the reference lacks.
 _YEAR_NUMBERED = frozenset({"NĐ", "TT"})
-_PARTY_TYPES_BY_NAME = {"Thông tư": None}  # a Party organ issues no Thông tư
+# A Party organ issues no decree and no circular (its *Thông tri* is another type).
+_STATE_ONLY = frozenset({"Nghị định", "Thông tư"})
 
 MINISTRIES = {
     "bo y te": "BYT",
@@ -184,11 +185,10 @@ def _issuer_before(folded: str, start: int) -> re.Match[str] | None:
     said = _ISSUED_BY.search(window)
     if said is None:
         return None
-    last = None
-    for last in _ISSUERS.finditer(window, 0, said.start()):  # noqa: B007 (the last one)
-        pass
-    if last is None:
+    named = list(_ISSUERS.finditer(window, 0, said.start()))
+    if not named:
         return None
+    last = named[-1]
     between = window[last.end() : said.start()]
     if _CLAUSE_END.search(between) or "," in between or len(between.split()) > _NAME_WORDS:
         return None
@@ -209,7 +209,7 @@ def _symbol(number: int, doc_type: str, type_name: str, code: str | None) -> Sym
         return None
     try:
         if code in _PARTY_ISSUERS:
-            if type_name in _PARTY_TYPES_BY_NAME or doc_type == "NĐ":
+            if type_name in _STATE_ONLY:
                 return None
             return Symbol(number, "party", doc_type, code)
         if doc_type in _YEAR_NUMBERED or doc_type == "CV":

@@ -1,6 +1,7 @@
 """Writes to the document registry. Each records an audit entry."""
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -283,3 +284,47 @@ def obligation_mark_drafted(actor, obligation: Obligation) -> None:
         obligation.document,
         {"unit": [None, str(obligation.unit)]},
     )
+
+
+# A plan says what it carries out: "Thực hiện Nghị quyết số 43-NQ/TW …", "triển khai
+# Chương trình hành động số 27 của Tỉnh ủy". A document cited only as a legal basis
+# ("Căn cứ …") or in passing is not something the plan implements.
+_CARRIES_OUT = re.compile(
+    r"(?<!\w)(?:thuc hien|trien khai(?: thuc hien)?|cu the hoa|quan triet(?: va trien khai)?)"
+    r"\s+(?:(?:cac\s+)?(?:nghi quyet|chi thi|ket luan|quy dinh|quyet dinh|chuong trinh"
+    r"(?: hanh dong)?|ke hoach|huong dan|thong tri|van ban|cong van)\s*)?(?:so\s*)?:?\s*$"
+)
+_BEFORE_REFERENCE = 40
+
+
+def links_from_attachments(document: Document) -> list[DocumentLink]:
+    """Link ``document`` to the registered documents its attachments' text says it carries
+    out, so that the cascade shows them without anyone linking by hand. Only documents of
+    its owner's line (the owner and the units above) are linked, never itself, never twice,
+    never into a loop. Run by the job that reads the attachments; audited without an actor."""
+    from documents.references import find_references
+
+    texts = document.attachments.exclude(text="").values_list("text", flat=True)
+    keys: list[str] = []
+    for text in texts:
+        folded = fold_aligned(text)
+        for reference in find_references(text):
+            before = folded[max(0, reference.start - _BEFORE_REFERENCE) : reference.start]
+            if reference.symbol and _CARRIES_OUT.search(before):
+                keys.append(reference.symbol.canonical)
+    if not keys:
+        return []
+    line = Organization.paths_above(document.owner.path)
+    targets = (
+        Document.objects.filter(symbol__in=set(keys), owner__path__in=line)
+        .exclude(pk=document.pk)
+        .exclude(links_in__source=document)
+        .order_by("owner__depth", "pk")
+    )
+    made = []
+    for target in targets:
+        try:
+            made.append(link_create(None, source=document, target=target, kind=LinkKind.IMPLEMENTS))
+        except ValidationError:
+            continue  # a loop, or a link made meanwhile
+    return made

@@ -135,13 +135,17 @@ _YEARS = range(1945, 2100)
 # --- the pattern -----------------------------------------------------------------------
 _SPACE = r"[ \t\u00a0\u202f]{0,2}"
 _DASH = r"[\-\u2010-\u2015\u2212]"  # hyphen, non-breaking hyphen, en/em dash, minus
-_SLASH = r"[/\u2215\uff0f]"
+# A slash escaped by a page's HTML ("41-QĐ&#x002F;TW") is still a slash.
+_SLASH = r"(?:[/\u2215\uff0f]|&#[xX]0*2[fF];|&#0*47;|&sol;)"
 # Latin letters, Đ and its look-alikes, Ư (TƯ) precomposed or as U + combining horn.
 _FIRST_LETTER = "A-Za-z\u0110\u0111\u00d0\u00f0\u0189\u01af\u01b0"
 _LETTER = _FIRST_LETTER + "\u031b"
 _UPPER_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ\u0110\u00d0\u0189\u01af")
 # A segment starts on a letter, not on the combining horn; digits close it: QH15, UBTVQH15.
-_SEGMENT = rf"[{_FIRST_LETTER}][{_LETTER}]{{0,15}}[0-9]{{0,3}}"
+# A unit code may join two codes with "&" (2310/BTTTT-PTTH&TTĐT).
+_SEGMENT = (
+    rf"[{_FIRST_LETTER}][{_LETTER}]{{0,15}}(?:&[{_FIRST_LETTER}][{_LETTER}]{{0,15}})?[0-9]{{0,3}}"
+)
 # A number glued to an ASCII letter, dot, slash or dash belongs to something else (a code,
 # a decimal, a date, a URL path); after a Vietnamese letter it is "số23" with a lost space.
 _GLUED = r"[0-9A-Za-z_./\-\u2010-\u2015\u2212\u2215\uff0f]"
@@ -190,7 +194,7 @@ def _canonical_issuer(issuer: str) -> str:
     for segment in _SPLIT_DASH.split(normalize(issuer)):
         if not _ISSUER_SEGMENT.fullmatch(segment):
             raise ValueError(f"not an issuer code: {issuer!r}")
-        key = segment.upper().replace("TƯ", "TW")
+        key = segment.upper().replace("TƯ", "TW").replace("TU\u031b", "TW")
         segments.append(_ISSUER_SPELLINGS.get(key, key))
     return "-".join(segments)
 
@@ -331,6 +335,83 @@ def _read(written: str) -> tuple[Symbol, int] | None:
     return _symbol_from(match) if match else None
 
 
+# --- odd spellings ----------------------------------------------------------------------
+# Symbols as careless pages write them, each read back to the regular spelling:
+#   19-NQ-TW, 19 NQ-TW   -> 19-NQ/TW      (a Party symbol with a dash for its slash)
+#   97 QĐ/TWĐTN          -> 97-QĐ/TWĐTN   (a space for its dash)
+#   45 nq cp, 19 nq tw   -> 45/NQ-CP, 19-NQ/TW (spaces only, any case; known issuers only)
+#   63 2019 qh14         -> 63/2019/QH14
+#   22-2021-TT-BGDĐT     -> 22/2021/TT-BGDĐT (dashes for the State slashes)
+#   47/2015/TTLT/BTC-BNV -> 47/2015/TTLT-BTC-BNV (a slash after the type)
+# A number glued to something else, or a year out of range, is left alone as before.
+_ODD_TYPE = r"NQ|NĐ|ND|QĐ|QD|CTr|CTR|CT|KL|QC|HD|HĐ|KH|TTLT|TT|TB|BC|CV|ĐA|NQLT"
+_PARTY_ISSUER = rf"[A-ZĐƯ]{{0,10}}(?:TW|TƯ|TU|HU|QU|XU|ĐU|ĐUK|ThU|THU){_AFTER}"
+# Issuers that spaced-out, lower-case text names: the Government, the Prime Minister, the
+# Centre, the National Assembly and its Standing Committee, the ministries.
+_KNOWN_ISSUERS = frozenset(
+    {"CP", "TTG", "TW", "TƯ", "BCT", "BYT", "BTC", "BNV", "BCA", "BQP", "BGDĐT", "BGDDT"}
+    | {"BTTTT", "BTNMT", "BKHĐT", "BLĐTBXH", "BVHTTDL", "BTP", "BNNPTNT", "BGTVT", "BXD"}
+    | {"BKHCN", "BNG", "BNNMT", "BDTTG", "NHNN", "TTCP", "KTNN", "TANDTC", "VKSNDTC"}
+)
+_YEAR = r"(?:19[4-9][0-9]|20[0-9][0-9])"
+_ODD = re.compile(
+    rf"(?P<num>[0-9](?<!{_GLUED}[0-9])[0-9]{{0,5}})(?:"
+    rf"{_SPACE}{_DASH}{_SPACE}(?P<ptype>{_ODD_TYPE}){_SPACE}{_DASH}{_SPACE}(?P<pissuer>{_PARTY_ISSUER})"
+    rf"|[ \t\u00a0]{{1,2}}(?P<stype>{_ODD_TYPE})(?:{_SPACE}{_DASH}{_SPACE}|[ \t\u00a0]{{1,2}})"
+    rf"(?P<sissuer>{_PARTY_ISSUER})"
+    rf"|[ \t\u00a0]{{1,2}}(?P<qtype>{_ODD_TYPE}){_SPACE}{_SLASH}{_SPACE}"
+    rf"(?P<qissuer>{_SEGMENT}){_AFTER}"
+    rf"|{_DASH}(?P<year>{_YEAR}){_DASH}(?:(?P<ytype>{_ODD_TYPE}){_DASH})?"
+    rf"(?P<yissuer>{_SEGMENT}(?:{_DASH}{_SEGMENT})*){_AFTER}"
+    rf"|{_SLASH}(?:(?P<tyear>{_YEAR}){_SLASH})?(?P<ttype>{_ODD_TYPE}){_SLASH}"
+    rf"(?P<tissuer>{_SEGMENT}(?:{_DASH}{_SEGMENT})*){_AFTER}"
+    rf"|[ \t\u00a0](?P<ltype>(?i:nq|nđ|nd|qđ|qd|ct|kl|tt|ttlt|qđ)) (?P<lissuer>(?i:[a-zđư]{{2,9}}))"
+    rf"{_AFTER}"
+    rf"|[ \t\u00a0](?P<lyear>{_YEAR}) (?P<lqh>(?i:(?:ubtv)?qh[0-9]{{2}})){_AFTER}"
+    r")"
+)
+
+
+def _regular(match: re.Match[str]) -> str | None:
+    """The regular spelling of an odd one, or None when it is not a symbol after all."""
+    number = match["num"]
+    if ptype := match["ptype"] or match["stype"]:
+        issuer = match["pissuer"] or match["sissuer"]
+        return f"{number}-{ptype}/{issuer}"
+    if match["qtype"]:
+        return f"{number}-{match['qtype']}/{match['qissuer']}"
+    if match["year"]:
+        segments = _SPLIT_DASH.sub("-", match["yissuer"])
+        head = f"{match['ytype']}-" if match["ytype"] else ""
+        return f"{number}/{match['year']}/{head}{segments}"
+    if match["ttype"]:
+        year = f"{match['tyear']}/" if match["tyear"] else ""
+        return f"{number}/{year}{match['ttype']}-{match['tissuer']}"
+    if match["ltype"]:
+        issuer = normalize(match["lissuer"]).upper()
+        if issuer not in _KNOWN_ISSUERS:
+            return None
+        doc_type = match["ltype"].upper()
+        if issuer.replace("Ư", "W") == "TW":
+            return f"{number}-{doc_type}/TW"
+        return f"{number}/{doc_type}-{issuer}"
+    if match["lyear"]:
+        return f"{number}/{match['lyear']}/{match['lqh'].upper()}"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _read_odd(written: str) -> tuple[Symbol, int] | None:
+    match = _ODD.fullmatch(written)
+    regular = _regular(match) if match else None
+    read = _read(regular) if regular else None
+    if read is None or read[1] != len(regular):
+        return None
+    symbol = read[0]
+    fields = (symbol.number, symbol.system, symbol.doc_type, symbol.issuer, symbol.year)
+    return Symbol(*fields, raw=written), len(written)
+
+
 def parse_symbol(text: str) -> Symbol | None:
     """Read one symbol (``"Số: 23- NQ/TU"``, ``"89/QĐ-UBND."``); None if it is not one."""
     text = normalize(text)
@@ -340,7 +421,10 @@ def parse_symbol(text: str) -> Symbol | None:
     if len(text) > _LONGEST:
         return None  # not a symbol, and not worth a place in the cache
     found = _read(text)
-    return found[0] if found and found[1] == len(text) else None
+    if found and found[1] == len(text):
+        return found[0]
+    odd = _read_odd(text)
+    return odd[0] if odd and odd[1] == len(text) else None
 
 
 def canonical(text: str) -> str | None:
@@ -361,15 +445,27 @@ def find_symbols(text: str) -> list[SymbolMatch]:
 
     Dates, fractions, times, percentages and anything inside a URL are not symbols.
     """
-    urls = iter(_url_spans(text))
+    spans = _url_spans(text)
+    found = _found(text, _PATTERN, _read, spans)
+    odd = _found(text, _ODD, _read_odd, spans)
+    if not odd:
+        return found
+    # An odd spelling counts only where no regular symbol was read.
+    taken = [(m.start, m.end) for m in found]
+    found += [m for m in odd if not any(a < m.end and m.start < b for a, b in taken)]
+    return sorted(found, key=lambda m: m.start)
+
+
+def _found(text, pattern, read, spans) -> list[SymbolMatch]:
+    urls = iter(spans)
     url_start, url_end = next(urls, (-1, -1))
     found = []
-    for match in _PATTERN.finditer(text):
+    for match in pattern.finditer(text):
         start = match.start()
         while 0 <= url_end <= start:
             url_start, url_end = next(urls, (-1, -1))
         if url_start <= start < url_end:
             continue
-        if read := _read(match.group(0)):
-            found.append(SymbolMatch(read[0], start, start + read[1]))
+        if got := read(match.group(0)):
+            found.append(SymbolMatch(got[0], start, start + got[1]))
     return found

@@ -3,7 +3,7 @@ from django_tasks import task
 
 from documents.extraction import FILES_QUEUE, extract_text
 from documents.models import Attachment, Document
-from documents.services import document_reindex
+from documents.services import document_reindex, links_from_attachments
 from nghiquyet.uploads import UploadError, private_file
 
 FOLDER = "documents"
@@ -30,3 +30,4 @@ def attachment_extract(attachment_pk: int) -> None:
         document = Document.objects.select_for_update().get(pk=attachment.document_id)
         document_reindex(document)
         document.save(update_fields=["search_text", "search_folded"])
+        links_from_attachments(document)

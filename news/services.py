@@ -20,6 +20,7 @@ from conferences import services as conferences
 from conferences.models import PART_OF_DAY_STARTS, Conference, Format, PartOfDay
 from documents.names import find_named_resolutions
 from documents.symbols import canonical
+from news import matching
 from news.drafting import draft_for
 from news.extractor import extract_reading
 from news.models import Article, Photo, Reading, View
@@ -27,7 +28,6 @@ from nghiquyet.images import image_clean
 from nghiquyet.uploads import MB, UploadError, store_private
 from organizations.models import Organization
 from reports.services import clean_text
-from vn.text import fold
 
 MAX_PHOTO = 8 * MB
 MAX_BODY = 100_000
@@ -185,26 +185,15 @@ def reading_create(actor, text: str, file_name: str = "") -> Reading:
     return reading
 
 
-def _units_named(actor, name: str | None) -> list[Organization]:
-    """Units the actor may see named as the organiser, or whose name holds it (a unit's
-    site may write "Đảng bộ Sở …" or just "Sở …"); exact names first."""
-    if not name or not name.split():
-        return []
-    wanted = fold(name)
-    visible = policy.organizations_for(actor, Action.VIEW).open_now()
-    scored = []
-    for unit in visible.filter(name__icontains=name.split()[-1]).order_by("depth", "path")[:500]:
-        have = fold(unit.name)
-        if have == wanted:
-            scored.append((0, unit.depth, unit.path, unit))
-        elif have in wanted or wanted in have:
-            scored.append((1, unit.depth, unit.path, unit))
-    return [unit for *_, unit in sorted(scored, key=lambda row: row[:3])[:5]]
+MANUAL_CAMPAIGNS = 50
+MANUAL_UNITS = 300
 
 
 def proposals(actor, reading: Reading) -> dict:
     """The campaigns, units and conferences the article most likely speaks of, among
-    those the actor may see. Campaigns match by the documents they study."""
+    those the actor may see. Campaigns match by the documents they study; units by the
+    organiser's name (:mod:`news.matching`), ranked. When no unit is certain, or no
+    campaign matched, the officer chooses among all those they may see (``manual``)."""
     found = reading.found or {}
     symbols = {canonical(s) or s for s in found.get("documents") or []}
     campaigns = policy.campaigns_for(actor, Action.VIEW)
@@ -222,7 +211,10 @@ def proposals(actor, reading: Reading) -> dict:
         for q in named[1:]:
             query |= q
         matched = list(campaigns.filter(query).distinct().order_by("-pk")[:5])
-    units = _units_named(actor, found.get("organizer"))
+    visible = policy.organizations_for(actor, Action.VIEW).open_now()
+    ranked = matching.candidates(visible, found.get("organizer"))
+    certain = matching.is_certain(ranked)
+    units = [candidate.unit for candidate in ranked]
     conferences_found = []
     date = found.get("event_date")
     if date and units:
@@ -232,7 +224,27 @@ def proposals(actor, reading: Reading) -> dict:
                 "organizer"
             )[:5]
         )
-    return {"campaigns": matched, "units": units, "conferences": conferences_found}
+    manual_campaigns = (
+        [] if matched else list(campaigns.distinct().order_by("-pk")[:MANUAL_CAMPAIGNS])
+    )
+    manual_units = (
+        []
+        if certain
+        else [
+            unit
+            for unit in visible.order_by("path")[:MANUAL_UNITS]
+            if unit.pk not in {u.pk for u in units}
+        ]
+    )
+    return {
+        "campaigns": matched,
+        "units": units,
+        "candidates": ranked,
+        "certain": certain,
+        "manual_campaigns": manual_campaigns,
+        "manual_units": manual_units,
+        "conferences": conferences_found,
+    }
 
 
 def reading_record(actor, reading: Reading, campaign: Campaign, unit: Organization) -> Conference:
@@ -247,10 +259,14 @@ def reading_record(actor, reading: Reading, campaign: Campaign, unit: Organizati
     if not found.get("event_date"):
         raise ValidationError(_("Không xác định được ngày hội nghị trong bài viết."))
     day = dt.date.fromisoformat(found["event_date"])
-    # The article gives the day and at most its part ("chiều"): that is what is recorded.
+    # The article gives the day and at most its part ("chiều") or its hour: that is what
+    # is recorded, never an hour nobody gave.
     part = found.get("event_part_of_day") or PartOfDay.UNKNOWN
     part = part if part in PART_OF_DAY_STARTS else PartOfDay.UNKNOWN
-    starts = timezone.make_aware(dt.datetime.combine(day, PART_OF_DAY_STARTS[part]))
+    hour = _hour(found.get("event_time"))
+    if hour is not None:
+        part = PartOfDay.EXACT
+    starts = timezone.make_aware(dt.datetime.combine(day, hour or PART_OF_DAY_STARTS[part]))
     topics = [(t, "") for t in found.get("topics") or []]
     with transaction.atomic():
         conference = conferences.conference_create(
@@ -268,3 +284,10 @@ def reading_record(actor, reading: Reading, campaign: Campaign, unit: Organizati
         reading.save(update_fields=["conference"])
         audit_record(actor, "news.record", conference, {"reading": [None, reading.pk]})
     return conference
+
+
+def _hour(written) -> dt.time | None:
+    try:
+        return dt.time.fromisoformat(written) if isinstance(written, str) else None
+    except ValueError:
+        return None

@@ -13,12 +13,14 @@ from accounts import policy
 from accounts.policy import Action
 from conferences.models import PartOfDay
 from news import services
+from news.extract.figures import QUALIFIERS
+from news.extractor import LOW_CONFIDENCE
 from news.forms import ArticleForm, PhotoForm, ReadingForm
 from news.models import Article, Photo
 from nghiquyet.caching import cache_for_anonymous
 from nghiquyet.forms import add_service_errors, confirmed_in_page, posted
 from nghiquyet.uploads import MB, UploadError, private_file
-from vn.formats import format_date
+from vn.formats import format_date, format_int
 
 MAX_TEXT_FILE = 2 * MB
 MAX_FILES = 50
@@ -214,7 +216,9 @@ def reading_new(request):
 def reading_detail(request, reading_pk):
     reading = policy.get_reading_for(request.user, reading_pk)
     found = services.proposals(request.user, reading)
-    if request.method == "POST":
+    if request.method == "POST" and not (request.POST.get("campaign") and request.POST.get("unit")):
+        messages.error(request, _("Hãy chọn đợt học tập và đơn vị."))
+    elif request.method == "POST":
         campaign = policy.get_campaign_for(request.user, request.POST.get("campaign"), Action.VIEW)
         unit = policy.get_organization_for(request.user, request.POST.get("unit"), Action.VIEW)
         try:
@@ -224,25 +228,52 @@ def reading_detail(request, reading_pk):
         else:
             messages.success(request, _("Đã ghi nhận hội nghị theo tin bài."))
             return redirect("conferences:detail", conference_pk=conference.pk)
+    facts = reading.found or {}
+    confidence = facts.get("confidence") or {}
+    low = {name for name, value in confidence.items() if value < LOW_CONFIDENCE}
+    cited = [str(s) for s in facts.get("documents") or []]
+    registered = {
+        d.symbol: d
+        for d in policy.documents_for(request.user, Action.VIEW)
+        .filter(symbol__in=cited)
+        .order_by("pk")
+    }
     return render(
         request,
         "news/reading.html",
         {
             "reading": reading,
             "found": reading.found,
-            "event_when": _event_when(reading.found or {}),
+            "event_when": _event_when(facts),
+            "attendees_written": _count_written(facts),
+            "low": low,
+            "cited": [(symbol, registered.get(symbol)) for symbol in cited],
             "proposals": found,
         },
     )
 
 
 def _event_when(found: dict) -> str:
-    """The day the article dates, as pages write it: "Chiều 27/12/2023", "04/12/2023"."""
+    """The day the article dates, as pages write it: "Chiều 27/12/2023", "04/12/2023",
+    "14:30 04/12/2023" when the article gives the hour."""
     try:
         day = dt.date.fromisoformat(found.get("event_date") or "")
     except ValueError:
         return ""
+    hour = found.get("event_time")
+    if isinstance(hour, str) and len(hour) == 5:
+        return f"{hour} {format_date(day)}"
     part = found.get("event_part_of_day")
     if part in (PartOfDay.EXACT, PartOfDay.UNKNOWN) or part not in PartOfDay.values:
         return format_date(day)
     return f"{PartOfDay(part).label} {format_date(day)}"
+
+
+def _count_written(found: dict) -> str:
+    """The head count as the article gives it: "gần 300", "1.200"; "" when none."""
+    count = found.get("attendees")
+    if not isinstance(count, int):
+        return ""
+    qualifier = found.get("attendees_qualifier")
+    qualifier = qualifier if qualifier in QUALIFIERS else ""
+    return f"{qualifier} {format_int(count)}".strip()

@@ -22,7 +22,7 @@ from .page import Page
 _DAY = re.compile(
     r"(?<![\w/.,\-])(?P<d>\d{1,2})(?:\s*(?:-|–|và|đến|tới)\s*(?:ngày\s+)?\d{1,2}(?=\s*/))?"
     r"\s*(?P<sep>[/.\-])\s*(?P<m>\d{1,2})(?:\s*(?P=sep)\s*(?P<y>\d{4}))?(?![\w/]|[.\-,]\d)"
-    r"|ngày\s+(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})(?:\s*(?:năm|,)\s*(?P<y2>\d{4}))?",
+    r"|(?:ngày\s+(?:mùng|mồng)?|mùng|mồng)\s*(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})(?:\s*(?:năm|,)\s*(?P<y2>\d{4}))?",
     re.IGNORECASE,
 )
 _MONTH = re.compile(r"tháng\s+(?P<m>\d{1,2})\s*(?:/|-|năm)\s*(?P<y>\d{4})(?!\d)", re.IGNORECASE)
@@ -56,10 +56,16 @@ _TODAY = re.compile(r"^(?P<part>sáng|chiều|tối|trưa|hôm)\s+nay\b", re.IGN
 PARTS_OF_DAY = {"sáng": "morning", "trưa": "noon", "chiều": "afternoon", "tối": "evening"}
 _PART_BEFORE = re.compile(
     r"(?<!\w)(?P<part>sáng|trưa|chiều|tối)\s*,?\s*(?:(?:thứ\s+\w+|chủ\s+nhật)\s*,?\s*)?"
-    r"(?:ngày\s*)?$",
+    r"(?:ngày\s*)?(?:mùng\s*|mồng\s*)?\(?\s*$",
     re.IGNORECASE,
 )
 _LEAD_SENTENCES = 15
+_WEEKDAYS = {"hai": 0, "ba": 1, "tu": 2, "nam": 3, "sau": 4, "bay": 5, "chu nhat": 6}
+_WEEKDAY = re.compile(
+    r"^(?:(?:vào\s+)?(?P<part>sáng|trưa|chiều|tối)\s+)?(?:thứ\s+(?P<day>hai|ba|tư|năm|sáu|bảy)|"
+    r"(?P<sunday>chủ nhật))(?:\s+(?:vừa qua|tuần qua|tuần trước|vừa rồi))?\s*[,(]",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +88,34 @@ class Event:
     date: dt.date | None
     sentence: int | None  # index in Page.sentences of the lead that dated it
     part: str | None = None  # a key of PARTS_OF_DAY's values ("afternoon"), when written
+    # Where the year came from: "written", "published" (the page's date), "mentions" (the
+    # other times the article names), "today" ("Sáng nay" on the day of publication) or
+    # "weekday" ("thứ Hai vừa qua", counted back from the day of publication).
+    year_from: str | None = None
+    time: dt.time | None = None  # the hour, when the lead gives it ("lúc 14 giờ 30")
+
+
+# "lúc 14 giờ 30", "14h30", "8 giờ", "vào lúc 7h30 sáng": an hour written in the lead.
+_HOUR = re.compile(
+    r"(?<![\w/.:])(?P<h>[01]?\d|2[0-3])\s*(?:giờ|h|g)\s*(?P<m>[0-5]\d)?(?:\s*phút)?(?![\w/])",
+    re.IGNORECASE,
+)
+_HOUR_CUE = re.compile(r"(?:lúc|vào|từ|khai mạc)\s*$", re.IGNORECASE)
+_AFTERNOON_WORDS = ("chiều", "tối")
+
+
+def hour_in(sentence: str, part: str | None) -> dt.time | None:
+    """The hour the sentence gives, read as the 24-hour clock ("2 giờ chiều" is 14:00)."""
+    for match in _HOUR.finditer(sentence):
+        before = sentence[max(0, match.start() - 12) : match.start()]
+        if not _HOUR_CUE.search(before) and sentence[: match.start()].strip():
+            continue
+        hour, minute = int(match["h"]), int(match["m"] or 0)
+        after = sentence[match.end() : match.end() + 8].lower()
+        if hour < 12 and (part in ("afternoon", "evening") or after.startswith(_AFTERNOON_WORDS)):
+            hour += 12
+        return dt.time(hour, minute)
+    return None
 
 
 def _make(year: int, month: int, day: int) -> dt.date | None:
@@ -213,12 +247,26 @@ def find_event(page: Page) -> Event:
         # "Sáng nay, …" on the day of publication.
         for index, sentence in enumerate(page.sentences[:3]):
             if (today := _TODAY.match(sentence)) and page.published:
-                return Event(page.published, index, _part_of_day(today["part"]))
+                part = _part_of_day(today["part"])
+                return Event(page.published, index, part, "today", hour_in(sentence, part))
+        # "Sáng thứ Hai vừa qua, …": the last such weekday up to the day of publication.
+        leads = [*enumerate(page.sentences[:3]), (None, page.title)]
+        for index, sentence in leads:
+            if (named := _WEEKDAY.search(sentence)) and page.published:
+                name = fold_aligned(named["day"]).lower() if named["day"] else "chu nhat"
+                back = (page.published.weekday() - _WEEKDAYS[name]) % 7
+                part = _part_of_day(named["part"])
+                day = page.published - dt.timedelta(days=back)
+                return Event(day, index, part, "weekday", hour_in(sentence, part))
         return Event(None, None)
     day, index, sentence = found
-    year = day.year
+    year, year_from = day.year, "written"
     if year is None:
         year = infer_year(day.month, day.day, published=page.published, text=page.text)
-    part = _PART_BEFORE.search(sentence, 0, day.start)
+        year_from = "published" if page.published else "mentions"
+    written = _PART_BEFORE.search(sentence, 0, day.start)
     date = _make(year, day.month, day.day) if year else None
-    return Event(date, index, _part_of_day(part["part"]) if part and date else None)
+    if date is None:
+        return Event(None, index)
+    part = _part_of_day(written["part"]) if written else None
+    return Event(date, index, part, year_from, hour_in(sentence, part))

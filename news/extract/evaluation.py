@@ -1,7 +1,9 @@
 """Score the extractor against hand labels, field by field.
 
-Labels are JSON lines, one article each, with ``id`` the article file's stem and the
-fields of :data:`news.extractor.FIELDS` (fields a label leaves out are not scored). Scalars
+Labels are JSON lines, one article each, with ``id`` the article file's stem (or the
+article itself in ``text``) and the fields of :data:`news.extractor.FIELDS` (fields a label
+leaves out are not scored); ``symbols``, a list of ``{"written", "canonical"}``, scores the
+symbol reader on the references as the article wrote them. Scalars
 must match exactly; the list fields are scored by precision and recall of their items,
 summed over all articles (micro average). Before comparing, strings are put in Unicode
 normal form (``khoá`` = ``khóa``), symbols in canonical form (``30-Ctr/TU`` =
@@ -9,10 +11,12 @@ normal form (``khoá`` = ``khóa``), symbols in canonical form (``30-Ctr/TU`` =
 """
 
 import json
+import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from documents.references import read_reference, resolve_label
 from documents.symbols import canonical
 from vn.text import normalize
 
@@ -67,6 +71,9 @@ class Report:
     mismatches: list[Mismatch] = field(default_factory=list)
     scored: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    symbols_read: int = 0  # written symbols the reader read to the labelled form
+    symbols: int = 0
+    symbol_misses: list[tuple[str, str, str | None]] = field(default_factory=list)
 
 
 def read_article(path: Path) -> str:
@@ -102,7 +109,7 @@ def _key(name: str, value: object) -> object:
         return value
     text = normalize(value)
     if name == "documents":
-        return canonical(text) or text
+        return canonical(text) or resolve_label(text) or text
     if name == "topics":
         return text.strip(_TOPIC_STRIP)
     return text
@@ -115,12 +122,22 @@ def _items(name: str, values: object) -> set:
 def score(labels: Iterable[dict], directory: Path, extract: Callable[[str], dict]) -> Report:
     report = Report({name: FieldScore(name) for name in FIELDS})
     for label in labels:
-        path = find_article(directory, label["id"])
-        if path is None:
+        if isinstance(label.get("text"), str):
+            text = label["text"]
+        elif (path := find_article(directory, label["id"])) is not None:
+            text = read_article(path)
+        else:
             report.missing.append(label["id"])
             continue
         report.scored.append(label["id"])
-        got = extract(read_article(path))
+        for pair in label.get("symbols") or []:
+            got_symbol = read_reference(pair["written"])
+            report.symbols += 1
+            if got_symbol == _key("documents", pair["canonical"]):
+                report.symbols_read += 1
+            else:
+                report.symbol_misses.append((pair["written"], pair["canonical"], got_symbol))
+        got = extract(text)
         for name in FIELDS:
             if name not in label:
                 continue
@@ -179,3 +196,84 @@ def render(report: Report) -> str:
             detail = f"expected {_show(miss.expected)}, got {_show(miss.got)}"
         lines.append(f"- {miss.article} {miss.field}: {detail}")
     return "\n".join(lines)
+
+
+# --- the three sets: samples, development, test -------------------------------------------
+
+# One line per figure the issue asks for: (label, field, how it is measured).
+SUMMARY = (
+    ("is-event accuracy", "is_study_event", "exact"),
+    ("date", "event_date", "exact"),
+    ("organiser", "organizer", "exact"),
+    ("format", "format", "exact"),
+    ("bridge points", "bridge_points", "exact"),
+    ("attendees", "attendees", "exact"),
+    ("references F1", "documents", "f1"),
+    ("named resolutions F1", "named_resolutions", "f1"),
+    ("topics F1", "topics", "f1"),
+)
+CORPUS_FIELDS = ("id", "source", "text")
+SPLIT_SEED = 20261202
+TEST_SHARE = 1 / 3
+TEST_LEAST = 40
+
+
+def figures(report: Report) -> dict[str, float | None]:
+    """The summary figures of a report; None where nothing was labelled."""
+    out: dict[str, float | None] = {}
+    for label, name, how in SUMMARY:
+        item = report.fields[name]
+        if not item.articles:
+            out[label] = None
+        elif how == "f1":
+            out[label] = item.f1
+        else:
+            out[label] = item.exact / item.articles
+    out["symbol reader"] = report.symbols_read / report.symbols if report.symbols else None
+    return out
+
+
+def render_summary(columns: dict[str, Report | None]) -> str:
+    """A Markdown table: one row per figure, one column per set (None: set absent)."""
+    names = list(columns)
+    lines = [
+        "| figure | " + " | ".join(names) + " |",
+        "|---|" + "--:|" * len(names),
+    ]
+    counts = [str(len(r.scored)) if r else "—" for r in columns.values()]
+    lines.append("| articles | " + " | ".join(counts) + " |")
+    table = {name: figures(r) if r else None for name, r in columns.items()}
+    for label in [*(row[0] for row in SUMMARY), "symbol reader"]:
+        cells = []
+        for name in names:
+            value = table[name][label] if table[name] else None
+            cells.append("—" if value is None else f"{value:.2f}")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def load_corpus(directory: Path) -> list[dict]:
+    """The labelled articles of every ``*.jsonl`` in ``directory``; each must carry its
+    ``source`` (where it was read) and its ``text``. Raises ValueError naming the first
+    bad line."""
+    articles = []
+    for path in sorted(directory.glob("*.jsonl")):
+        for number, row in enumerate(load_labels(path), 1):
+            for name in CORPUS_FIELDS:
+                if not isinstance(row.get(name), str) or not row[name].strip():
+                    raise ValueError(f"{path}: article {number} needs '{name}'")
+            articles.append(row)
+    return articles
+
+
+def split(articles: list[dict], seed: int = SPLIT_SEED) -> tuple[list[dict], list[dict]]:
+    """(development, test): a seeded shuffle, a third (at least 40) to the test part."""
+    order = sorted(articles, key=lambda a: a["id"])
+    random.Random(seed).shuffle(order)
+    size = max(TEST_LEAST, round(len(order) * TEST_SHARE))
+    if len(order) < 2 * size:
+        raise ValueError(
+            f"{len(order)} articles: at least {2 * TEST_LEAST} are needed to set aside "
+            f"{TEST_LEAST} for the test part"
+        )
+    return order[size:], order[:size]

@@ -38,12 +38,16 @@ _GATHERING = re.compile(
 )
 _STUDY = re.compile(
     r"(?<!\w)(?:hoc tap|quan triet|nghien cuu|trien khai|tuyen truyen|pho bien|so ket|"
-    r"tong ket|thong tin thoi su|boi duong)(?!\w)"
+    r"tong ket|thong tin thoi su|boi duong|"
+    # Gatherings that are study by their nature: the Party cell's political session, the
+    # propaganda speakers' briefing.
+    r"sinh hoat chinh tri|sinh hoat chuyen de|bao cao vien)(?!\w)"
 )
 _PARTY = re.compile(
     r"(?<!\w)(?:nghi quyet|chi thi|ket luan|quy dinh|chuong trinh hanh dong|van kien|"
     r"cong tac dang|xay dung dang|chuyen de|tu tuong ho chi minh|dang uy|dang bo|chi bo|"
-    r"tinh uy|thanh uy|huyen uy|quan uy|thi uy|dang vien|ban tuyen giao|nq)(?!\w)"
+    r"tinh uy|thanh uy|huyen uy|quan uy|thi uy|dang vien|ban tuyen giao|nq|"
+    r"nhan thuc ve dang|ly luan chinh tri|ket nap dang|bao cao vien)(?!\w)"
 )
 # The sentence reports one conference that took place, not conferences in general ("Tại
 # các hội nghị học tập nghị quyết, báo cáo viên cần …"): it dates it or says it was held.
@@ -88,20 +92,26 @@ _ONLINE_ELSEWHERE = re.compile(
 )
 
 
-def meeting_format(page: Page) -> str:
-    text = _ONLINE_ELSEWHERE.sub(" ", fold_aligned(page.text))
+def meeting_format_found(page: Page) -> tuple[str, bool]:
+    """The format and whether the text says it (in person is also what silence means)."""
+    text = _ONLINE_ELSEWHERE.sub(" ", page.folded)
     if _HYBRID.search(text):
-        return "hybrid"
+        return "hybrid", True
     if _RELAYED.search(text):
-        return "hybrid" if _IN_PERSON.search(text) else "online"
-    return "in_person"
+        return ("hybrid", True) if _IN_PERSON.search(text) else ("online", True)
+    return "in_person", bool(_IN_PERSON.search(text))
+
+
+def meeting_format(page: Page) -> str:
+    return meeting_format_found(page)[0]
 
 
 # --- organiser -----------------------------------------------------------------------------
 
 # The first words of an organisation's name, as written (capitalised).
 _ORGANISATION = re.compile(
-    r"(?:Ban|Bộ|Đảng ủy|Đảng bộ|Đảng đoàn|Chi bộ|Chi ủy|Tỉnh ủy|Thành ủy|Huyện ủy|Quận ủy|"
+    r"(?:Ban|Bộ|Đảng ủy|Đảng bộ|ĐUK|ĐU|BTG|Đảng đoàn|Chi bộ|Chi ủy|Tỉnh ủy|Thành ủy|"
+    r"Huyện ủy|Quận ủy|"
     r"Thị ủy|Sở|Ủy ban|UBND|HĐND|Hội đồng|Trường|Trung tâm|Văn phòng|Cục|Tổng cục|"
     r"Chi cục|Vụ|Viện|Học viện|Công an|Quân ủy|Mặt trận|MTTQ|Liên đoàn|"
     r"Hội(?! nghị| thảo| trường| diễn)|Đoàn|Thành đoàn|Tỉnh đoàn|Huyện đoàn|Công ty|"
@@ -117,7 +127,7 @@ _CONVENED_BY = re.compile(
     r"(?:(?:đồng|cùng|phối hợp|chủ trì,?(?: và)?)\s+)?tổ chức(?!\w)"
 )
 _ORGANISES = re.compile(
-    r"(?<!\w)tổ chức\s+(?:thành công\s+|trọng thể\s+)?(?:\w+\s+){0,2}?"
+    r"(?<!\w)(?:tổ chức|khai giảng|khai mạc|mở)\s+(?:thành công\s+|trọng thể\s+)?(?:\w+\s+){0,2}?"
     r"(?:hội nghị|lớp|buổi|sinh hoạt|học tập|quán triệt|nghiên cứu|triển khai|sơ kết|"
     r"tổng kết|tuyên truyền|phổ biến)(?!\w)",
     re.IGNORECASE,
@@ -132,6 +142,16 @@ _TITLE_SUBJECT = re.compile(
     r"quán triệt|triển khai|sơ kết|tổng kết|tuyên truyền|phổ biến)(?!\w))"
 )
 _MOST_WORDS = 20
+# "Thực hiện Kế hoạch số 12-KH/HU của Ban Thường vụ Huyện ủy, …": the conference is held on
+# that body's plan, and when nobody else is named as convenor, it is the organiser.
+_ON_PLAN_OF = re.compile(
+    r"(?<!\w)(?:thực hiện|theo|căn cứ|triển khai)\s+(?:kế hoạch|chương trình|hướng dẫn|"
+    r"công văn|chỉ đạo|chủ trương)(?:\s+số\s+\S+)?(?:\s+ngày\s+\S+)?\s+của\s+"
+    r"(?P<org>[^,.;:\n]{3,150})",
+    re.IGNORECASE,
+)
+# "Đảng ủy phường A tham dự Hội nghị trực tuyến toàn quốc …": a unit that attended.
+_ATTENDS = re.compile(r"(?<!\w)(?:tham dự|dự|tham gia)\s+(?:\w+\s+){0,2}?hội nghị", re.IGNORECASE)
 
 
 def _organisation(segment: str) -> str | None:
@@ -164,18 +184,34 @@ def _in_sentence(sentence: str) -> str | None:
     return None
 
 
-def organizer(page: Page, lead: int | None) -> str | None:
-    """The convenor, from the lead (the sentence that dated the event and the two after
-    it), then from the first sentences that say "tổ chức", then from the title."""
+def organizer_found(page: Page, lead: int | None) -> tuple[str | None, str]:
+    """The convenor and where it was read: "lead" (the sentence that dated the event and
+    the two after it), "body" (the first sentences that say "tổ chức"), "title" (the
+    title's "… tổ chức"), "plan" (whose plan the conference carries out), "title-subject"
+    (the title's first words), "attending" (a unit that attended a conference convened by
+    nobody named), or "" (not found)."""
     sentences = page.sentences
-    candidates = list(sentences[lead : lead + 3]) if lead is not None else []
-    candidates += [s for s in sentences[:_KEY_SENTENCES] if "tổ chức" in s.lower()]
-    for sentence in dict.fromkeys(candidates):
-        if name := _in_sentence(sentence):
-            return name
-    if page.title:
-        if name := _in_sentence(page.title):
-            return name
-        if match := _TITLE_SUBJECT.match(page.title):
-            return _organisation(match["org"])
-    return None
+    leads = list(sentences[lead : lead + 3]) if lead is not None else []
+    others = [s for s in sentences[:_KEY_SENTENCES] if "tổ chức" in s.lower()]
+    for where, candidates in (("lead", leads), ("body", others)):
+        for sentence in candidates:
+            if name := _in_sentence(sentence):
+                return name, where
+    if page.title and (name := _in_sentence(page.title)):
+        return name, "title"
+    for sentence in (*leads, *sentences[:_KEY_SENTENCES]):
+        for match in _ON_PLAN_OF.finditer(sentence):
+            if name := _organisation(match["org"]):
+                return name, "plan"
+    subject = _TITLE_SUBJECT.match(page.title) if page.title else None
+    if subject and (name := _organisation(subject["org"])):
+        return name, "title-subject"
+    for sentence in leads or sentences[:_KEY_SENTENCES]:
+        for match in _ATTENDS.finditer(sentence):
+            if name := _subject(sentence[: match.start()]):
+                return name, "attending"
+    return None, ""
+
+
+def organizer(page: Page, lead: int | None) -> str | None:
+    return organizer_found(page, lead)[0]

@@ -20,6 +20,12 @@ _PEOPLE = (
 )
 # Not after a digit, a separator, a slash ("45/47": 47 is the total) or a per cent sign.
 _BEFORE = r"(?<![\w.,/%])"
+# "gần 300", "hơn 1.200", "khoảng 50": the count is approximate, and pages say so.
+QUALIFIERS = ("gần", "hơn", "trên", "khoảng", "xấp xỉ", "gần như", "hàng", "ước")
+_QUALIFIER = re.compile(
+    r"(?<!\w)(?P<q>" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")\s*$",
+    re.IGNORECASE,
+)
 _ATTENDEES = re.compile(
     rf"{_BEFORE}{_NUMBER}(?:\s*/\s*\d{{1,3}}(?:\.\d{{3}})*)?"
     rf"(?:\s+(?P<mult>triệu|nghìn|ngàn))?\s+(?:lượt\s+)?(?:{_PEOPLE})(?![^\W_])",
@@ -51,15 +57,25 @@ def _lines(page: Page) -> list[str]:
     return [page.title, *page.sentences] if page.title else list(page.sentences)
 
 
-def attendees(page: Page) -> int | None:
+def attendees_as_written(page: Page) -> tuple[int | None, str]:
+    """The head count and the word that made it approximate ("gần"), or ""."""
     found = [
-        value
+        (value, _qualifier(sentence, match.start()))
         for sentence in _lines(page)
         if _ATTENDANCE.search(sentence)
         for match in _ATTENDEES.finditer(sentence)
         if (value := _value(match["num"], match["mult"])) and value <= _MOST_PEOPLE
     ]
-    return max(found, default=None)
+    return max(found, key=lambda item: item[0], default=(None, ""))
+
+
+def _qualifier(sentence: str, start: int) -> str:
+    found = _QUALIFIER.search(sentence, max(0, start - 12), start)
+    return found["q"].lower() if found else ""
+
+
+def attendees(page: Page) -> int | None:
+    return attendees_as_written(page)[0]
 
 
 def bridge_points(page: Page) -> int | None:

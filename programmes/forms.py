@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from members.forms import DATE_WIDGET
+from nghiquyet.forms import DATE_WIDGET
 from programmes.models import Decision, Inspection, Programme, Recurrence, Target
 
 

@@ -131,9 +131,7 @@ def _writer(request, campaign: Campaign, member: Member):
                         _("Đã nộp bài (lần %(n)s) lúc %(at)s.")
                         % {
                             "n": receipt.version.number,
-                            "at": timezone.localtime(receipt.version.submitted_at).strftime(
-                                "%H:%M %d/%m/%Y"
-                            ),
+                            "at": format_datetime(receipt.version.submitted_at),
                         },
                     )
                 # A member who wrote on their own page goes back to it.

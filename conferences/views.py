@@ -32,6 +32,7 @@ from vn.formats import format_int
 
 ROSTER_PAGE = 200
 POINTS_SHOWN = 300
+SCREEN_COUNTS_SECONDS = 5
 
 
 def _organizers(user, campaign):
@@ -297,6 +298,14 @@ def bridge_point_mark_all(request, bridge_pk):
 @login_required
 def bridge_point_counts(request, bridge_pk):
     point, _runs = _point_for(request, bridge_pk)
+    if request.GET.get("for") == "screen":
+        response = render(
+            request,
+            "conferences/_screen_counts.html",
+            {"point": point, "expected": services.roster_size(point)},
+        )
+        response["Cache-Control"] = "no-store"
+        return response
     return render(request, "conferences/_counts.html", {"point": point})
 
 
@@ -323,29 +332,32 @@ def bridge_point_screen(request, bridge_pk):
     return render(
         request,
         "conferences/screen.html",
-        {"point": point, "conference": point.conference, "every": tokens.ROTATE_SECONDS},
+        {
+            "point": point,
+            "conference": point.conference,
+            "every": tokens.ROTATE_SECONDS,
+            "max_age": tokens.MAX_AGE_SECONDS,
+            "counts_every": SCREEN_COUNTS_SECONDS,
+            "expected": services.roster_size(point),
+            **_qr_context(request, point),
+        },
     )
+
+
+def _qr_context(request, point) -> dict:
+    token = tokens.token_make(point)
+    url = request.build_absolute_uri(
+        reverse("conferences:checkin", kwargs={"conference_pk": point.conference_id})
+        + f"?t={token}"
+    )
+    return {"svg": tokens.qr_svg(url), "url": url, "closed": point.conference.is_closed}
 
 
 @login_required
 def bridge_point_qr(request, bridge_pk):
     point = _run_point(request, bridge_pk)
     point.refresh_from_db()
-    token = tokens.token_make(point)
-    url = request.build_absolute_uri(
-        reverse("conferences:checkin", kwargs={"conference_pk": point.conference_id})
-        + f"?t={token}"
-    )
-    response = render(
-        request,
-        "conferences/_qr.html",
-        {
-            "point": point,
-            "svg": tokens.qr_svg(url),
-            "url": url,
-            "closed": point.conference.is_closed,
-        },
-    )
+    response = render(request, "conferences/_qr.html", _qr_context(request, point))
     response["Cache-Control"] = "no-store"
     return response
 

@@ -357,6 +357,22 @@ def report_due_after(conference: Conference) -> dt.date:
     return held + dt.timedelta(days=conference.campaign.report_days)
 
 
+def report_dues_refresh(campaign: Campaign) -> int:
+    """Re-date the report due dates kept on the campaign's attendance marks after its
+    report or make-up window changed; returns how many marks were re-dated."""
+    changed = 0
+    for conference in Conference.objects.filter(campaign=campaign).select_related("campaign"):
+        conference.campaign = campaign
+        changed += Attendance.objects.filter(conference=conference, makeup__isnull=True).update(
+            report_due=report_due_after(conference)
+        )
+    for makeup in Makeup.objects.filter(campaign=campaign):
+        changed += Attendance.objects.filter(makeup=makeup).update(
+            report_due=makeup.held_on + dt.timedelta(days=campaign.makeup_days)
+        )
+    return changed
+
+
 def _mark_problem(
     point: BridgePoint, member: Member, status: str, reason: str, expected: int | None = None
 ) -> str | None:

@@ -115,3 +115,25 @@ def test_nobody_outside_the_lead_unit_records_a_completion(world, client, progra
     assert response.status_code in (403, 404)
     task.refresh_from_db()
     assert task.completed_on is None
+
+
+def test_the_api_takes_the_completion_date_and_refuses_one_after_today(world, client, programme):
+    from accounts.models import ApiToken
+
+    task = _overdue_task(world, programme)
+    _token, raw = ApiToken.issue(world.secretary, "t")
+    url = f"/api/v1/tasks/{task.pk}/progress"
+    body = {"percent": 100, "completed": True, "product": "Kế hoạch"}
+    late = (TODAY() + dt.timedelta(days=2)).isoformat()
+    refused = client.post(
+        url, body | {"completed_on": late}, content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )  # fmt: skip
+    assert refused.status_code == 422 and "không được sau hôm nay" in refused.json()["detail"]
+    day = TODAY() - dt.timedelta(days=9)
+    done = client.post(
+        url, body | {"completed_on": day.isoformat()}, content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )  # fmt: skip
+    assert done.status_code == 201 and done.json()["bucket"] == Bucket.DONE_ON_TIME
+    assert Task.objects.get(pk=task.pk).completed_on == day

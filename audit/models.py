@@ -3,6 +3,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vn.formats import format_datetime
+
 
 class AppendOnlyError(RuntimeError):
     """An audit entry was about to be changed or deleted."""
@@ -70,7 +72,7 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("nhật ký thao tác")
 
     def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+        return f"{format_datetime(self.at)} {self.actor_name} {self.action} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

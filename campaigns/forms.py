@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import DEFAULT_PROMPTS, DEFAULT_SCALE, Campaign
 from campaigns.services import deadline_problem
 from documents.models import Document
-from members.forms import DATE_WIDGET
+from nghiquyet.forms import DATE_WIDGET
 from organizations.models import Organization
 
 
@@ -43,10 +43,11 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args, owners=None, documents=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = (
-            owners if owners is not None else Organization.objects.none()
-        )
-        self.fields["owner"].label_from_instance = lambda o: f"{o.name} ({o.code})"
+        if "owner" in self.fields:
+            self.fields["owner"].queryset = (
+                owners if owners is not None else Organization.objects.none()
+            )
+            self.fields["owner"].label_from_instance = lambda o: f"{o.name} ({o.code})"
         self.fields["documents"].queryset = (
             documents if documents is not None else Document.objects.none()
         )
@@ -86,3 +87,23 @@ def _days(value: int) -> int:
     if not 1 <= value <= 60:
         raise forms.ValidationError(_("Số ngày phải từ 1 đến 60."))
     return value
+
+
+class CampaignEditForm(CampaignForm):
+    """The same rules, on a campaign that exists: its unit stays; a deadline already past
+    may stay as it is, only a new one must not be in the past."""
+
+    class Meta(CampaignForm.Meta):
+        fields = [name for name in CampaignForm.Meta.fields if name != "owner"]
+
+    def __init__(self, *args, instance, documents=None, **kwargs):
+        super().__init__(*args, instance=instance, documents=documents, **kwargs)
+        if not self.is_bound:
+            self.initial["prompts_text"] = "\n".join(instance.prompts)
+            self.initial["scale_text"] = ", ".join(instance.rating_scale)
+
+    def clean_conference_deadline(self):
+        deadline = self.cleaned_data["conference_deadline"]
+        if deadline == self.instance.conference_deadline:
+            return deadline
+        return super().clean_conference_deadline()

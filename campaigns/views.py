@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import policy
 from accounts.policy import Action
 from campaigns import services
-from campaigns.forms import CampaignForm
+from campaigns.forms import CampaignEditForm, CampaignForm
 from members.models import Member
 from nghiquyet.forms import add_service_errors
 
@@ -54,6 +54,35 @@ def campaign_create(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request, campaign_pk):
+    campaign = policy.get_campaign_for(request.user, campaign_pk, Action.MANAGE_CAMPAIGNS)
+    documents = policy.documents_for(request.user, Action.VIEW) | campaign.documents.all()
+    form = CampaignEditForm(
+        request.POST or None,
+        instance=campaign,
+        documents=documents.distinct().order_by("-issued_on", "-pk"),
+    )
+    arrived = services.reports_arrived(campaign)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        fields["prompts"] = fields.pop("prompts_text")
+        fields["rating_scale"] = fields.pop("scale_text")
+        try:
+            services.campaign_update(request.user, campaign, **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu thay đổi của đợt học tập."))
+            return redirect("campaigns:detail", campaign_pk=campaign.pk)
+    return render(
+        request,
+        "campaigns/edit.html",
+        {"form": form, "campaign": campaign, "arrived": arrived},
+    )
+
+
+@login_required
 def campaign_detail(request, campaign_pk):
     campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
     visible = policy.documents_for(request.user, Action.VIEW)
@@ -79,6 +108,9 @@ def campaign_detail(request, campaign_pk):
             "documents": documents,
             "conferences": conferences[:200],
             "may_schedule": may_schedule,
+            "may_edit": policy.campaigns_for(request.user, Action.MANAGE_CAMPAIGNS)
+            .filter(pk=campaign.pk)
+            .exists(),
             "sees_figures": policy.has_any_scope(request.user, Action.VIEW),
             "writes": Member.objects.active()
             .filter(user=request.user, organization__path__startswith=campaign.owner.path)

@@ -2,13 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from conferences.models import BridgePoint, Conference, Makeup, PartOfDay, Status
-from members.forms import DATE_WIDGET
+from nghiquyet.forms import DATE_WIDGET, DATETIME_WIDGET
 from organizations.choosers import use_chooser
 from organizations.models import Organization
 
-DATETIME_WIDGET = forms.DateTimeInput(
-    attrs={"placeholder": "dd/mm/yyyy hh:mm", "inputmode": "numeric"}
-)
 MAX_TOPICS = 30
 
 

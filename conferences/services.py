@@ -38,7 +38,7 @@ from conferences.models import (
 )
 from members.models import Member
 from organizations.models import Organization, under_any
-from vn.formats import format_date
+from vn.formats import format_date, format_datetime, format_int
 
 BATCH = 2000
 
@@ -357,6 +357,22 @@ def report_due_after(conference: Conference) -> dt.date:
     return held + dt.timedelta(days=conference.campaign.report_days)
 
 
+def report_dues_refresh(campaign: Campaign) -> int:
+    """Re-date the report due dates kept on the campaign's attendance marks after its
+    report or make-up window changed; returns how many marks were re-dated."""
+    changed = 0
+    for conference in Conference.objects.filter(campaign=campaign).select_related("campaign"):
+        conference.campaign = campaign
+        changed += Attendance.objects.filter(conference=conference, makeup__isnull=True).update(
+            report_due=report_due_after(conference)
+        )
+    for makeup in Makeup.objects.filter(campaign=campaign):
+        changed += Attendance.objects.filter(makeup=makeup).update(
+            report_due=makeup.held_on + dt.timedelta(days=campaign.makeup_days)
+        )
+    return changed
+
+
 def _mark_problem(
     point: BridgePoint, member: Member, status: str, reason: str, expected: int | None = None
 ) -> str | None:
@@ -399,7 +415,7 @@ def _qr_refusal(mark: Attendance, digest: str) -> str:
         return _("Mã QR này đã được dùng để điểm danh; không dùng lại được.")
     if mark.status in ATTENDED:
         return _("Đồng chí đã điểm danh lúc %(time)s tại “%(point)s”.") % {
-            "time": timezone.localtime(mark.marked_at).strftime("%H:%M %d/%m/%Y"),
+            "time": format_datetime(mark.marked_at),
             "point": mark.bridge_point.name,
         }
     # The host has marked them absent; only the host may change that.
@@ -627,6 +643,47 @@ def attendance_bulk_create(
         batch_size=BATCH,
     )
     return len(marks)
+
+
+MARK_ALL_LIMIT = 5000
+
+
+def attendance_mark_all_present(actor, point: BridgePoint) -> int:
+    """Mark every member of `point`'s roster who has no mark yet as present, so that a
+    host then only corrects the exceptions. Members already marked (by QR, by hand, at
+    another conference of the campaign) keep their mark. Returns how many were marked."""
+    with transaction.atomic():
+        conference = Conference.objects.select_for_update().get(pk=point.conference_id)
+        if conference.is_closed:
+            raise MarkRefused(
+                _("Hội nghị đã kết thúc điểm danh; không ghi nhận có mặt được nữa."),
+                conflict=True,
+            )
+        marked = Attendance.objects.filter(campaign_id=conference.campaign_id)
+        unmarked = roster(point).exclude(pk__in=marked.values("member_id"))
+        # Lock the members first, as a check-in does, then read them again in a new
+        # statement: a member who scanned the QR code meanwhile keeps the QR mark.
+        locked = list(unmarked.select_for_update(of=("self",)).values_list("pk", flat=True))
+        if len(locked) > MARK_ALL_LIMIT:
+            raise MarkRefused(
+                _(
+                    "Điểm cầu còn %(n)s đảng viên chưa điểm danh, quá nhiều để ghi có mặt "
+                    "một lần; hãy dùng mã QR hoặc tải tệp điểm danh."
+                )
+                % {"n": format_int(len(locked))}
+            )
+        members = list(unmarked.order_by("pk"))
+        if not members:
+            return 0
+        point = BridgePoint.objects.select_related("conference__campaign").get(pk=point.pk)
+        added = attendance_bulk_create(
+            actor,
+            point,
+            [(member, Status.PRESENT, "") for member in members],
+            channel=Channel.ROSTER,
+        )
+        audit_record(actor, "attendance.mark_all_present", point, {"present": [None, added]})
+    return added
 
 
 def checkin(user, conference_id: int, token: str) -> Attendance:

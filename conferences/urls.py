@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:conference_pk>/checkin/", views.checkin, name="checkin"),
     path("bridges/<int:bridge_pk>/", views.bridge_point_roster, name="roster"),
     path("bridges/<int:bridge_pk>/mark/", views.bridge_point_mark, name="mark"),
+    path("bridges/<int:bridge_pk>/all-present/", views.bridge_point_mark_all, name="mark-all"),
     path("bridges/<int:bridge_pk>/counts/", views.bridge_point_counts, name="counts"),
     path("bridges/<int:bridge_pk>/guests/", views.bridge_point_guests, name="guests"),
     path("bridges/<int:bridge_pk>/screen/", views.bridge_point_screen, name="screen"),

@@ -29,9 +29,11 @@ from organizations.listing import shown_rows
 from organizations.models import Organization
 from reporting.figures import attendance_clause
 from reports.rollup import report_rollup
+from vn.formats import format_int
 
 ROSTER_PAGE = 200
 POINTS_SHOWN = 300
+SCREEN_COUNTS_SECONDS = 5
 
 
 def _organizers(user, campaign):
@@ -299,8 +301,37 @@ def bridge_point_mark(request, bridge_pk):
 
 
 @login_required
+@require_POST
+def bridge_point_mark_all(request, bridge_pk):
+    """Everyone not yet marked is present; the host then corrects the exceptions."""
+    point = _run_point(request, bridge_pk)
+    try:
+        added = services.attendance_mark_all_present(request.user, point)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "Đã ghi có mặt %(n)s đảng viên chưa điểm danh. Hãy bấm “Vắng có lý do”, "
+                "“Vắng không lý do” hoặc “Về sớm” cho từng người không có mặt."
+            )
+            % {"n": format_int(added)},
+        )
+    return redirect("conferences:roster", bridge_pk=point.pk)
+
+
+@login_required
 def bridge_point_counts(request, bridge_pk):
     point, _runs = _point_for(request, bridge_pk)
+    if request.GET.get("for") == "screen":
+        response = render(
+            request,
+            "conferences/_screen_counts.html",
+            {"point": point, "expected": services.roster_size(point)},
+        )
+        response["Cache-Control"] = "no-store"
+        return response
     return render(request, "conferences/_counts.html", {"point": point})
 
 
@@ -327,29 +358,32 @@ def bridge_point_screen(request, bridge_pk):
     return render(
         request,
         "conferences/screen.html",
-        {"point": point, "conference": point.conference, "every": tokens.ROTATE_SECONDS},
+        {
+            "point": point,
+            "conference": point.conference,
+            "every": tokens.ROTATE_SECONDS,
+            "max_age": tokens.MAX_AGE_SECONDS,
+            "counts_every": SCREEN_COUNTS_SECONDS,
+            "expected": services.roster_size(point),
+            **_qr_context(request, point),
+        },
     )
+
+
+def _qr_context(request, point) -> dict:
+    token = tokens.token_make(point)
+    url = request.build_absolute_uri(
+        reverse("conferences:checkin", kwargs={"conference_pk": point.conference_id})
+        + f"?t={token}"
+    )
+    return {"svg": tokens.qr_svg(url), "url": url, "closed": point.conference.is_closed}
 
 
 @login_required
 def bridge_point_qr(request, bridge_pk):
     point = _run_point(request, bridge_pk)
     point.refresh_from_db()
-    token = tokens.token_make(point)
-    url = request.build_absolute_uri(
-        reverse("conferences:checkin", kwargs={"conference_pk": point.conference_id})
-        + f"?t={token}"
-    )
-    response = render(
-        request,
-        "conferences/_qr.html",
-        {
-            "point": point,
-            "svg": tokens.qr_svg(url),
-            "url": url,
-            "closed": point.conference.is_closed,
-        },
-    )
+    response = render(request, "conferences/_qr.html", _qr_context(request, point))
     response["Cache-Control"] = "no-store"
     return response
 

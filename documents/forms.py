@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import Document, Kind, LinkKind
-from members.forms import DATE_WIDGET
+from nghiquyet.forms import DATE_WIDGET
 from organizations.choosers import use_chooser
 from organizations.models import Organization
 

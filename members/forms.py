@@ -4,10 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import LeftReason, Member
 from members.services import member_problems
+from nghiquyet.forms import DATE_WIDGET
 from organizations.choosers import use_chooser
 from organizations.models import Organization
-
-DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
 class MemberForm(forms.ModelForm):

@@ -1,6 +1,60 @@
+from datetime import datetime
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, ValidationError
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
+
+
+def _as_iso(value, input_formats: str, iso: str):
+    """A value typed as text (dd/mm/yyyy) and sent back with another field's error is
+    shown again in the ISO form a native picker needs, so nothing typed is lost."""
+    if not isinstance(value, str):
+        return value
+    for fmt in get_format(input_formats):
+        try:
+            return datetime.strptime(value.strip(), fmt).strftime(iso)
+        except ValueError:
+            continue
+    return value
+
+
+class NativeDateInput(forms.DateInput):
+    """The phone's or browser's own date picker. It sends ISO dates (accepted by every
+    form through DATE_INPUT_FORMATS); where a browser falls back to a text box, dd/mm/yyyy
+    typed by hand is accepted too."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__({"placeholder": "dd/mm/yyyy", **(attrs or {})}, format="%Y-%m-%d")
+
+    def format_value(self, value):
+        return super().format_value(_as_iso(value, "DATE_INPUT_FORMATS", "%Y-%m-%d"))
+
+
+class NativeDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {"placeholder": "dd/mm/yyyy hh:mm", **(attrs or {})}, format="%Y-%m-%dT%H:%M"
+        )
+
+    def format_value(self, value):
+        return super().format_value(_as_iso(value, "DATETIME_INPUT_FORMATS", "%Y-%m-%dT%H:%M"))
+
+
+class NativeTimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__({"placeholder": "hh:mm", **(attrs or {})}, format="%H:%M")
+
+
+DATE_WIDGET = NativeDateInput()
+DATETIME_WIDGET = NativeDateTimeInput()
 
 
 def posted(request):

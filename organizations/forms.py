@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nghiquyet.forms import DATE_WIDGET
 from organizations.choosers import use_chooser
 from organizations.models import Level, Organization
 
@@ -10,7 +11,7 @@ class UnitForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "code", "level", "issuer_code", "valid_from"]
-        widgets = {"valid_from": forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})}
+        widgets = {"valid_from": DATE_WIDGET}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,6 +41,7 @@ class RenameDateForm(forms.Form):
     renamed_on = forms.DateField(
         label=_("Áp dụng từ ngày"),
         initial=timezone.localdate,
+        widget=DATE_WIDGET,
         help_text=_("Các hồ sơ trước ngày này vẫn hiển thị tên cũ."),
     )
 
@@ -57,6 +59,6 @@ class MoveForm(forms.Form):
 
 class CloseForm(forms.Form):
     closed_on = forms.DateField(
-        label=_("Ngày đóng (giải thể, sáp nhập)"), initial=timezone.localdate
+        label=_("Ngày đóng (giải thể, sáp nhập)"), initial=timezone.localdate, widget=DATE_WIDGET
     )
     note = forms.CharField(label=_("Lý do"), max_length=255, required=False)

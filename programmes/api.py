@@ -35,6 +35,7 @@ class ProgressIn(Schema):
     completed: bool = False
     product: column(Progress, "product") = ""
     reported_on: dt.date | None = None
+    completed_on: dt.date | None = None
 
 
 @router.get("/programmes/{programme_id}/tasks", response=list[TaskOut])

@@ -423,6 +423,16 @@ def _heading(position: str, content: str) -> bool:
     )
 
 
+def _heading_text(position: str, content: str) -> str:
+    """The heading as the appendix writes it: "II. NHIỆM VỤ CỤ THỂ" from "II" and
+    "NHIỆM VỤ CỤ THỂ", or the content alone when it carries its own number."""
+    limit = Task._meta.get_field("section").max_length
+    if not position or content.startswith(position):
+        return content[:limit]
+    joiner = " " if position[-1] in ".):-–" else ". "
+    return f"{position}{joiner}{content}"[:limit]
+
+
 @dataclass
 class _Row:
     number: int
@@ -442,6 +452,7 @@ class _Reader:
         self.rows: list[_Row] = []
         self.first_row: dict[tuple[str, int], int] = {}
         self.existing = _existing(programme)
+        self.section = ""
 
     def cell(self, cells: list[Any], key: str) -> Any:
         index = self.columns.get(key)
@@ -468,12 +479,15 @@ class _Reader:
         lead = self.columns["lead"]
         lead_own = not _blank(self.cell(cells, "lead")) and (index, lead) not in inherited
         if not lead_own and (not content or _heading(position, content)):
+            # A heading merged across the table is read in its first (STT) cell.
+            if content or _heading(position, position):
+                self.section = _heading_text(position, content) if content else position
             return True
         self.task(index + 1, content, cells)
         return True
 
     def task(self, number: int, content: str, cells: list[Any]) -> None:
-        fields: dict[str, Any] = {"content": content}
+        fields: dict[str, Any] = {"content": content, "section": self.section}
         for key in ("position", "product"):
             text = _text(self.cell(cells, key))
             limit = Task._meta.get_field(key).max_length

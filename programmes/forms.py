@@ -1,7 +1,8 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.forms import DATE_WIDGET
+from nghiquyet.forms import DATE_WIDGET
 from organizations.choosers import use_chooser
 from programmes.models import Decision, Inspection, Programme, Recurrence, Target
 
@@ -57,8 +58,19 @@ class ProgressForm(forms.Form):
         label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     completed = forms.BooleanField(label=_("Đã hoàn thành"), required=False)
+    completed_on = forms.DateField(
+        label=_("Ngày hoàn thành thực tế"),
+        required=False,
+        initial=timezone.localdate,
+        widget=DATE_WIDGET,
+        help_text=_("Ngày nhiệm vụ thực sự hoàn thành, không phải ngày nhập; không sau hôm nay."),
+    )
     product = forms.CharField(label=_("Sản phẩm đã hoàn thành"), max_length=500, required=False)
     evidence = forms.FileField(label=_("Tài liệu minh chứng (PDF/DOCX)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["completed_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class ActualForm(forms.Form):

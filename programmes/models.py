@@ -135,6 +135,8 @@ class Task(models.Model):
     )
     # The document the task implements: the programme's, or the one an inspection checked.
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="+")
+    # As the appendix numbers and groups it ("1.2" under "II. NHIỆM VỤ CỤ THỂ").
+    section = models.CharField(_("mục"), max_length=300, blank=True)
     position = models.CharField(_("STT"), max_length=20, blank=True)
     content = models.TextField(_("nội dung nhiệm vụ"))
     lead = models.ForeignKey(

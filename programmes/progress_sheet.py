@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -20,7 +21,7 @@ from organizations.models import Organization
 from programmes import services
 from programmes.appendix import sniff_workbook
 from programmes.models import Bucket, Task
-from vn.formats import format_date
+from vn.formats import format_date, parse_date
 
 HEADINGS = (
     "Mã nhiệm vụ",
@@ -32,6 +33,7 @@ HEADINGS = (
     "Ghi chú",
     "Hoàn thành (Có/Không)",
     "Sản phẩm đã hoàn thành",
+    "Ngày hoàn thành (dd/mm/yyyy)",
 )
 YES = {"có", "co", "x", "yes", "1", "đã hoàn thành"}
 MAX_ROWS = 5_000
@@ -70,12 +72,14 @@ def progress_template(user, unit: Organization) -> bytes:
                 "",
                 "",
                 "",
+                "",
             ]
         )
     choice = DataValidation(type="list", formula1='"Có,Không"', allow_blank=True)
     sheet.add_data_validation(choice)
     choice.add(f"H4:H{max(sheet.max_row, 4)}")
-    for column, width in zip("ABCDEFGHI", (12, 14, 60, 12, 12, 24, 30, 20, 30), strict=True):
+    widths = (12, 14, 60, 12, 12, 24, 30, 20, 30, 16)
+    for column, width in zip("ABCDEFGHIJ", widths, strict=True):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()
     book.save(out)
@@ -147,6 +151,16 @@ def read_progress(user, unit: Organization, file) -> Sheet:
         if completed and not product.strip():
             result.errors.append((number, _("báo cáo hoàn thành cần ghi sản phẩm đã hoàn thành.")))
             continue
+        completed_on = None
+        if completed and row[9] not in (None, ""):
+            try:
+                completed_on = parse_date(row[9])
+            except ValueError as problem:
+                result.errors.append((number, str(problem)))
+                continue
+            if completed_on > timezone.localdate():
+                result.errors.append((number, _("ngày hoàn thành không được sau hôm nay.")))
+                continue
         if not completed and not milestone and not note and percent in (None, task.percent):
             continue  # nothing new on this row
         result.updates.append(
@@ -159,6 +173,7 @@ def read_progress(user, unit: Organization, file) -> Sheet:
                     "note": note,
                     "completed": completed,
                     "product": product,
+                    "completed_on": completed_on,
                 },
             )
         )

@@ -379,10 +379,14 @@ def progress_report(
     completed: bool = False,
     product: str = "",
     reported_on: dt.date | None = None,
+    completed_on: dt.date | None = None,
 ) -> Progress:
-    """The lead unit reports; only the lead unit. Completing needs the product."""
+    """The lead unit reports; only the lead unit. Completing needs the product and records
+    the day the task was actually completed (given by the reporter, the report's day when
+    not given), which is what the status buckets judge against the deadline."""
     today = timezone.localdate()
     reported_on = reported_on or today
+    completed_on = (completed_on or reported_on) if completed else None
     if not may_report(actor, task):
         raise ValidationError(_("Chỉ cơ quan chủ trì báo cáo tiến độ nhiệm vụ này."))
     problems = {}
@@ -392,6 +396,8 @@ def progress_report(
         problems["product"] = _("Báo cáo hoàn thành cần ghi sản phẩm đã hoàn thành.")
     if reported_on > today:
         problems["reported_on"] = _("Ngày báo cáo không được sau hôm nay.")
+    if completed_on is not None and completed_on > today:
+        problems["completed_on"] = _("Ngày hoàn thành không được sau hôm nay.")
     if task.bucket == Bucket.DROPPED:
         problems["percent"] = _("Nhiệm vụ đã dừng thực hiện theo quyết định.")
     if problems:
@@ -414,7 +420,7 @@ def progress_report(
         old = {"percent": task.percent, "completed_on": task.completed_on}
         task.percent = percent
         if completed:
-            task.completed_on = reported_on
+            task.completed_on = completed_on
             task.completed_product = entry.product
         moves = Moves()
         _rebucket(task, today, moves)
@@ -427,13 +433,17 @@ def progress_report(
             {
                 "percent": [old["percent"], task.percent],
                 **(
-                    {"completed_on": [None, reported_on.isoformat()]}
-                    if completed and old["completed_on"] is None
+                    {"completed_on": [_iso(old["completed_on"]), completed_on.isoformat()]}
+                    if completed_on is not None and old["completed_on"] != completed_on
                     else {}
                 ),
             },
         )
     return entry
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def actual_set(actor, target: Target, period: str, value: Decimal, note: str = "") -> Actual:

@@ -16,8 +16,7 @@ from accounts.policy import Action
 from audit.services import audit_record
 from conferences.rollup import rollup_unit
 from documents import layout
-from members.forms import DATE_WIDGET
-from nghiquyet.forms import add_service_errors, confirmed_in_page
+from nghiquyet.forms import DATE_WIDGET, add_service_errors, confirmed_in_page
 from nghiquyet.uploads import private_file
 from organizations.choosers import use_chooser
 from organizations.models import Organization

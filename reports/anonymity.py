@@ -21,7 +21,7 @@ link to it, no rating) unless `ties_names_to_reports(unit)` says so.
 
 from functools import cached_property
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts import policy
@@ -105,3 +105,30 @@ class Anonymity:
         if self.blind:
             return reports.order_by("pk")
         return reports.order_by("organization__path", "member__sort_key", "pk")
+
+    def neighbours(
+        self, queue: QuerySet[Report], report: Report
+    ) -> tuple[Report | None, Report | None, int]:
+        """The reports before and after `report` in `queue` in the order of `order`, and
+        its place there (1-based; 0 when it is not in the queue). Read by position
+        (keyset), so a long queue costs the same as a short one."""
+        if self.blind:
+            before, after = Q(pk__lt=report.pk), Q(pk__gt=report.pk)
+        else:
+            path, key = report.organization.path, report.member.sort_key
+            before = (
+                Q(organization__path__lt=path)
+                | Q(organization__path=path, member__sort_key__lt=key)
+                | Q(organization__path=path, member__sort_key=key, pk__lt=report.pk)
+            )
+            after = (
+                Q(organization__path__gt=path)
+                | Q(organization__path=path, member__sort_key__gt=key)
+                | Q(organization__path=path, member__sort_key=key, pk__gt=report.pk)
+            )
+        if not queue.filter(pk=report.pk).exists():
+            return None, None, 0
+        ordered = self.order(queue)
+        previous = ordered.filter(before).reverse().first()
+        following = ordered.filter(after).first()
+        return previous, following, queue.filter(before).count() + 1

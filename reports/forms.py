@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nghiquyet.forms import DATE_WIDGET
 from reports.models import Decision, Export
 
 
@@ -10,7 +11,7 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Nhận xét"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    new_due = forms.DateField(label=_("Hạn viết lại"), required=False)
+    new_due = forms.DateField(label=_("Hạn viết lại"), required=False, widget=DATE_WIDGET)
 
     def __init__(self, *args, scale=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -23,7 +24,7 @@ class ExtensionForm(forms.Form):
         required=False,
         help_text=_("Để trống để gia hạn cho cả đơn vị."),
     )
-    due = forms.DateField(label=_("Hạn mới"))
+    due = forms.DateField(label=_("Hạn mới"), widget=DATE_WIDGET)
     reason = forms.CharField(label=_("Lý do gia hạn"), max_length=255)
 
 

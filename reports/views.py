@@ -131,9 +131,7 @@ def _writer(request, campaign: Campaign, member: Member):
                         _("Đã nộp bài (lần %(n)s) lúc %(at)s.")
                         % {
                             "n": receipt.version.number,
-                            "at": timezone.localtime(receipt.version.submitted_at).strftime(
-                                "%H:%M %d/%m/%Y"
-                            ),
+                            "at": format_datetime(receipt.version.submitted_at),
                         },
                     )
                 # A member who wrote on their own page goes back to it.
@@ -300,6 +298,69 @@ def _list_url(campaign: Campaign, unit: Organization, name: str = "reports:unit"
     return reverse(name, args=[campaign.pk]) + f"?unit={unit.pk}"
 
 
+def _review_queue(request, campaign: Campaign, anonymity: Anonymity, unit: Organization):
+    """The reports a reviewer works through under `unit`, narrowed by the list's filters
+    (`state`, `flagged`): the same on the list and when moving report to report."""
+    reports = policy.reports_to_review(request.user).filter(
+        campaign=campaign, organization__path__startswith=unit.path
+    )
+    if not anonymity.may_narrow_to(unit):
+        return reports.none()
+    state = request.GET.get("state", "")
+    if state in State.values:
+        reports = reports.filter(state=state)
+    if request.GET.get("flagged"):
+        reports = reports.filter(flagged=True)
+    return reports
+
+
+def _queue_query(request, unit: Organization) -> str:
+    """The list a report was opened from, carried to the report so that "next" and
+    "previous" walk that list."""
+    keep = {"unit": unit.pk}
+    if request.GET.get("state") in State.values:
+        keep["state"] = request.GET["state"]
+    if request.GET.get("flagged"):
+        keep["flagged"] = "1"
+    return urlencode(keep)
+
+
+def _queue_around(request, campaign: Campaign, anonymity: Anonymity, report: Report) -> dict:
+    """Where `report` stands in the list it was opened from (or the widest list holding
+    it): the reports before and after it, its place and the list's length."""
+    unit = None
+    if request.GET.get("unit"):
+        try:
+            unit = _unit_for(request, campaign, anonymity)
+        except (PermissionDenied, Http404):
+            unit = None
+    if unit is None:
+        unit = anonymity.list_unit_of(report)
+    if unit is None:
+        return {}
+    queue = _review_queue(request, campaign, anonymity, unit).select_related(
+        "member", "organization"
+    )
+    previous, following, place = anonymity.neighbours(queue, report)
+    if not place:
+        return {}
+    query = _queue_query(request, unit)
+
+    def link(other):
+        if other is None:
+            return None
+        url = reverse("reports:detail", kwargs={"report_pk": other.pk}) + "?" + query
+        return {"url": url, "label": anonymity.label(other)}
+
+    return {
+        "previous": link(previous),
+        "next": link(following),
+        "place": place,
+        "total": queue.count(),
+        "list_url": reverse("reports:unit", args=[campaign.pk]) + "?" + query,
+    }
+
+
 @login_required
 def unit_reports(request, campaign_pk):
     campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
@@ -309,16 +370,10 @@ def unit_reports(request, campaign_pk):
     widest = next(u for u in anonymity.list_units if unit.path.startswith(u.path))
     here = Q(campaign=campaign, organization__path__startswith=unit.path)
     reports = anonymity.order(
-        policy.reports_to_review(request.user).filter(here).select_related("member", "organization")
+        _review_queue(request, campaign, anonymity, unit).select_related("member", "organization")
     )
-    if not listed:
-        reports = reports.none()
     set_aside = policy.reports_left_to_others(request.user).filter(here).count() if listed else 0
     state = request.GET.get("state", "")
-    if state in State.values:
-        reports = reports.filter(state=state)
-    if request.GET.get("flagged"):
-        reports = reports.filter(flagged=True)
     page = Paginator(reports, LIST_PAGE).get_page(request.GET.get("page"))
     rows = [
         {
@@ -352,6 +407,7 @@ def unit_reports(request, campaign_pk):
             "set_aside": set_aside,
             "widest": widest,
             "state": state,
+            "queue_query": _queue_query(request, unit),
             "states": State.choices,
             "flagged": bool(request.GET.get("flagged")),
             "blind": campaign.blind_review,
@@ -389,7 +445,7 @@ def report_detail(request, report_pk):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Đã ghi nhận đánh giá."))
-            return redirect("reports:detail", report_pk=report.pk)
+            return redirect(request.get_full_path())
     closest = copies.similar_to(report)
     visible = set(
         policy.reports_for(request.user, Action.REVIEW_REPORTS)
@@ -427,6 +483,7 @@ def report_detail(request, report_pk):
             "form": form,
             "review_problem": services.review_problem(request.user, report),
             "deadline": services.deadline_for(campaign, report.member, report),
+            "queue": _queue_around(request, campaign, anonymity, report),
         },
     )
 

@@ -19,7 +19,7 @@ def test_an_officer_opens_a_campaign_and_a_member_reads_its_documents(world, pag
         issuer_name="Thành ủy Hà Nam", issued_on=dt.date(2025, 9, 1), term=20,
         title="Về chuyển đổi số",
     )  # fmt: skip
-    deadline = (timezone.localdate() + dt.timedelta(days=20)).strftime("%d/%m/%Y")
+    deadline = (timezone.localdate() + dt.timedelta(days=20)).isoformat()  # the picker
     login(page, "tuyengiao")
     page.goto("/campaigns/new/")
     page.fill("input[name=title]", "Học tập Nghị quyết 23-NQ/TU")
@@ -39,3 +39,19 @@ def test_an_officer_opens_a_campaign_and_a_member_reads_its_documents(world, pag
     page.get_by_role("link", name="Nghị quyết 23-NQ/TU").click()
     expect(page.locator("h1")).to_contain_text("23-NQ/TU")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_an_officer_moves_a_deadline_with_the_date_picker(world, page, campaign):
+    later = campaign.conference_deadline + dt.timedelta(days=10)
+    login(page, "tuyengiao")
+    page.goto(f"/campaigns/{campaign.pk}/")
+    page.get_by_role("link", name="Sửa đợt học tập").click()
+    picker = page.locator("input[name=conference_deadline]")
+    assert picker.get_attribute("type") == "date"
+    assert picker.input_value() == campaign.conference_deadline.isoformat()
+    picker.fill(later.isoformat())
+    page.locator("button.primary").click()
+    expect(page.locator(".messages")).to_contain_text("Đã lưu thay đổi của đợt học tập.")
+    expect(page.locator("body")).to_contain_text(later.strftime("%d/%m/%Y"))
+    campaign.refresh_from_db()
+    assert campaign.conference_deadline == later

@@ -22,7 +22,7 @@ def test_the_committee_ticks_an_absentee_and_schedules_the_briefing(world, page,
     page.goto(f"/conferences/campaign/{campaign.pk}/absentees/?unit={world.ward.pk}")
     page.get_by_role("checkbox", name="Trần Thị Bình").check()
     day = timezone.localdate() + dt.timedelta(days=3)
-    page.fill("input[name=held_on]", day.strftime("%d/%m/%Y"))
+    page.fill("input[name=held_on]", day.isoformat())  # the date picker takes ISO
     page.fill("input[name=venue]", "Nhà văn hóa khu phố 1")
     page.get_by_role("button", name="Lên lịch học bù").click()
     expect(page.get_by_text("Đã lên lịch học bù.")).to_be_visible()

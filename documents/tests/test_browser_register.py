@@ -17,7 +17,7 @@ def test_typing_a_symbol_shows_what_was_read_and_saves_the_canonical_form(world,
     expect(page.locator("#symbol-preview")).to_contain_text("30-CTr/TW")
     expect(page.locator("#symbol-preview")).to_contain_text("Chương trình hành động")
     page.fill("input[name=issuer_name]", "Ban Chấp hành Trung ương")
-    page.fill("input[name=issued_on]", "15/03/2024")
+    page.fill("input[name=issued_on]", "2024-03-15")  # the date picker takes ISO
     page.fill("input[name=term]", "13")
     page.fill(
         "textarea[name=title]", "Chương trình hành động thực hiện Nghị quyết về chuyển đổi số"

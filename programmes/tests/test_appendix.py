@@ -317,3 +317,40 @@ def test_only_an_office_that_manages_the_programme_may_apply(world, programme):
     with pytest.raises(ValidationError, match="không được sửa chương trình"):
         appendix_apply(world.secretary, programme, plan)
     assert not Task.objects.exists()
+
+
+def test_the_appendix_keeps_its_own_numbering_and_section_headings(world, client, programme):
+    plan = _read(world, programme, realistic())
+    sections = {row.fields["position"]: row.fields["section"] for row in plan.rows}
+    assert sections["1"] == sections["3"] == "I. NHIỆM VỤ CHUNG"
+    assert sections["4"] == sections["11"] == "II. NHIỆM VỤ CỤ THỂ"
+
+    appendix_apply(world.clerk, programme, plan)
+    stored = list(
+        Task.objects.filter(programme=programme).order_by("pk").values_list("position", "section")
+    )
+    assert [position for position, _section in stored] == [str(n) for n in range(1, 12)]
+    assert stored[0][1] == "I. NHIỆM VỤ CHUNG" and stored[3][1] == "II. NHIỆM VỤ CỤ THỂ"
+
+    client.force_login(world.clerk)
+    page = client.get(f"/programmes/{programme.pk}/").content.decode()
+    assert page.count("I. NHIỆM VỤ CHUNG") == 1 and page.count("II. NHIỆM VỤ CỤ THỂ") == 1
+    assert page.index("I. NHIỆM VỤ CHUNG") < page.index("II. NHIỆM VỤ CỤ THỂ")
+
+
+def test_a_heading_written_across_with_letters_is_kept_as_written(world, programme):
+    plan = _read(
+        world,
+        programme,
+        _table(
+            [
+                ["A", "Về công tác tuyên truyền".upper()],
+                ["1.1", "Tuyên truyền", "Văn phòng Thành ủy", None, None, "Năm 2025"],
+                ["B)", "VỀ CHUYỂN ĐỔI SỐ"],
+                ["a)", "Số hóa", "Văn phòng Thành ủy", None, None, "Năm 2026"],
+            ]
+        ),
+    )
+    assert plan.errors == []
+    got = [(row.fields["position"], row.fields["section"]) for row in plan.rows]
+    assert got == [("1.1", "A. VỀ CÔNG TÁC TUYÊN TRUYỀN"), ("a)", "B) VỀ CHUYỂN ĐỔI SỐ")]

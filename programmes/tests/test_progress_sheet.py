@@ -59,6 +59,11 @@ def test_the_lead_unit_updates_many_tasks_from_one_sheet(world, programme, clien
         ({5: 140}, "từ 0 đến 100"),
         ({8: "Có"}, "sản phẩm"),
         ({1: 999999, 5: 10}, "không phải nhiệm vụ"),
+        ({8: "Có", 9: "Báo cáo", 10: "31/02/2026"}, "không hợp lệ"),
+        (
+            {8: "Có", 9: "Báo cáo", 10: (timezone.localdate() + dt.timedelta(1)).isoformat()},
+            "không được sau hôm nay",
+        ),
     ],
 )
 def test_one_bad_row_and_nothing_is_saved(world, programme, client, row, message):
@@ -88,3 +93,23 @@ def test_a_unit_that_did_not_lead_cannot_use_the_sheet(world, programme, client)
         reverse("programmes:progress-sheet", args=[world.ward.pk]), {"file": fake}, follow=True
     )
     assert "XLSX" in answer.content.decode()
+
+
+def test_the_sheet_records_the_day_a_task_was_actually_completed(world, programme, client):
+    first, second, _third = _tasks(world, programme)
+    Task.objects.filter(pk=first.pk).update(deadline=timezone.localdate() - dt.timedelta(days=3))
+    done_on = timezone.localdate() - dt.timedelta(days=5)
+    client.force_login(world.secretary)
+    upload, _sheet = _filled(
+        client,
+        world,
+        {
+            4: {8: "Có", 9: "Kế hoạch 12-KH/ĐU", 10: done_on.strftime("%d/%m/%Y")},
+            5: {8: "Có", 9: "Báo cáo"},
+        },
+    )
+    client.post(reverse("programmes:progress-sheet", args=[world.ward.pk]), {"file": upload})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.completed_on == done_on and first.bucket == Bucket.DONE_ON_TIME
+    assert second.completed_on == timezone.localdate()

@@ -41,7 +41,7 @@ def test_reviewer_rates_returns_compares_and_confirms_with_pending_members_liste
     page.click("button[value=return]")
     page.wait_for_selector("text=Hãy chọn hạn viết lại.")
     due = timezone.localdate() + dt.timedelta(days=5)
-    page.fill("input[name=new_due]", due.strftime("%d/%m/%Y"))
+    page.fill("input[name=new_due]", due.isoformat())  # the date picker takes ISO
     page.click("button[value=return]")
     page.wait_for_selector("text=Đã ghi nhận đánh giá")
     assert Report.objects.get(pk=third.pk).state == State.RETURNED

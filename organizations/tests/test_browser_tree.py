@@ -12,6 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_clerk_browses_the_tree_and_finds_a_member_without_diacritics(world, page):
     login(page, "vanphong")
+    page.wait_for_url("**/accounts/today/")  # officers land on what is due
+    page.click("#menu nav >> text=Tổ chức")
     page.wait_for_url("**/units/*/")
     assert page.locator("h1").inner_text().startswith("Thành ủy Hà Nam")
     page.get_by_role("link", name="Đảng bộ phường Lam Hạ").click()

@@ -1,5 +1,5 @@
-"""The copy-detection engine: word shingles, MinHash signatures, LSH band keys, and exact
-verification with the shared passages.
+"""The copy-detection engine: word shingles, winnowed marks for finding candidates, exact
+verification, and the shared passages aligned for the reviewer.
 
 Pure functions over text and numpy arrays; `reports.copies` stores what they compute.
 
@@ -9,10 +9,15 @@ Pure functions over text and numpy arrays; `reports.copies` stores what they com
 - A shingle is five consecutive words, hashed to 32 bits. A report's fingerprint is the
   sorted set of its shingle hashes minus those of the campaign's own documents and
   prompts (boilerplate every member may quote).
-- The signature is 128 minima of multiply-shift hashes of the fingerprint; 32 bands of 4
-  rows make a pair with Jaccard 0.7 a candidate with probability 0.9998 and one with 0.3
-  with probability 0.23, and candidates are then verified exactly, so the threshold is
-  applied to the real sets, never to the estimate.
+- Candidates come from marks, not from a sketch of the whole report: the shingle hashes
+  chosen by winnowing (the smallest of every WINDOW consecutive shingles, as MOSS does),
+  boilerplate removed first. Any passage of WINDOW + SHINGLE - 1 words two reports share
+  gives both the same mark wherever it stands in either, so a copied section, a pasted
+  sample or a paragraph moved elsewhere is proposed whatever the rest of the report says;
+  a sketch of the whole report (MinHash over the full set) only proposes pairs whose
+  whole texts are alike. Candidates are then verified exactly, so thresholds are applied
+  to the real sets, never to an estimate.
+- The MinHash signature is kept for benchmarks against the peers.
 """
 
 import re
@@ -30,11 +35,14 @@ BANDS = 32
 ROWS = PERMUTATIONS // BANDS
 # Below this many shingles a text is too short to call a copy of anything.
 MIN_SHINGLES = 12
+# Winnowing window, in shingles: a shared run of WINDOW + SHINGLE - 1 = 20 words always
+# yields a common mark; a report keeps about 2 / (WINDOW + 1) of its shingles as marks.
+WINDOW = 16
 
 # A pair is shown to reviewers when either measure reaches its threshold: Jaccard for
 # look-alike texts, containment for a short report lifted whole from a longer one.
 FLAG_JACCARD = 0.7
-FLAG_CONTAINMENT = 0.8
+FLAG_CONTAINMENT = 0.5
 
 # Words are runs of ASCII letters and digits after folding; any other character (a
 # letter of another script included) separates them, on both paths below.
@@ -115,9 +123,37 @@ def _sorted_set(values: np.ndarray) -> np.ndarray:
     return values[keep]
 
 
+def sequence(text: str) -> np.ndarray:
+    """The shingle hashes of `text` in text order, with repeats (uint32)."""
+    return _shingles_of(_word_hashes(tokens(text)))
+
+
 def shingles(text: str) -> np.ndarray:
     """The sorted set of shingle hashes of `text` (uint32)."""
-    return _sorted_set(_shingles_of(_word_hashes(tokens(text))))
+    return _sorted_set(sequence(text))
+
+
+def as_set(sequence: np.ndarray) -> np.ndarray:
+    return _sorted_set(sequence)
+
+
+def marks(sequence: np.ndarray, boilerplate: np.ndarray | None = None) -> np.ndarray:
+    """The winnowed marks of a shingle sequence (sorted set, uint32): boilerplate shingles
+    are taken out first, so quoting the campaign's documents or an allowed sample neither
+    gives nor hides a mark; then the smallest hash of every WINDOW consecutive shingles
+    (the rightmost on a tie) is kept."""
+    if boilerplate is not None and len(boilerplate) and len(sequence):
+        sequence = sequence[~np.isin(sequence, boilerplate)]
+    if len(sequence) <= WINDOW:
+        return _sorted_set(sequence[[int(np.argmin(sequence))]]) if len(sequence) else sequence
+    windows = np.lib.stride_tricks.sliding_window_view(sequence, WINDOW)
+    rightmost = WINDOW - 1 - np.argmin(windows[:, ::-1], axis=1)
+    return _sorted_set(sequence[rightmost + np.arange(len(windows))])
+
+
+def keys_of(marks: np.ndarray) -> list[int]:
+    """Marks as signed 32-bit integers, for an integer column."""
+    return marks.astype(np.uint32).view(np.int32).tolist()
 
 
 def fingerprint(text: str, boilerplate: np.ndarray | None = None) -> np.ndarray:

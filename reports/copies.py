@@ -15,23 +15,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from campaigns.models import Campaign
 from documents.models import Attachment
 from reports import similarity
 from reports.models import AllowedText, BandKey, Boilerplate, Fingerprint, Pair, Report, Version
 
-# Verified pairs from this overlap on are kept, so a reviewer sees the closest reports
-# even below the flag thresholds (a copied third of a report is kept, half is flagged).
-KEEP_JACCARD = 0.5
-KEEP_CONTAINMENT = 0.3
-MAX_CANDIDATES = 500
+MAX_CANDIDATES = similarity.MAX_CANDIDATES
 BATCH = 1_000
 
 
 def _keep(found: similarity.Overlap) -> bool:
-    return found.jaccard >= KEEP_JACCARD or found.containment >= KEEP_CONTAINMENT
+    return found.kept
 
 
 # --- Boilerplate --------------------------------------------------------------------------
@@ -76,18 +72,54 @@ def boilerplate_of(campaign_id: int) -> np.ndarray:
 # --- Indexing and candidates ----------------------------------------------------------
 
 
-def _candidates(campaign_id: int, keys: list[int]):
-    """Reports sharing at least one mark, those sharing the most first, at most
-    MAX_CANDIDATES (a subquery): when a circulated sample has been copied by thousands, a
-    new copy is verified against its closest few hundred, not against every one of them.
-    `key IN (…)` on the (key, campaign_id) index: one index probe per mark."""
-    return (
-        BandKey.objects.filter(key__in=keys, campaign_id=campaign_id)
-        .values("report_id")
-        .annotate(shared=Count("id"))
-        .order_by("-shared", "report_id")
-        .values("report_id")[:MAX_CANDIDATES]
-    )
+_CANDIDATES_SQL = """
+SELECT f.report_id, f.shingles FROM reports_fingerprint f WHERE f.report_id IN (
+    SELECT p.report_id
+    FROM unnest(%(keys)s::integer[]) AS k(key)
+    CROSS JOIN LATERAL (
+        SELECT array_agg(b.report_id) AS ids FROM (
+            SELECT report_id FROM reports_bandkey
+            WHERE key = k.key AND campaign_id = %(campaign)s LIMIT %(cap)s
+        ) AS b
+    ) AS x
+    CROSS JOIN LATERAL unnest(x.ids) AS p(report_id)
+    WHERE cardinality(x.ids) <= %(crowded)s AND p.report_id <> %(exclude)s
+    GROUP BY p.report_id
+    HAVING count(*) >= %(least)s
+    ORDER BY count(*) DESC, p.report_id
+    LIMIT %(limit)s
+)
+"""
+
+
+def _candidates(campaign_id: int, keys: list[int], exclude: int | None):
+    """(report id, stored shingles) of the candidates `similarity.ranked_candidates`
+    chooses. On PostgreSQL one statement: per mark at most CROWDED_MARK + 1 index entries
+    read (a crowded mark costs no more than a rare one), counted, ranked, and the
+    fingerprints of the chosen read, in one round trip."""
+    if not keys:
+        return []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _CANDIDATES_SQL,
+                {
+                    "keys": keys,
+                    "campaign": campaign_id,
+                    "cap": similarity.CROWDED_MARK + 1,
+                    "crowded": similarity.CROWDED_MARK,
+                    "exclude": exclude if exclude is not None else -1,
+                    "least": min(similarity.MIN_SHARED, len(keys)),
+                    "limit": MAX_CANDIDATES,
+                },
+            )
+            return cursor.fetchall()
+    postings: dict[int, list[int]] = defaultdict(list)
+    rows = BandKey.objects.filter(key__in=keys, campaign_id=campaign_id)
+    for key, report_id in rows.exclude(report_id=exclude).values_list("key", "report_id"):
+        postings[key].append(report_id)
+    chosen = similarity.ranked_candidates(postings.values(), len(keys), MAX_CANDIDATES)
+    return Fingerprint.objects.filter(report_id__in=chosen).values_list("report_id", "shingles")
 
 
 def _lock_marks(campaign_id: int, keys: list[int]) -> None:
@@ -217,12 +249,8 @@ def compare(
 ) -> dict[int, similarity.Overlap]:
     """Every indexed report of the campaign sharing a mark in `keys` with the fingerprint
     `own` (boilerplate already subtracted), with its exact overlap."""
-    # Candidates and their fingerprints in one statement: a round trip saved per report.
-    rows = Fingerprint.objects.filter(report_id__in=_candidates(campaign_id, keys))
-    if exclude is not None:
-        rows = rows.exclude(report_id=exclude)
     found = {}
-    for pk, data in rows.values_list("report_id", "shingles"):
+    for pk, data in _candidates(campaign_id, keys, exclude):
         found[pk] = similarity.overlap(own, _own(similarity.from_bytes(data), boilerplate))
     return found
 

@@ -43,6 +43,37 @@ WINDOW = 16
 # look-alike texts, containment for a short report lifted whole from a longer one.
 FLAG_JACCARD = 0.7
 FLAG_CONTAINMENT = 0.5
+# Verified pairs from this overlap on are kept, so a reviewer sees the closest reports
+# even below the flag thresholds (a copied third of a report is kept, half is flagged).
+KEEP_JACCARD = 0.5
+KEEP_CONTAINMENT = 0.3
+# Candidates verified per report, those sharing the most marks first: when a circulated
+# sample has been copied by thousands, a new copy is verified against its closest few
+# hundred, not against every one of them.
+MAX_CANDIDATES = 500
+# A mark more reports than this share is a stock phrase or a circulated text, not
+# evidence that two of them copied each other: it proposes nobody. A candidate shares at
+# least MIN_SHARED marks with the report (any, if the report has fewer marks).
+CROWDED_MARK = 200
+MIN_SHARED = 2
+
+
+def ranked_candidates(postings, marks: int, limit: int = MAX_CANDIDATES) -> list[int]:
+    """Candidates from the reports holding each mark (an iterable of id lists, one per
+    mark, each cut at CROWDED_MARK + 1): crowded marks skipped, the reports sharing the
+    most marks first, ties by id."""
+    counts: dict[int, int] = {}
+    for ids in postings:
+        if len(ids) > CROWDED_MARK:
+            continue
+        for pk in ids:
+            counts[pk] = counts.get(pk, 0) + 1
+    least = min(MIN_SHARED, marks)
+    ranked = sorted(
+        ((n, pk) for pk, n in counts.items() if n >= least), key=lambda item: (-item[0], item[1])
+    )
+    return [pk for _n, pk in ranked[:limit]]
+
 
 # Words are runs of ASCII letters and digits after folding; any other character (a
 # letter of another script included) separates them, on both paths below.
@@ -203,6 +234,10 @@ class Overlap:
     @property
     def flagged(self) -> bool:
         return self.jaccard >= FLAG_JACCARD or self.containment >= FLAG_CONTAINMENT
+
+    @property
+    def kept(self) -> bool:
+        return self.jaccard >= KEEP_JACCARD or self.containment >= KEEP_CONTAINMENT
 
 
 def overlap(a: np.ndarray, b: np.ndarray) -> Overlap:

@@ -279,6 +279,8 @@ def _spans(text: str, common: np.ndarray) -> list[tuple[int, int]]:
 class Piece:
     text: str
     shared: bool
+    # The shared passage's number, the same on both sides wherever it stands (0: own text).
+    passage: int = 0
 
 
 def passages(text: str, other: str, boilerplate: np.ndarray | None = None) -> list[Piece]:
@@ -302,3 +304,101 @@ def passages(text: str, other: str, boilerplate: np.ndarray | None = None) -> li
 def normalize_keep_lines(text: str) -> str:
     """`normalize` line by line, so paragraphs survive for display."""
     return "\n".join(normalize(line) for line in text.splitlines())
+
+
+# --- Aligned evidence -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One shared passage: as it reads in each report (there may be several places in the
+    other report that repeat it)."""
+
+    passage: int
+    mine: str
+    theirs: list[str]
+
+
+@dataclass(frozen=True)
+class Alignment:
+    left: list[Piece]
+    right: list[Piece]
+    rows: list[Row]
+    # Share of each report's own shingles (boilerplate aside) found in the other.
+    left_share: float
+    right_share: float
+
+
+def _runs(hashes: np.ndarray, label: np.ndarray) -> list[tuple[int, int, int]]:
+    """(first, last, label) of the runs of consecutive shingles with one non-zero label."""
+    runs: list[tuple[int, int, int]] = []
+    for i in np.flatnonzero(label):
+        n = int(label[i])
+        if runs and runs[-1][1] == i - 1 and runs[-1][2] == n:
+            runs[-1] = (runs[-1][0], int(i), n)
+        else:
+            runs.append((int(i), int(i), n))
+    return runs
+
+
+def _located(text: str):
+    matches = words(text)
+    return matches, _shingles_of(_word_hashes([m.group().encode() for m in matches]))
+
+
+def _cut(text: str, matches, runs) -> tuple[list[Piece], dict[int, list[str]]]:
+    pieces: list[Piece] = []
+    found: dict[int, list[str]] = {}
+    at = 0
+    spans: list[tuple[int, int, int]] = []
+    for first, last, n in runs:
+        start, end = matches[first].start(), matches[last + SHINGLE - 1].end()
+        if spans and start <= spans[-1][1] and spans[-1][2] == n:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]), n)
+        elif spans and start < spans[-1][1]:
+            spans.append((spans[-1][1], end, n))
+        else:
+            spans.append((start, end, n))
+    for start, end, n in spans:
+        if start > at:
+            pieces.append(Piece(text[at:start], False))
+        pieces.append(Piece(text[start:end], True, n))
+        found.setdefault(n, []).append(text[start:end])
+        at = end
+    if at < len(text):
+        pieces.append(Piece(text[at:], False))
+    return pieces, found
+
+
+def alignment(text: str, other: str, boilerplate: np.ndarray | None = None) -> Alignment:
+    """The passages `text` shares with `other` (boilerplate aside), numbered in the order
+    they stand in `text`; the same numbers mark them in `other` wherever they were moved
+    to, so a reviewer reads each passage side by side. A copy without diacritics is found
+    like any other: shingles are taken on the folded words."""
+    text, other = normalize_keep_lines(text), normalize_keep_lines(other)
+    mine, theirs = fingerprint(text, boilerplate), fingerprint(other, boilerplate)
+    common = np.intersect1d(mine, theirs, assume_unique=True)
+    left_matches, left_hashes = _located(text)
+    right_matches, right_hashes = _located(other)
+    number: dict[int, int] = {}
+    for first, last, _one in _runs(left_hashes, np.isin(left_hashes, common)):
+        n = len(number) and max(number.values())
+        for h in left_hashes[first : last + 1].tolist():
+            number.setdefault(h, n + 1)
+    # A shingle repeated later in `text` keeps the number of its first passage.
+    left_label = np.array([number.get(h, 0) for h in left_hashes.tolist()], dtype=np.int64)
+    right_label = np.array([number.get(h, 0) for h in right_hashes.tolist()], dtype=np.int64)
+    left, left_found = _cut(text, left_matches, _runs(left_hashes, left_label))
+    right, right_found = _cut(other, right_matches, _runs(right_hashes, right_label))
+    rows = [
+        Row(n, " … ".join(left_found[n]), right_found.get(n, []))
+        for n in sorted(left_found)
+        if n in right_found
+    ]
+    return Alignment(
+        left,
+        right,
+        rows,
+        len(common) / len(mine) if len(mine) else 0.0,
+        len(common) / len(theirs) if len(theirs) else 0.0,
+    )

@@ -447,8 +447,9 @@ def compare(request, report_pk, other_pk):
         raise Http404
     other = Report.objects.select_related("member", "organization").get(pk=other_pk)
     boilerplate = copies.boilerplate_of(report.campaign_id)
-    text = report.versions.last().text
-    other_text = other.versions.last().text
+    latest = report.versions.last()
+    other_latest = other.versions.last()
+    aligned = similarity.alignment(latest.text, other_latest.text, boilerplate)
     anonymity = Anonymity(request.user, report.campaign)
     return render(
         request,
@@ -460,8 +461,14 @@ def compare(request, report_pk, other_pk):
             "label": anonymity.label(report),
             "other_label": anonymity.label(other),
             "other_unit": "" if anonymity.hides(other) else other.organization.name,
-            "left": similarity.passages(text, other_text, boilerplate),
-            "right": similarity.passages(other_text, text, boilerplate),
+            "left": aligned.left,
+            "right": aligned.right,
+            "rows": aligned.rows,
+            "left_share": aligned.left_share,
+            "right_share": aligned.right_share,
+            "submitted": timezone.localdate(latest.submitted_at),
+            "other_submitted": timezone.localdate(other_latest.submitted_at),
+            "found": timezone.localdate(pair.found_at),
         },
     )
 

@@ -1989,6 +1989,170 @@ def run_partial(args) -> dict:
     }
 
 
+PARTIAL_DATABASE = "nghiquyet_bench_partial"
+
+
+def _copy_rows(conn, table: str, columns: list[str], rows) -> None:
+    with conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def run_partial_database(args) -> dict:
+    """The engine's real path on PostgreSQL: `size` reports' fingerprints and marks loaded
+    with COPY (foreign-key triggers off while loading: the bench has no members), then
+    per query text -> sequence -> fingerprint -> marks -> `copies.compare` (one SQL
+    statement for candidates and their fingerprints) -> exact verification, timed by phase,
+    with recall by kind from this path."""
+    global LEX, BOILERPLATE, SEED
+    SEED = args.seed
+    started = time.perf_counter()
+    LEX = Lexicon(args.seed)
+    BOILERPLATE = similarity.shingles("\n".join(PROMPTS))
+    url = database_url(args.admin_url, PARTIAL_DATABASE)
+    say(f"== creating database {PARTIAL_DATABASE}")
+    recreate(args.admin_url, PARTIAL_DATABASE)
+    manage(url, "migrate", "--noinput", "-v", "0")
+    from harness import configure
+
+    configure(url)
+    from campaigns.models import Campaign
+    from organizations.models import Level, Organization
+    from reports import copies
+
+    level = Level.objects.create(name="Chi bộ (bench)", code="CB-BENCH", rank=0, holds_members=True)
+    unit = Organization.add_root(name="Đảng bộ bench", code="BENCH-PARTIAL", level=level)
+    campaign = Campaign.objects.create(
+        title="Học tập Nghị quyết 57-NQ/TW (bench partial)",
+        owner=unit,
+        conference_deadline=dt.date(2026, 12, 31),
+        prompts=PROMPTS,
+    )
+    stored, _changed = copies.boilerplate_refresh(campaign)
+    assert np.array_equal(stored, BOILERPLATE)
+    rng = np.random.default_rng([args.seed, 29])
+    per_kind = args.copies // len(PARTIAL_KINDS)
+    sources = set(rng.choice(args.size, size=per_kind * len(PARTIAL_KINDS), replace=False).tolist())
+    paragraphs, owns = {}, {}
+    load_seconds = 0.0
+    marks_total = 0
+    with psycopg.connect(url) as conn:
+        conn.execute("SET session_replication_role = replica")
+        for block in range((args.size + BLOCK - 1) // BLOCK):
+            bodies = block_bodies(block)
+            fingerprints, marks = [], []
+            for at, (body, sections) in enumerate(bodies):
+                doc = block * BLOCK + at
+                if doc >= args.size:
+                    break
+                found = paragraphs_of(doc, body, sections)
+                sequence = similarity._shingles_of(hashes_of(found))
+                raw = sorted_set(sequence)
+                own = own_of(raw)
+                if doc in sources:
+                    paragraphs[doc], owns[doc] = found, own
+                pk = doc + 1
+                fingerprints.append(
+                    (
+                        pk,
+                        campaign.pk,
+                        1,
+                        similarity.to_bytes(raw),
+                        similarity.to_bytes(sequence),
+                        len(own),
+                    )
+                )
+                for key in similarity.keys_of(similarity.marks(sequence, BOILERPLATE)):
+                    marks.append((campaign.pk, key, pk))
+            t0 = time.perf_counter()
+            _copy_rows(
+                conn,
+                "reports_fingerprint",
+                ["report_id", "campaign_id", "version", "shingles", "sequence", "size"],
+                fingerprints,
+            )
+            _copy_rows(conn, "reports_bandkey", ["campaign_id", "key", "report_id"], marks)
+            conn.commit()
+            load_seconds += time.perf_counter() - t0
+            marks_total += len(marks)
+            if block % 10 == 0:
+                say(f"   loaded {min((block + 1) * BLOCK, args.size):,}")
+        conn.execute("SET session_replication_role = origin")
+        conn.commit()
+        # As autovacuum leaves a settled table: the visibility map lets the mark lookups
+        # be index-only scans.
+        conn.autocommit = True
+        conn.execute("VACUUM ANALYZE reports_bandkey")
+        conn.execute("VACUUM ANALYZE reports_fingerprint")
+    queries = []
+    ordered = sorted(sources)
+    rng.shuffle(ordered)
+    for n, doc in enumerate(ordered):
+        kind = PARTIAL_KINDS[n % len(PARTIAL_KINDS)]
+        body, sections = block_bodies(FRESH_BLOCK + 7 + n // BLOCK)[n % BLOCK]
+        mine = paragraphs_of((FRESH_BLOCK + 7) * BLOCK + n, body, sections)
+        if kind == "near":
+            copy, _d = make_copy(
+                paragraphs[doc], owns[doc], float(rng.uniform(0.7, 1.0)), "edits", rng
+            )
+            without = False
+        else:
+            copy, without = partial_copy(kind, paragraphs[doc], mine, rng)
+        text = render(copy, np.random.default_rng([args.seed, 31, n]), without)
+        truth = similarity.overlap(similarity.fingerprint(text, BOILERPLATE), owns[doc])
+        queries.append((text, doc + 1, kind, truth.containment))
+    say(f"== {len(queries):,} queries against {args.size:,} reports ({marks_total:,} marks)")
+    for text, _pk, _kind, _c in queries[:WARMUP]:
+        own = similarity.fingerprint(text, BOILERPLATE)
+        copies.compare(
+            campaign.pk,
+            own,
+            BOILERPLATE,
+            keys=similarity.keys_of(similarity.marks(similarity.sequence(text), BOILERPLATE)),
+        )
+    phases = {name: [] for name in ("fingerprint", "marks", "candidates+verify", "total")}
+    hits: dict[str, list[int]] = {}
+    for text, pk, kind, containment in queries:
+        t0 = time.perf_counter()
+        sequence = similarity.sequence(text)
+        own = _own_of_sequence(sequence)
+        t1 = time.perf_counter()
+        keys = similarity.keys_of(similarity.marks(sequence, BOILERPLATE))
+        t2 = time.perf_counter()
+        found = copies.compare(campaign.pk, own, BOILERPLATE, keys=keys)
+        kept = {other for other, overlap in found.items() if overlap.kept}
+        t3 = time.perf_counter()
+        for name, value in zip(phases, (t1 - t0, t2 - t1, t3 - t2, t3 - t0), strict=True):
+            phases[name].append(value)
+        for key in (f"{kind} {containment_band(containment)}", f"{kind} all"):
+            cell = hits.setdefault(key, [0, 0])
+            cell[0] += pk in kept
+            cell[1] += 1
+    report = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.node()} {os.cpu_count()} CPUs",
+        "load": os.getloadavg(),
+        "indexed": args.size,
+        "marks": marks_total,
+        "load_seconds": round(load_seconds, 1),
+        "per_query_ms": {name: _ms(values) for name, values in phases.items()},
+        "recall": {
+            k: {"found": f, "of": t, "recall": round(f / t, 4)} for k, (f, t) in hits.items()
+        },
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    if not args.keep:
+        from django.db import connections
+
+        connections.close_all()
+        drop(args.admin_url, PARTIAL_DATABASE)
+    return report
+
+
+def _own_of_sequence(sequence: np.ndarray) -> np.ndarray:
+    return own_of(sorted_set(sequence))
+
+
 def print_partial(report: dict) -> None:
     names = list(report["engines"])
     print(
@@ -2055,8 +2219,19 @@ def main() -> None:
         help="partial copies by kind and containment band, engine and peers in process",
     )
     parser.add_argument("--size", type=int, default=20_000, help="indexed reports (--partial)")
+    parser.add_argument(
+        "--database",
+        action="store_true",
+        help="with --partial: the engine alone through PostgreSQL, timed per query",
+    )
     parser.add_argument("--copies", type=int, default=1_800, help="partial copies (--partial)")
     args = parser.parse_args()
+    if args.partial and args.database:
+        report = run_partial_database(args)
+        path = Path(args.json or REPO / "var" / "bench" / "similarity-partial-db.json")
+        save(path, report)
+        print(json.dumps(report, indent=1))
+        return
     if args.partial:
         args.queries = args.queries or 500
         report = run_partial(args)

@@ -20,7 +20,16 @@ from django.db.models import Q, QuerySet
 from campaigns.models import Campaign
 from documents.models import Attachment
 from reports import similarity
-from reports.models import AllowedText, BandKey, Boilerplate, Fingerprint, Pair, Report, Version
+from reports.models import (
+    AllowedText,
+    BandKey,
+    Boilerplate,
+    CrowdedMark,
+    Fingerprint,
+    Pair,
+    Report,
+    Version,
+)
 
 MAX_CANDIDATES = similarity.MAX_CANDIDATES
 BATCH = 1_000
@@ -72,31 +81,48 @@ def boilerplate_of(campaign_id: int) -> np.ndarray:
 # --- Indexing and candidates ----------------------------------------------------------
 
 
+# Keys arrive sorted, so concurrent lookups record crowded marks in the same order.
 _CANDIDATES_SQL = """
-SELECT f.report_id, f.shingles FROM reports_fingerprint f WHERE f.report_id IN (
-    SELECT p.report_id
-    FROM unnest(%(keys)s::integer[]) AS k(key)
+WITH wanted AS (
+    SELECT k.key FROM unnest(%(keys)s::integer[]) AS k(key)
+    WHERE NOT EXISTS (
+        SELECT 1 FROM reports_crowdedmark c
+        WHERE c.campaign_id = %(campaign)s AND c.key = k.key
+    )
+),
+posted AS (
+    SELECT w.key, x.ids FROM wanted AS w
     CROSS JOIN LATERAL (
         SELECT array_agg(b.report_id) AS ids FROM (
             SELECT report_id FROM reports_bandkey
-            WHERE key = k.key AND campaign_id = %(campaign)s LIMIT %(cap)s
+            WHERE key = w.key AND campaign_id = %(campaign)s LIMIT %(cap)s
         ) AS b
     ) AS x
-    CROSS JOIN LATERAL unnest(x.ids) AS p(report_id)
-    WHERE cardinality(x.ids) <= %(crowded)s AND p.report_id <> %(exclude)s
+),
+crowded AS (
+    INSERT INTO reports_crowdedmark (campaign_id, key)
+    SELECT %(campaign)s, key FROM posted WHERE cardinality(ids) > %(crowded)s
+    ON CONFLICT DO NOTHING
+),
+chosen AS (
+    SELECT p.report_id
+    FROM posted CROSS JOIN LATERAL unnest(posted.ids) AS p(report_id)
+    WHERE cardinality(posted.ids) <= %(crowded)s AND p.report_id <> %(exclude)s
     GROUP BY p.report_id
     HAVING count(*) >= %(least)s
     ORDER BY count(*) DESC, p.report_id
     LIMIT %(limit)s
 )
+SELECT f.report_id, f.shingles FROM reports_fingerprint f
+WHERE f.report_id IN (SELECT report_id FROM chosen)
 """
 
 
 def _candidates(campaign_id: int, keys: list[int], exclude: int | None):
     """(report id, stored shingles) of the candidates `similarity.ranked_candidates`
-    chooses. On PostgreSQL one statement: per mark at most CROWDED_MARK + 1 index entries
-    read (a crowded mark costs no more than a rare one), counted, ranked, and the
-    fingerprints of the chosen read, in one round trip."""
+    chooses. On PostgreSQL one statement: marks known to be crowded skipped, per other
+    mark at most CROWDED_MARK + 1 index entries read (a mark found crowded is recorded),
+    counted, ranked, and the fingerprints of the chosen read, in one round trip."""
     if not keys:
         return []
     if connection.vendor == "postgresql":
@@ -104,7 +130,7 @@ def _candidates(campaign_id: int, keys: list[int], exclude: int | None):
             cursor.execute(
                 _CANDIDATES_SQL,
                 {
-                    "keys": keys,
+                    "keys": sorted(keys),
                     "campaign": campaign_id,
                     "cap": similarity.CROWDED_MARK + 1,
                     "crowded": similarity.CROWDED_MARK,
@@ -274,6 +300,7 @@ def campaign_reindex(campaign: Campaign, progress=None) -> dict:
     boilerplate, _changed = boilerplate_refresh(campaign)
     with transaction.atomic():
         BandKey.objects.filter(campaign_id=campaign.pk).delete()
+        CrowdedMark.objects.filter(campaign_id=campaign.pk).delete()
         Pair.objects.filter(campaign=campaign).delete()
         fingerprints = Fingerprint.objects.filter(campaign_id=campaign.pk).order_by("report_id")
         total = fingerprints.count()

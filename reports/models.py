@@ -305,6 +305,22 @@ class BandKey(models.Model):
         return f"{self.campaign_id}/{self.key}"
 
 
+class CrowdedMark(models.Model):
+    """A mark more than `similarity.CROWDED_MARK` reports of the campaign share, found so
+    by a lookup: later lookups skip it without reading its index entries."""
+
+    campaign_id = models.BigIntegerField()
+    key = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign_id", "key"], name="crowdedmark_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.key}"
+
+
 class Boilerplate(models.Model):
     """Shingles of the campaign's own documents and prompts, which reports may quote."""
 

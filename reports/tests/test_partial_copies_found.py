@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from reports import copies, similarity
-from reports.models import AllowedText, Pair, Report
+from reports.models import AllowedText, CrowdedMark, Pair, Report
 from reports.tests.builders import essay, submit
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +151,15 @@ def test_near_copies_submitted_at_once_are_paired_by_the_later_one(world, campai
     assert not errors
     assert Pair.objects.filter(a=one, b=other).exists()
     assert Report.objects.filter(flagged=True).count() == 2
+
+
+def test_a_passage_shared_by_too_many_reports_proposes_nobody(world, campaign, monkeypatch):
+    monkeypatch.setattr(similarity, "CROWDED_MARK", 1)
+    sample = essay(580, 200)
+    submit(world, campaign, world.an, [sample, essay(581, 200)])
+    submit(world, campaign, world.binh, [sample, essay(582, 200)], actor=world.secretary)
+    assert Pair.objects.count() == 1
+    third = submit(world, campaign, world.cuong, [sample, essay(583, 200)], actor=world.admin)
+    assert not Pair.objects.filter(b=third.report).exists()
+    if connection.vendor == "postgresql":
+        assert CrowdedMark.objects.filter(campaign_id=campaign.pk).exists()

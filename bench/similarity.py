@@ -1719,6 +1719,471 @@ def print_tables(report: dict) -> None:
             print(f"\ndatasketch at {stage['indexed']:,}: {stopped}")
 
 
+# --- Partial copies (--partial) ---------------------------------------------------------
+# Recall and precision for copies of part of a report, by kind and by containment band,
+# for the engine's marks and for the peers, each verified exactly the same way. Indexes are
+# in process: the engine's is a dict of marks to reports that answers exactly as
+# `copies._candidates` does (the reports sharing the most marks, at most MAX_CANDIDATES),
+# so the figures are those of the database path; its speed is measured elsewhere.
+
+PARTIAL_KINDS = ("section", "sample", "plain", "reordered", "synonyms", "near")
+CONTAINMENT_BANDS = [(0.3, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 1.0)]
+PEER_THRESHOLD = 0.3  # the peers are asked for everything the engine keeps, or more
+
+
+def containment_band(value: float) -> str:
+    for low, high in CONTAINMENT_BANDS:
+        if low <= value < high or (high == 1.0 and value == 1.0):
+            return f"[{low},{high})" if high < 1.0 else f"[{low},1]"
+    return f"<{CONTAINMENT_BANDS[0][0]}"
+
+
+def _sections(paragraphs):
+    """Index ranges of the paragraphs of each prompt's section (kinds 1..3)."""
+    starts = [i for i, (kind, _ids) in enumerate(paragraphs) if kind in (1, 2, 3)]
+    ends = [*starts[1:], len(paragraphs)]
+    return list(zip(starts, ends, strict=True))
+
+
+def _substituted(paragraphs, rng, rate: float):
+    found = []
+    for kind, ids in paragraphs:
+        if kind < 0:
+            hit = rng.random(len(ids)) < rate
+            ids = np.where(hit, LEX.sample_words(rng, len(ids)), ids)
+        found.append((kind, ids))
+    return found
+
+
+def partial_copy(kind: str, source, own, rng):
+    """A partial copy of `source` (paragraph lists) into a report whose own words come
+    from `own`; returns the paragraphs and whether diacritics are dropped."""
+    if kind in ("section", "plain"):
+        k = int(rng.integers(0, 3))
+        (a, b), (c, d) = _sections(source)[k], _sections(own)[k]
+        return own[:c] + source[a:b] + own[d:], kind == "plain"
+    body = [p for p in source if p[0] < 0]
+    if kind == "sample":
+        words = sum(len(ids) for _k, ids in body)
+        share = float(rng.uniform(0.3, 0.6))
+        budget = round(words * share / (1 - share))
+        mine = []
+        for k, ids in own:
+            if k < 0 and budget > 0:
+                mine.append((k, ids[:budget]))
+                budget -= len(ids[:budget])
+        return [source[0], *body, *mine], False
+    if kind == "reordered":
+        order = rng.permutation(len(body))
+        mine = [p for p in own if p[0] < 0][:2]
+        return [source[0], *(body[i] for i in order), *mine], False
+    if kind == "synonyms":
+        return _substituted(source, rng, float(rng.uniform(0.1, 0.2))), False
+    raise ValueError(kind)
+
+
+def peer_shingles(text: str) -> list[bytes]:
+    """The peers' own tokenisation, as their documentation shows it: words split on white
+    space, lower-cased, five-word shingles as UTF-8 strings (diacritics kept)."""
+    words = text.lower().split()
+    return list({" ".join(words[i : i + 5]).encode() for i in range(len(words) - 4)})
+
+
+class PartialEngine:
+    name = "engine (winnowed marks)"
+
+    def __init__(self):
+        self.postings: dict[int, list[int]] = {}
+
+    def add(self, doc: int, sequence: np.ndarray) -> None:
+        for key in similarity.marks(sequence, BOILERPLATE).tolist():
+            self.postings.setdefault(key, []).append(doc)
+
+    def candidates(self, text: str, own: np.ndarray) -> list[int]:
+        keys = similarity.marks(similarity.sequence(text), BOILERPLATE).tolist()
+        cap = similarity.CROWDED_MARK + 1
+        postings = (self.postings.get(key, [])[:cap] for key in keys)
+        return similarity.ranked_candidates(postings, len(keys))
+
+
+class PartialPeer:
+    """One peer index (datasketch MinHashLSH or LSH Ensemble, rensa RMinHashLSH) fed with
+    its own tokenisation or with the engine's boilerplate-free shingle hashes."""
+
+    def __init__(self, library: str, tokens: str):
+        self.library, self.tokens = library, tokens
+        self.name = f"{library} ({'own tokens' if tokens == 'own' else 'engine tokens'})"
+        self.pending = []
+        perms = similarity.PERMUTATIONS
+        if library == "datasketch MinHashLSH":
+            self.index = datasketch.MinHashLSH(threshold=PEER_THRESHOLD, num_perm=perms)
+        elif library == "rensa RMinHashLSH":
+            bands = 64  # rows of 2: the S-curve's midpoint near the threshold
+            self.index = rensa.RMinHashLSH(PEER_THRESHOLD, perms, bands)
+
+    def _items(self, text: str | None, own: np.ndarray) -> list:
+        if self.tokens == "own":
+            return peer_shingles(text)
+        return rensa_tokens(own) if self.library.startswith("rensa") else own.tolist()
+
+    def _sketch(self, items):
+        if self.library.startswith("rensa"):
+            minhash = rensa.RMinHash(similarity.PERMUTATIONS, RENSA_SEED)
+            minhash.update(items)
+            return minhash
+        if self.tokens == "own":
+            minhash = datasketch.MinHash(num_perm=similarity.PERMUTATIONS, seed=DATASKETCH_SEED)
+        else:
+            minhash = datasketch.MinHash(
+                num_perm=similarity.PERMUTATIONS, seed=DATASKETCH_SEED, hashfunc=_identity
+            )
+        minhash.update_batch(items)
+        return minhash
+
+    def add(self, doc: int, text: str | None, own: np.ndarray) -> None:
+        items = self._items(text, own)
+        sketch = self._sketch(items)
+        if self.library == "datasketch LSH Ensemble":
+            self.pending.append((doc, sketch, max(len(items), 1)))
+        elif self.library.startswith("rensa"):
+            self.index.insert(doc, sketch)
+        else:
+            self.index.insert(doc, sketch, check_duplication=False)
+
+    def ready(self) -> None:
+        if self.library == "datasketch LSH Ensemble":
+            self.index = datasketch.MinHashLSHEnsemble(
+                threshold=PEER_THRESHOLD, num_perm=similarity.PERMUTATIONS, num_part=16
+            )
+            self.index.index(self.pending)
+            self.pending = []
+
+    def candidates(self, text: str, own: np.ndarray) -> list[int]:
+        items = self._items(text, own)
+        sketch = self._sketch(items)
+        if self.library == "datasketch LSH Ensemble":
+            return list(self.index.query(sketch, max(len(items), 1)))
+        return list(self.index.query(sketch))
+
+
+def run_partial(args) -> dict:
+    global LEX, BOILERPLATE, SEED
+    SEED = args.seed
+    started = time.perf_counter()
+    LEX = Lexicon(args.seed)
+    BOILERPLATE = similarity.shingles("\n".join(PROMPTS))
+    rng = np.random.default_rng([args.seed, 29])
+    peers = [
+        PartialPeer(library, tokens)
+        for library in ("datasketch MinHashLSH", "datasketch LSH Ensemble", "rensa RMinHashLSH")
+        for tokens in ("own", "engine")
+    ]
+    engine = PartialEngine()
+    engines = [engine, *peers]
+    say(f"== partial copies: {args.size:,} indexed reports")
+    paragraphs: dict[int, list] = {}
+    owns: dict[int, np.ndarray] = {}
+    per_kind = args.copies // len(PARTIAL_KINDS)
+    sources = set(rng.choice(args.size, size=per_kind * len(PARTIAL_KINDS), replace=False).tolist())
+    bodies = []
+    index_seconds = {e.name: 0.0 for e in engines}
+    for doc in range(args.size):
+        if doc % BLOCK == 0:
+            bodies = block_bodies(doc // BLOCK)
+            say(f"   indexed {doc:,}")
+        body, sections = bodies[doc % BLOCK]
+        found = paragraphs_of(doc, body, sections)
+        sequence = similarity._shingles_of(hashes_of(found))
+        own = own_of(sorted_set(sequence))
+        owns[doc] = own
+        if doc in sources:
+            paragraphs[doc] = found
+        text = render(found, np.random.default_rng([args.seed, 13, doc]))
+        t0 = time.perf_counter()
+        engine.add(doc, sequence)
+        index_seconds[engine.name] += time.perf_counter() - t0
+        for peer in peers:
+            t0 = time.perf_counter()
+            peer.add(doc, text, own)
+            index_seconds[peer.name] += time.perf_counter() - t0
+    for peer in peers:
+        t0 = time.perf_counter()
+        peer.ready()
+        index_seconds[peer.name] += time.perf_counter() - t0
+
+    queries = []  # (text, source or None, kind, containment, jaccard)
+    ordered = sorted(sources)
+    rng.shuffle(ordered)
+    fresh_bodies = block_bodies(FRESH_BLOCK + 7)
+    for n, doc in enumerate(ordered):
+        kind = PARTIAL_KINDS[n % len(PARTIAL_KINDS)]
+        at = n % BLOCK
+        if at == 0 and n:
+            fresh_bodies = block_bodies(FRESH_BLOCK + 7 + n // BLOCK)
+        body, sections = fresh_bodies[at]
+        mine = paragraphs_of((FRESH_BLOCK + 7) * BLOCK + n, body, sections)
+        if kind == "near":
+            target = float(rng.uniform(0.7, 1.0))
+            copy, _detail = make_copy(paragraphs[doc], owns[doc], target, "edits", rng)
+            without = bool(rng.random() < PLAIN_SHARE)
+        else:
+            copy, without = partial_copy(kind, paragraphs[doc], mine, rng)
+        text = render(copy, np.random.default_rng([args.seed, 31, n]), without)
+        truth = similarity.overlap(similarity.fingerprint(text, BOILERPLATE), owns[doc])
+        queries.append((text, doc, kind, truth.containment, truth.jaccard))
+    fresh = block_bodies(FRESH_BLOCK + 900)
+    for n in range(args.queries):
+        body, sections = fresh[n % BLOCK]
+        found = paragraphs_of((FRESH_BLOCK + 900) * BLOCK + n, body, sections)
+        queries.append((render(found, rng), None, "unrelated", 0.0, 0.0))
+
+    say(f"== {len(queries):,} queries against {len(engines)} engines")
+    results = {}
+    for e in engines:
+        hits = {}  # (kind, band) -> [found, total]
+        reported = designed = 0
+        seconds = []
+        for text, source, kind, containment, jaccard in queries:
+            t0 = time.perf_counter()
+            own = similarity.fingerprint(text, BOILERPLATE)
+            kept = set()
+            for doc in e.candidates(text, own):
+                if similarity.overlap(own, owns[doc]).kept:
+                    kept.add(doc)
+            seconds.append(time.perf_counter() - t0)
+            reported += len(kept)
+            designed += source in kept
+            if source is None:
+                continue
+            for key in (
+                (kind, containment_band(containment)),
+                (kind, "all"),
+                ("all", containment_band(containment)),
+            ):
+                cell = hits.setdefault(f"{key[0]} {key[1]}", [0, 0])
+                cell[0] += source in kept
+                cell[1] += 1
+            if jaccard >= similarity.FLAG_JACCARD:
+                cell = hits.setdefault("jaccard>=0.7", [0, 0])
+                cell[0] += source in kept
+                cell[1] += 1
+        results[e.name] = {
+            "recall": {
+                k: {"found": f, "of": t, "recall": round(f / t, 4)} for k, (f, t) in hits.items()
+            },
+            "precision": round(designed / reported, 4) if reported else None,
+            "reported": reported,
+            "query_ms": _ms(seconds),
+            "index_seconds": round(index_seconds[e.name], 1),
+        }
+        say(f"   {e.name}: precision {results[e.name]['precision']}, {_ms(seconds)}")
+    return {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.node()} {os.cpu_count()} CPUs",
+        "load": os.getloadavg(),
+        "indexed": args.size,
+        "copies_per_kind": per_kind,
+        "unrelated": args.queries,
+        "engines": results,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+PARTIAL_DATABASE = "nghiquyet_bench_partial"
+
+
+def _copy_rows(conn, table: str, columns: list[str], rows) -> None:
+    with conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def run_partial_database(args) -> dict:
+    """The engine's real path on PostgreSQL: `size` reports' fingerprints and marks loaded
+    with COPY (foreign-key triggers off while loading: the bench has no members), then
+    per query text -> sequence -> fingerprint -> marks -> `copies.compare` (one SQL
+    statement for candidates and their fingerprints) -> exact verification, timed by phase,
+    with recall by kind from this path."""
+    global LEX, BOILERPLATE, SEED
+    SEED = args.seed
+    started = time.perf_counter()
+    LEX = Lexicon(args.seed)
+    BOILERPLATE = similarity.shingles("\n".join(PROMPTS))
+    url = database_url(args.admin_url, PARTIAL_DATABASE)
+    say(f"== creating database {PARTIAL_DATABASE}")
+    recreate(args.admin_url, PARTIAL_DATABASE)
+    manage(url, "migrate", "--noinput", "-v", "0")
+    from harness import configure
+
+    configure(url)
+    from campaigns.models import Campaign
+    from organizations.models import Level, Organization
+    from reports import copies
+
+    level = Level.objects.create(name="Chi bộ (bench)", code="CB-BENCH", rank=0, holds_members=True)
+    unit = Organization.add_root(name="Đảng bộ bench", code="BENCH-PARTIAL", level=level)
+    campaign = Campaign.objects.create(
+        title="Học tập Nghị quyết 57-NQ/TW (bench partial)",
+        owner=unit,
+        conference_deadline=dt.date(2026, 12, 31),
+        prompts=PROMPTS,
+    )
+    stored, _changed = copies.boilerplate_refresh(campaign)
+    assert np.array_equal(stored, BOILERPLATE)
+    rng = np.random.default_rng([args.seed, 29])
+    per_kind = args.copies // len(PARTIAL_KINDS)
+    sources = set(rng.choice(args.size, size=per_kind * len(PARTIAL_KINDS), replace=False).tolist())
+    paragraphs, owns = {}, {}
+    load_seconds = 0.0
+    marks_total = 0
+    with psycopg.connect(url) as conn:
+        conn.execute("SET session_replication_role = replica")
+        for block in range((args.size + BLOCK - 1) // BLOCK):
+            bodies = block_bodies(block)
+            fingerprints, marks = [], []
+            for at, (body, sections) in enumerate(bodies):
+                doc = block * BLOCK + at
+                if doc >= args.size:
+                    break
+                found = paragraphs_of(doc, body, sections)
+                sequence = similarity._shingles_of(hashes_of(found))
+                raw = sorted_set(sequence)
+                own = own_of(raw)
+                if doc in sources:
+                    paragraphs[doc], owns[doc] = found, own
+                pk = doc + 1
+                fingerprints.append(
+                    (
+                        pk,
+                        campaign.pk,
+                        1,
+                        similarity.to_bytes(raw),
+                        similarity.to_bytes(sequence),
+                        len(own),
+                    )
+                )
+                for key in similarity.keys_of(similarity.marks(sequence, BOILERPLATE)):
+                    marks.append((campaign.pk, key, pk))
+            t0 = time.perf_counter()
+            _copy_rows(
+                conn,
+                "reports_fingerprint",
+                ["report_id", "campaign_id", "version", "shingles", "sequence", "size"],
+                fingerprints,
+            )
+            _copy_rows(conn, "reports_bandkey", ["campaign_id", "key", "report_id"], marks)
+            conn.commit()
+            load_seconds += time.perf_counter() - t0
+            marks_total += len(marks)
+            if block % 10 == 0:
+                say(f"   loaded {min((block + 1) * BLOCK, args.size):,}")
+        conn.execute("SET session_replication_role = origin")
+        conn.commit()
+        # As autovacuum leaves a settled table: the visibility map lets the mark lookups
+        # be index-only scans.
+        conn.autocommit = True
+        conn.execute("VACUUM ANALYZE reports_bandkey")
+        conn.execute("VACUUM ANALYZE reports_fingerprint")
+    queries = []
+    ordered = sorted(sources)
+    rng.shuffle(ordered)
+    for n, doc in enumerate(ordered):
+        kind = PARTIAL_KINDS[n % len(PARTIAL_KINDS)]
+        body, sections = block_bodies(FRESH_BLOCK + 7 + n // BLOCK)[n % BLOCK]
+        mine = paragraphs_of((FRESH_BLOCK + 7) * BLOCK + n, body, sections)
+        if kind == "near":
+            copy, _d = make_copy(
+                paragraphs[doc], owns[doc], float(rng.uniform(0.7, 1.0)), "edits", rng
+            )
+            without = False
+        else:
+            copy, without = partial_copy(kind, paragraphs[doc], mine, rng)
+        text = render(copy, np.random.default_rng([args.seed, 31, n]), without)
+        truth = similarity.overlap(similarity.fingerprint(text, BOILERPLATE), owns[doc])
+        queries.append((text, doc + 1, kind, truth.containment))
+    say(f"== {len(queries):,} queries against {args.size:,} reports ({marks_total:,} marks)")
+    for text, _pk, _kind, _c in queries[:WARMUP]:
+        own = similarity.fingerprint(text, BOILERPLATE)
+        copies.compare(
+            campaign.pk,
+            own,
+            BOILERPLATE,
+            keys=similarity.keys_of(similarity.marks(similarity.sequence(text), BOILERPLATE)),
+        )
+    phases = {name: [] for name in ("fingerprint", "marks", "candidates+verify", "total")}
+    hits: dict[str, list[int]] = {}
+    for text, pk, kind, containment in queries:
+        t0 = time.perf_counter()
+        sequence = similarity.sequence(text)
+        own = _own_of_sequence(sequence)
+        t1 = time.perf_counter()
+        keys = similarity.keys_of(similarity.marks(sequence, BOILERPLATE))
+        t2 = time.perf_counter()
+        found = copies.compare(campaign.pk, own, BOILERPLATE, keys=keys)
+        kept = {other for other, overlap in found.items() if overlap.kept}
+        t3 = time.perf_counter()
+        for name, value in zip(phases, (t1 - t0, t2 - t1, t3 - t2, t3 - t0), strict=True):
+            phases[name].append(value)
+        for key in (f"{kind} {containment_band(containment)}", f"{kind} all"):
+            cell = hits.setdefault(key, [0, 0])
+            cell[0] += pk in kept
+            cell[1] += 1
+    report = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.node()} {os.cpu_count()} CPUs",
+        "load": os.getloadavg(),
+        "indexed": args.size,
+        "marks": marks_total,
+        "load_seconds": round(load_seconds, 1),
+        "per_query_ms": {name: _ms(values) for name, values in phases.items()},
+        "recall": {
+            k: {"found": f, "of": t, "recall": round(f / t, 4)} for k, (f, t) in hits.items()
+        },
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    if not args.keep:
+        from django.db import connections
+
+        connections.close_all()
+        drop(args.admin_url, PARTIAL_DATABASE)
+    return report
+
+
+def _own_of_sequence(sequence: np.ndarray) -> np.ndarray:
+    return own_of(sorted_set(sequence))
+
+
+def print_partial(report: dict) -> None:
+    names = list(report["engines"])
+    print(
+        f"\n### Partial copies: {report['indexed']:,} indexed reports, "
+        f"{report['copies_per_kind']} copies per kind, {report['unrelated']} unrelated\n"
+    )
+    print(f"{report['date']}, {report['machine']}, load {report['load']}\n")
+    rows = sorted({k for e in report["engines"].values() for k in e["recall"]})
+    print("| recall | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for row in rows:
+        cells = []
+        for name in names:
+            cell = report["engines"][name]["recall"].get(row)
+            cells.append(f"{cell['recall']:.3f} ({cell['of']})" if cell else "")
+        print(f"| {row} | " + " | ".join(cells) + " |")
+    print(
+        "| precision | " + " | ".join(str(report["engines"][n]["precision"]) for n in names) + " |"
+    )
+    print(
+        "| median ms/query (in process) | "
+        + " | ".join(str(report["engines"][n]["query_ms"]["median"]) for n in names)
+        + " |"
+    )
+    print(
+        "| index s | "
+        + " | ".join(str(report["engines"][n]["index_seconds"]) for n in names)
+        + " |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", help="indexed reports, ascending (default 200000,1000000)")
@@ -1748,7 +2213,33 @@ def main() -> None:
         help="where to write the figures (default var/bench/similarity.json, "
         "var/bench/similarity-quick.json with --quick)",
     )
+    parser.add_argument(
+        "--partial",
+        action="store_true",
+        help="partial copies by kind and containment band, engine and peers in process",
+    )
+    parser.add_argument("--size", type=int, default=20_000, help="indexed reports (--partial)")
+    parser.add_argument(
+        "--database",
+        action="store_true",
+        help="with --partial: the engine alone through PostgreSQL, timed per query",
+    )
+    parser.add_argument("--copies", type=int, default=1_800, help="partial copies (--partial)")
     args = parser.parse_args()
+    if args.partial and args.database:
+        report = run_partial_database(args)
+        path = Path(args.json or REPO / "var" / "bench" / "similarity-partial-db.json")
+        save(path, report)
+        print(json.dumps(report, indent=1))
+        return
+    if args.partial:
+        args.queries = args.queries or 500
+        report = run_partial(args)
+        path = Path(args.json or REPO / "var" / "bench" / "similarity-partial.json")
+        save(path, report)
+        print_partial(report)
+        say(f"== {report['seconds']} s; figures in {path}")
+        return
     quick = {"sizes": "3000", "pairs": 200, "queries": 100, "quiet_wait": 0, "json": QUICK_JSON}
     full = {"sizes": "200000,1000000", "pairs": 2000, "queries": 1000, "quiet_wait": 300}
     full["json"] = str(JSON_PATH)

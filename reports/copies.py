@@ -1,8 +1,11 @@
-"""Copy detection stored in the database: fingerprints, LSH band keys, verified pairs,
-the campaign's boilerplate, and groups around a common source.
+"""Copy detection stored in the database: fingerprints, winnowed marks (`BandKey` rows),
+verified pairs, the campaign's boilerplate (its documents, prompts and the circulated
+texts its officer allows), and groups around a common source.
 
 `index_report` runs inside the submission's transaction, so a report is compared with
 every earlier report of its campaign the moment it arrives, across the whole country.
+Two near-copies submitted at once are ordered by locks on their marks (PostgreSQL), so
+the later one sees the earlier one's marks and pairs them in its own transaction.
 `campaign_reindex` rebuilds everything for a campaign (after its documents change).
 """
 
@@ -11,34 +14,39 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 
 from campaigns.models import Campaign
 from documents.models import Attachment
 from reports import similarity
-from reports.models import BandKey, Boilerplate, Fingerprint, Pair, Report
+from reports.models import (
+    AllowedText,
+    BandKey,
+    Boilerplate,
+    CrowdedMark,
+    Fingerprint,
+    Pair,
+    Report,
+    Version,
+)
 
-# Verified pairs from this overlap on are kept, so a reviewer sees the closest reports
-# even below the flag thresholds; LSH finds a pair at Jaccard 0.5 with probability 0.87.
-KEEP_JACCARD = 0.5
-KEEP_CONTAINMENT = 0.6
-# A key shared by more reports than this is a common phrase, not evidence.
-CROWDED_KEY = 5_000
-MAX_CANDIDATES = 500
+MAX_CANDIDATES = similarity.MAX_CANDIDATES
 BATCH = 1_000
 
 
 def _keep(found: similarity.Overlap) -> bool:
-    return found.jaccard >= KEEP_JACCARD or found.containment >= KEEP_CONTAINMENT
+    return found.kept
 
 
 # --- Boilerplate --------------------------------------------------------------------------
 
 
 def boilerplate_text(campaign: Campaign) -> str:
-    """The campaign's prompts and the extracted text of its documents' attachments."""
+    """The campaign's prompts, the extracted text of its documents' attachments and the
+    circulated texts its officer allows."""
     parts = list(campaign.prompts or [])
+    parts.extend(AllowedText.objects.filter(campaign=campaign).values_list("text", flat=True))
     parts.extend(campaign.documents.values_list("title", flat=True))
     attachments = Attachment.objects.filter(document__campaigns=campaign).values_list(
         "text", flat=True
@@ -73,21 +81,85 @@ def boilerplate_of(campaign_id: int) -> np.ndarray:
 # --- Indexing and candidates ----------------------------------------------------------
 
 
-def _candidates(campaign_id: int, keys: np.ndarray):
-    """Reports sharing at least one band key, those sharing the most bands first, at most
-    MAX_CANDIDATES (a subquery): when a circulated sample has been copied by thousands, a
-    new copy is verified against its closest few hundred, not against every one of them.
-
-    `key IN (…)` on the (campaign_id, key) index is one index condition the planner
-    always uses, whatever its statistics say; a disjunction over (band, key) pairs is not
-    (with statistics taken while a campaign was empty it scanned the campaign's keys)."""
-    return (
-        BandKey.objects.filter(campaign_id=campaign_id, key__in=[int(k) for k in keys])
-        .values("report_id")
-        .annotate(bands=Count("id"))
-        .order_by("-bands", "report_id")
-        .values("report_id")[:MAX_CANDIDATES]
+# Keys arrive sorted, so concurrent lookups record crowded marks in the same order.
+_CANDIDATES_SQL = """
+WITH wanted AS (
+    SELECT k.key FROM unnest(%(keys)s::integer[]) AS k(key)
+    WHERE NOT EXISTS (
+        SELECT 1 FROM reports_crowdedmark c
+        WHERE c.campaign_id = %(campaign)s AND c.key = k.key
     )
+),
+posted AS (
+    SELECT w.key, x.ids FROM wanted AS w
+    CROSS JOIN LATERAL (
+        SELECT array_agg(b.report_id) AS ids FROM (
+            SELECT report_id FROM reports_bandkey
+            WHERE key = w.key AND campaign_id = %(campaign)s LIMIT %(cap)s
+        ) AS b
+    ) AS x
+),
+crowded AS (
+    INSERT INTO reports_crowdedmark (campaign_id, key)
+    SELECT %(campaign)s, key FROM posted WHERE cardinality(ids) > %(crowded)s
+    ON CONFLICT DO NOTHING
+),
+chosen AS (
+    SELECT p.report_id
+    FROM posted CROSS JOIN LATERAL unnest(posted.ids) AS p(report_id)
+    WHERE cardinality(posted.ids) <= %(crowded)s AND p.report_id <> %(exclude)s
+    GROUP BY p.report_id
+    HAVING count(*) >= %(least)s
+    ORDER BY count(*) DESC, p.report_id
+    LIMIT %(limit)s
+)
+SELECT f.report_id, f.shingles FROM reports_fingerprint f
+WHERE f.report_id IN (SELECT report_id FROM chosen)
+"""
+
+
+def _candidates(campaign_id: int, keys: list[int], exclude: int | None):
+    """(report id, stored shingles) of the candidates `similarity.ranked_candidates`
+    chooses. On PostgreSQL one statement: marks known to be crowded skipped, per other
+    mark at most CROWDED_MARK + 1 index entries read (a mark found crowded is recorded),
+    counted, ranked, and the fingerprints of the chosen read, in one round trip."""
+    if not keys:
+        return []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _CANDIDATES_SQL,
+                {
+                    "keys": sorted(keys),
+                    "campaign": campaign_id,
+                    "cap": similarity.CROWDED_MARK + 1,
+                    "crowded": similarity.CROWDED_MARK,
+                    "exclude": exclude if exclude is not None else -1,
+                    "least": min(similarity.MIN_SHARED, len(keys)),
+                    "limit": MAX_CANDIDATES,
+                },
+            )
+            return cursor.fetchall()
+    postings: dict[int, list[int]] = defaultdict(list)
+    rows = BandKey.objects.filter(key__in=keys, campaign_id=campaign_id)
+    for key, report_id in rows.exclude(report_id=exclude).values_list("key", "report_id"):
+        postings[key].append(report_id)
+    chosen = similarity.ranked_candidates(postings.values(), len(keys), MAX_CANDIDATES)
+    return Fingerprint.objects.filter(report_id__in=chosen).values_list("report_id", "shingles")
+
+
+def _lock_marks(campaign_id: int, keys: list[int]) -> None:
+    """Wait for any uncommitted submission of the campaign holding one of these marks.
+    Taken in key order, so two submissions never wait for each other; reports sharing no
+    mark never wait at all. SQLite needs none: its writers are serialised already."""
+    if connection.vendor != "postgresql" or not keys:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_advisory_xact_lock(%s, k))"
+            " FROM (SELECT k FROM unnest(%s::integer[]) AS k ORDER BY k) AS ordered",
+            [campaign_id % (1 << 31), sorted(keys)],
+        )
 
 
 def _pair(campaign_id: int, one: int, other: int, overlap: similarity.Overlap) -> Pair:
@@ -151,18 +223,25 @@ class Indexed:
     flag_changed: list[int] = field(default_factory=list)
 
 
+def _own(raw: np.ndarray, boilerplate: np.ndarray) -> np.ndarray:
+    return raw[~np.isin(raw, boilerplate, assume_unique=True)] if len(boilerplate) else raw
+
+
 def index_report(report: Report, text: str, version: int) -> Indexed:
-    """Fingerprint the report's latest version, store its band keys, verify every earlier
-    report sharing a key, and keep the pairs. Runs inside the caller's transaction."""
+    """Fingerprint the report's latest version, store its marks, verify every report of
+    the campaign sharing a mark, and keep the pairs. Runs inside the caller's
+    transaction."""
     partners = unindex_report(report.pk)
     boilerplate = boilerplate_of(report.campaign_id)
-    raw = similarity.shingles(text)
-    own = raw[~np.isin(raw, boilerplate, assume_unique=True)] if len(boilerplate) else raw
+    ordered = similarity.sequence(text)
+    raw = similarity.as_set(ordered)
+    own = _own(raw, boilerplate)
     Fingerprint.objects.create(
         report=report,
         campaign_id=report.campaign_id,
         version=version,
         shingles=similarity.to_bytes(raw),
+        sequence=similarity.to_bytes(ordered),
         size=len(own),
     )
     result = Indexed(report.pk)
@@ -170,11 +249,11 @@ def index_report(report: Report, text: str, version: int) -> Indexed:
         result.too_short = True
         result.flag_changed = _flags_refresh([report.pk, *partners])
         return result
-    keys = similarity.band_keys(similarity.signature(own))
+    keys = similarity.keys_of(similarity.marks(ordered, boilerplate))
+    _lock_marks(report.campaign_id, keys)
     found = compare(report.campaign_id, own, boilerplate, keys=keys, exclude=report.pk)
     BandKey.objects.bulk_create(
-        BandKey(campaign_id=report.campaign_id, band=band, key=int(key), report_id=report.pk)
-        for band, key in enumerate(keys)
+        BandKey(campaign_id=report.campaign_id, key=key, report_id=report.pk) for key in keys
     )
     result.compared = len(found)
     kept = {pk: overlap for pk, overlap in found.items() if _keep(overlap)}
@@ -191,107 +270,84 @@ def compare(
     own: np.ndarray,
     boilerplate: np.ndarray,
     *,
-    keys: np.ndarray | None = None,
+    keys: list[int],
     exclude: int | None = None,
 ) -> dict[int, similarity.Overlap]:
-    """Every indexed report of the campaign sharing a band key with the fingerprint
+    """Every indexed report of the campaign sharing a mark in `keys` with the fingerprint
     `own` (boilerplate already subtracted), with its exact overlap."""
-    if keys is None:
-        keys = similarity.band_keys(similarity.signature(own))
-    # Candidates and their fingerprints in one statement: a round trip saved per report.
-    rows = Fingerprint.objects.filter(report_id__in=_candidates(campaign_id, keys))
-    if exclude is not None:
-        rows = rows.exclude(report_id=exclude)
     found = {}
-    for pk, data in rows.values_list("report_id", "shingles"):
-        shingles = similarity.from_bytes(data)
-        if len(boilerplate):
-            shingles = shingles[~np.isin(shingles, boilerplate, assume_unique=True)]
-        found[pk] = similarity.overlap(own, shingles)
+    for pk, data in _candidates(campaign_id, keys, exclude):
+        found[pk] = similarity.overlap(own, _own(similarity.from_bytes(data), boilerplate))
     return found
-
-
-def recheck(report: Report) -> list[int]:
-    """Compare an indexed report again, after its transaction committed: a near-copy
-    submitted in an overlapping transaction could not see its band keys, nor it theirs.
-    Returns the reports whose flag changed."""
-    row = Fingerprint.objects.filter(report=report).values_list("shingles", flat=True).first()
-    if row is None:
-        return []
-    boilerplate = boilerplate_of(report.campaign_id)
-    raw = similarity.from_bytes(row)
-    own = raw[~np.isin(raw, boilerplate, assume_unique=True)] if len(boilerplate) else raw
-    if len(own) < similarity.MIN_SHINGLES:
-        return []
-    kept = {
-        pk: overlap
-        for pk, overlap in compare(report.campaign_id, own, boilerplate, exclude=report.pk).items()
-        if _keep(overlap)
-    }
-    paired = Pair.objects.filter(Q(a=report) | Q(b=report)).values_list("a_id", "b_id")
-    known = {pk for pair in paired for pk in pair}
-    new = {pk: overlap for pk, overlap in kept.items() if pk not in known}
-    if not new:
-        return []
-    Pair.objects.bulk_create(
-        (_pair(report.campaign_id, report.pk, other, overlap) for other, overlap in new.items()),
-        ignore_conflicts=True,
-    )
-    return _flags_refresh([report.pk, *new])
 
 
 # --- Rebuild ----------------------------------------------------------------------------
 
 
+def _sequence_of(report_id: int, data: bytes | memoryview) -> np.ndarray:
+    """The stored shingle sequence, or the latest version's text read again for a row
+    stored before sequences were."""
+    if len(data):
+        return similarity.from_bytes(data)
+    version = Version.objects.filter(report_id=report_id).order_by("-number").first()
+    return similarity.sequence(version.text if version else "")
+
+
 def campaign_reindex(campaign: Campaign, progress=None) -> dict:
-    """Recompute boilerplate, band keys and pairs for the whole campaign from the stored
-    fingerprints. Candidate pairs come from one grouped pass over the band keys."""
+    """Recompute boilerplate, marks and pairs for the whole campaign from the stored
+    fingerprints, a batch of reports at a time: every mark first, then each report
+    compared through the index as a submission would be, so memory holds one batch."""
     boilerplate, _changed = boilerplate_refresh(campaign)
     with transaction.atomic():
         BandKey.objects.filter(campaign_id=campaign.pk).delete()
+        CrowdedMark.objects.filter(campaign_id=campaign.pk).delete()
         Pair.objects.filter(campaign=campaign).delete()
         fingerprints = Fingerprint.objects.filter(campaign_id=campaign.pk).order_by("report_id")
         total = fingerprints.count()
-        own: dict[int, np.ndarray] = {}
-        buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
-        done = 0
-        for start in range(0, total, BATCH):
-            rows = list(fingerprints.values_list("report_id", "shingles")[start : start + BATCH])
-            keys = []
-            sizes = []
-            for report_id, data in rows:
-                raw = similarity.from_bytes(data)
-                mine = raw[~np.isin(raw, boilerplate, assume_unique=True)]
-                sizes.append((report_id, len(mine)))
+        indexed: list[int] = []
+        after = 0
+        while True:
+            rows = list(
+                fingerprints.filter(report_id__gt=after).values_list(
+                    "report_id", "sequence", "size"
+                )[:BATCH]
+            )
+            if not rows:
+                break
+            marks = []
+            for report_id, ordered, size in rows:
+                ordered = _sequence_of(report_id, ordered)
+                mine = _own(similarity.as_set(ordered), boilerplate)
+                if size != len(mine):
+                    Fingerprint.objects.filter(report_id=report_id).update(size=len(mine))
                 if len(mine) < similarity.MIN_SHINGLES:
                     continue
-                own[report_id] = mine
-                for band, key in enumerate(similarity.band_keys(similarity.signature(mine))):
-                    keys.append(
-                        BandKey(
-                            campaign_id=campaign.pk, band=band, key=int(key), report_id=report_id
-                        )
-                    )
-                    buckets[(band, int(key))].append(report_id)
-            BandKey.objects.bulk_create(keys, batch_size=BATCH * 4)
-            for report_id, size in sizes:
-                Fingerprint.objects.filter(report_id=report_id).exclude(size=size).update(size=size)
-            done += len(rows)
+                indexed.append(report_id)
+                marks.extend(
+                    BandKey(campaign_id=campaign.pk, key=key, report_id=report_id)
+                    for key in similarity.keys_of(similarity.marks(ordered, boilerplate))
+                )
+            BandKey.objects.bulk_create(marks, batch_size=BATCH * 4)
+            after = rows[-1][0]
+        for start in range(0, len(indexed), BATCH):
+            batch = indexed[start : start + BATCH]
+            found: dict[tuple[int, int], Pair] = {}
+            for report_id, data in fingerprints.filter(report_id__in=batch).values_list(
+                "report_id", "shingles"
+            ):
+                own = _own(similarity.from_bytes(data), boilerplate)
+                keys = list(
+                    BandKey.objects.filter(report_id=report_id).values_list("key", flat=True)
+                )
+                for other, overlap in compare(campaign.pk, own, boilerplate, keys=keys).items():
+                    if other != report_id and _keep(overlap):
+                        pair = _pair(campaign.pk, report_id, other, overlap)
+                        found[(pair.a_id, pair.b_id)] = pair
+            # A pair is met from both sides, the second time in a later batch.
+            Pair.objects.bulk_create(found.values(), batch_size=BATCH, ignore_conflicts=True)
             if progress:
-                progress(done, total)
-        candidates: set[tuple[int, int]] = set()
-        for members in buckets.values():
-            if len(members) < 2 or len(members) > CROWDED_KEY:
-                continue
-            for i, a in enumerate(members):
-                for b in members[i + 1 :]:
-                    candidates.add((a, b))
-        pairs = []
-        for a, b in sorted(candidates):
-            overlap = similarity.overlap(own[a], own[b])
-            if _keep(overlap):
-                pairs.append(_pair(campaign.pk, a, b, overlap))
-        Pair.objects.bulk_create(pairs, batch_size=BATCH)
+                progress(start + len(batch), len(indexed))
+        pairs = Pair.objects.filter(campaign=campaign).count()
         ids = list(
             Report.objects.filter(campaign=campaign, versions_count__gt=0).values_list(
                 "pk", flat=True
@@ -302,8 +358,7 @@ def campaign_reindex(campaign: Campaign, progress=None) -> dict:
             changed += _flags_refresh(ids[start : start + BATCH])
     return {
         "reports": total,
-        "candidates": len(candidates),
-        "pairs": len(pairs),
+        "pairs": pairs,
         "changed": changed,
     }
 

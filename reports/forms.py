@@ -34,3 +34,15 @@ class UploadForm(forms.Form):
 
 class ExportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Định dạng"), choices=Export.Kind.choices)
+
+
+class AllowedTextForm(forms.Form):
+    text = forms.CharField(
+        label=_("Văn bản được phép dùng chung"),
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Bài mẫu, đề cương hay đoạn văn được phát cho nhiều đơn vị: phần trùng với văn bản"
+            " này không tính là sao chép."
+        ),
+    )

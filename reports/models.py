@@ -274,6 +274,9 @@ class Fingerprint(models.Model):
     campaign_id = models.BigIntegerField()
     version = models.PositiveSmallIntegerField()
     shingles = models.BinaryField()
+    # The same hashes in text order with repeats, which winnowing needs; empty on rows
+    # stored before marks existed (a rebuild reads their text again).
+    sequence = models.BinaryField(default=b"")
     # How many shingles remain once boilerplate is subtracted: too few are not compared.
     size = models.PositiveIntegerField(default=0)
 
@@ -282,24 +285,40 @@ class Fingerprint(models.Model):
 
 
 class BandKey(models.Model):
-    """One LSH band of a report's signature: reports sharing a (campaign, band, key)
-    row are candidates. An indexed lookup, so any app server can answer it."""
+    """One winnowed mark of a report (`similarity.marks`): reports of a campaign sharing a
+    key are candidates. An indexed lookup, so any app server or worker can answer it."""
 
     id = models.BigAutoField(primary_key=True)
     campaign_id = models.BigIntegerField()
-    band = models.SmallIntegerField()
-    key = models.BigIntegerField()
+    key = models.IntegerField()
     report_id = models.BigIntegerField()
 
     class Meta:
         indexes = [
-            # The key mixes in its band, so (campaign, key) finds a band's matches.
-            models.Index(fields=["campaign_id", "key", "band"], name="bandkey_lookup"),
+            # The key first: it is the selective column, and a plan led by the campaign
+            # scans the whole campaign's keys for each one looked up.
+            models.Index(fields=["key", "campaign_id", "report_id"], name="bandkey_lookup"),
             models.Index(fields=["report_id"], name="bandkey_report"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.campaign_id}/{self.band}/{self.key}"
+        return f"{self.campaign_id}/{self.key}"
+
+
+class CrowdedMark(models.Model):
+    """A mark more than `similarity.CROWDED_MARK` reports of the campaign share, found so
+    by a lookup: later lookups skip it without reading its index entries."""
+
+    campaign_id = models.BigIntegerField()
+    key = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign_id", "key"], name="crowdedmark_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.key}"
 
 
 class Boilerplate(models.Model):
@@ -314,6 +333,24 @@ class Boilerplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}"
+
+
+class AllowedText(models.Model):
+    """Text the campaign's officer marks as circulated to many units (a template, a
+    sample): subtracted like the campaign's documents, so copying it is no copy."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.text[:40]}"
 
 
 class Pair(models.Model):

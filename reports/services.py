@@ -11,7 +11,6 @@ import html
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -26,9 +25,10 @@ from campaigns.models import Campaign
 from conferences.models import Attendance
 from members.models import Member
 from organizations.models import Organization
-from reports import copies
+from reports import copies, similarity
 from reports.models import (
     REPORT_TALLY_FIELDS,
+    AllowedText,
     Confirmation,
     Decision,
     Extension,
@@ -377,7 +377,6 @@ def report_submit(
         changes.move(report, before)
         _flags_moved(changes, indexed.flag_changed, report)
         changes.apply()
-        transaction.on_commit(partial(copies_recheck, report.pk, version.number))
         audit_record(
             actor,
             "report.submit",
@@ -405,20 +404,6 @@ def _same_as_latest(report: Report, sections: list[str]) -> Version | None:
             _("Bài chưa sửa so với lần nộp bị yêu cầu viết lại; hãy sửa theo nhận xét rồi nộp lại.")
         )
     return latest
-
-
-def copies_recheck(report_id: int, version: int) -> None:
-    """Run once the submission has committed (see `copies.recheck`); the flags it
-    changes move the counters like any other change."""
-    with transaction.atomic():
-        report = Report.objects.select_for_update().filter(pk=report_id).first()
-        if report is None or report.versions_count != version:
-            return  # a newer version was indexed meanwhile
-        changed = copies.recheck(report)
-        if changed:
-            changes = _Changes()
-            _flags_moved(changes, changed, None)
-            changes.apply()
 
 
 def _check_open(campaign: Campaign, member: Member, report: Report) -> Deadline:
@@ -698,3 +683,40 @@ def report_tally_rebuild(campaign: Campaign) -> dict[str, int]:
             )
             fixed["ratings"] += 1
     return fixed
+
+
+# --- Circulated texts allowed in a campaign ----------------------------------------------
+
+ALLOWED_TEXT_MIN_WORDS = 20
+
+
+def allowed_text_add(actor, campaign: Campaign, text: str) -> AllowedText:
+    """Mark a text many units were given as allowed: it joins the campaign's boilerplate.
+    The caller enqueues `copies_rebuild` so existing pairs are judged without it."""
+    if not policy.can(actor, Action.MANAGE_CAMPAIGNS, campaign.owner):
+        raise ValidationError(_("Đồng chí không có quyền quản lý đợt học tập này."))
+    text = text.replace("\x00", "").strip()
+    if len(similarity.tokens(text)) < ALLOWED_TEXT_MIN_WORDS:
+        raise ValidationError(
+            _("Văn bản quá ngắn: cần ít nhất %(n)s từ để không bỏ qua nhầm một câu thông dụng.")
+            % {"n": ALLOWED_TEXT_MIN_WORDS}
+        )
+    with transaction.atomic():
+        row = AllowedText.objects.create(campaign=campaign, text=text, added_by=actor)
+        copies.boilerplate_refresh(campaign)
+        audit_record(actor, "copies.allow_text", campaign, {"allowed_text": [None, text[:200]]})
+    return row
+
+
+def allowed_text_remove(actor, campaign: Campaign, pk: int) -> None:
+    if not policy.can(actor, Action.MANAGE_CAMPAIGNS, campaign.owner):
+        raise ValidationError(_("Đồng chí không có quyền quản lý đợt học tập này."))
+    with transaction.atomic():
+        row = AllowedText.objects.filter(campaign=campaign, pk=pk).first()
+        if row is None:
+            raise ValidationError(_("Văn bản này đã được bỏ khỏi danh sách."))
+        row.delete()
+        copies.boilerplate_refresh(campaign)
+        audit_record(
+            actor, "copies.disallow_text", campaign, {"allowed_text": [row.text[:200], None]}
+        )

@@ -1,5 +1,5 @@
-"""The copy-detection engine: word shingles, MinHash signatures, LSH band keys, and exact
-verification with the shared passages.
+"""The copy-detection engine: word shingles, winnowed marks for finding candidates, exact
+verification, and the shared passages aligned for the reviewer.
 
 Pure functions over text and numpy arrays; `reports.copies` stores what they compute.
 
@@ -9,10 +9,15 @@ Pure functions over text and numpy arrays; `reports.copies` stores what they com
 - A shingle is five consecutive words, hashed to 32 bits. A report's fingerprint is the
   sorted set of its shingle hashes minus those of the campaign's own documents and
   prompts (boilerplate every member may quote).
-- The signature is 128 minima of multiply-shift hashes of the fingerprint; 32 bands of 4
-  rows make a pair with Jaccard 0.7 a candidate with probability 0.9998 and one with 0.3
-  with probability 0.23, and candidates are then verified exactly, so the threshold is
-  applied to the real sets, never to the estimate.
+- Candidates come from marks, not from a sketch of the whole report: the shingle hashes
+  chosen by winnowing (the smallest of every WINDOW consecutive shingles, as MOSS does),
+  boilerplate removed first. Any passage of WINDOW + SHINGLE - 1 words two reports share
+  gives both the same mark wherever it stands in either, so a copied section, a pasted
+  sample or a paragraph moved elsewhere is proposed whatever the rest of the report says;
+  a sketch of the whole report (MinHash over the full set) only proposes pairs whose
+  whole texts are alike. Candidates are then verified exactly, so thresholds are applied
+  to the real sets, never to an estimate.
+- The MinHash signature is kept for benchmarks against the peers.
 """
 
 import re
@@ -30,11 +35,45 @@ BANDS = 32
 ROWS = PERMUTATIONS // BANDS
 # Below this many shingles a text is too short to call a copy of anything.
 MIN_SHINGLES = 12
+# Winnowing window, in shingles: a shared run of WINDOW + SHINGLE - 1 = 20 words always
+# yields a common mark; a report keeps about 2 / (WINDOW + 1) of its shingles as marks.
+WINDOW = 16
 
 # A pair is shown to reviewers when either measure reaches its threshold: Jaccard for
 # look-alike texts, containment for a short report lifted whole from a longer one.
 FLAG_JACCARD = 0.7
-FLAG_CONTAINMENT = 0.8
+FLAG_CONTAINMENT = 0.5
+# Verified pairs from this overlap on are kept, so a reviewer sees the closest reports
+# even below the flag thresholds (a copied third of a report is kept, half is flagged).
+KEEP_JACCARD = 0.5
+KEEP_CONTAINMENT = 0.3
+# Candidates verified per report, those sharing the most marks first: when a circulated
+# sample has been copied by thousands, a new copy is verified against its closest few
+# hundred, not against every one of them.
+MAX_CANDIDATES = 500
+# A mark more reports than this share is a stock phrase or a circulated text, not
+# evidence that two of them copied each other: it proposes nobody. A candidate shares at
+# least MIN_SHARED marks with the report (any, if the report has fewer marks).
+CROWDED_MARK = 200
+MIN_SHARED = 2
+
+
+def ranked_candidates(postings, marks: int, limit: int = MAX_CANDIDATES) -> list[int]:
+    """Candidates from the reports holding each mark (an iterable of id lists, one per
+    mark, each cut at CROWDED_MARK + 1): crowded marks skipped, the reports sharing the
+    most marks first, ties by id."""
+    counts: dict[int, int] = {}
+    for ids in postings:
+        if len(ids) > CROWDED_MARK:
+            continue
+        for pk in ids:
+            counts[pk] = counts.get(pk, 0) + 1
+    least = min(MIN_SHARED, marks)
+    ranked = sorted(
+        ((n, pk) for pk, n in counts.items() if n >= least), key=lambda item: (-item[0], item[1])
+    )
+    return [pk for _n, pk in ranked[:limit]]
+
 
 # Words are runs of ASCII letters and digits after folding; any other character (a
 # letter of another script included) separates them, on both paths below.
@@ -115,9 +154,37 @@ def _sorted_set(values: np.ndarray) -> np.ndarray:
     return values[keep]
 
 
+def sequence(text: str) -> np.ndarray:
+    """The shingle hashes of `text` in text order, with repeats (uint32)."""
+    return _shingles_of(_word_hashes(tokens(text)))
+
+
 def shingles(text: str) -> np.ndarray:
     """The sorted set of shingle hashes of `text` (uint32)."""
-    return _sorted_set(_shingles_of(_word_hashes(tokens(text))))
+    return _sorted_set(sequence(text))
+
+
+def as_set(sequence: np.ndarray) -> np.ndarray:
+    return _sorted_set(sequence)
+
+
+def marks(sequence: np.ndarray, boilerplate: np.ndarray | None = None) -> np.ndarray:
+    """The winnowed marks of a shingle sequence (sorted set, uint32): boilerplate shingles
+    are taken out first, so quoting the campaign's documents or an allowed sample neither
+    gives nor hides a mark; then the smallest hash of every WINDOW consecutive shingles
+    (the rightmost on a tie) is kept."""
+    if boilerplate is not None and len(boilerplate) and len(sequence):
+        sequence = sequence[~np.isin(sequence, boilerplate)]
+    if len(sequence) <= WINDOW:
+        return _sorted_set(sequence[[int(np.argmin(sequence))]]) if len(sequence) else sequence
+    windows = np.lib.stride_tricks.sliding_window_view(sequence, WINDOW)
+    rightmost = WINDOW - 1 - np.argmin(windows[:, ::-1], axis=1)
+    return _sorted_set(sequence[rightmost + np.arange(len(windows))])
+
+
+def keys_of(marks: np.ndarray) -> list[int]:
+    """Marks as signed 32-bit integers, for an integer column."""
+    return marks.astype(np.uint32).view(np.int32).tolist()
 
 
 def fingerprint(text: str, boilerplate: np.ndarray | None = None) -> np.ndarray:
@@ -168,6 +235,10 @@ class Overlap:
     def flagged(self) -> bool:
         return self.jaccard >= FLAG_JACCARD or self.containment >= FLAG_CONTAINMENT
 
+    @property
+    def kept(self) -> bool:
+        return self.jaccard >= KEEP_JACCARD or self.containment >= KEEP_CONTAINMENT
+
 
 def overlap(a: np.ndarray, b: np.ndarray) -> Overlap:
     """Exact Jaccard and containment (shared over the smaller set) of two fingerprints."""
@@ -208,6 +279,8 @@ def _spans(text: str, common: np.ndarray) -> list[tuple[int, int]]:
 class Piece:
     text: str
     shared: bool
+    # The shared passage's number, the same on both sides wherever it stands (0: own text).
+    passage: int = 0
 
 
 def passages(text: str, other: str, boilerplate: np.ndarray | None = None) -> list[Piece]:
@@ -231,3 +304,101 @@ def passages(text: str, other: str, boilerplate: np.ndarray | None = None) -> li
 def normalize_keep_lines(text: str) -> str:
     """`normalize` line by line, so paragraphs survive for display."""
     return "\n".join(normalize(line) for line in text.splitlines())
+
+
+# --- Aligned evidence -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One shared passage: as it reads in each report (there may be several places in the
+    other report that repeat it)."""
+
+    passage: int
+    mine: str
+    theirs: list[str]
+
+
+@dataclass(frozen=True)
+class Alignment:
+    left: list[Piece]
+    right: list[Piece]
+    rows: list[Row]
+    # Share of each report's own shingles (boilerplate aside) found in the other.
+    left_share: float
+    right_share: float
+
+
+def _runs(hashes: np.ndarray, label: np.ndarray) -> list[tuple[int, int, int]]:
+    """(first, last, label) of the runs of consecutive shingles with one non-zero label."""
+    runs: list[tuple[int, int, int]] = []
+    for i in np.flatnonzero(label):
+        n = int(label[i])
+        if runs and runs[-1][1] == i - 1 and runs[-1][2] == n:
+            runs[-1] = (runs[-1][0], int(i), n)
+        else:
+            runs.append((int(i), int(i), n))
+    return runs
+
+
+def _located(text: str):
+    matches = words(text)
+    return matches, _shingles_of(_word_hashes([m.group().encode() for m in matches]))
+
+
+def _cut(text: str, matches, runs) -> tuple[list[Piece], dict[int, list[str]]]:
+    pieces: list[Piece] = []
+    found: dict[int, list[str]] = {}
+    at = 0
+    spans: list[tuple[int, int, int]] = []
+    for first, last, n in runs:
+        start, end = matches[first].start(), matches[last + SHINGLE - 1].end()
+        if spans and start <= spans[-1][1] and spans[-1][2] == n:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]), n)
+        elif spans and start < spans[-1][1]:
+            spans.append((spans[-1][1], end, n))
+        else:
+            spans.append((start, end, n))
+    for start, end, n in spans:
+        if start > at:
+            pieces.append(Piece(text[at:start], False))
+        pieces.append(Piece(text[start:end], True, n))
+        found.setdefault(n, []).append(text[start:end])
+        at = end
+    if at < len(text):
+        pieces.append(Piece(text[at:], False))
+    return pieces, found
+
+
+def alignment(text: str, other: str, boilerplate: np.ndarray | None = None) -> Alignment:
+    """The passages `text` shares with `other` (boilerplate aside), numbered in the order
+    they stand in `text`; the same numbers mark them in `other` wherever they were moved
+    to, so a reviewer reads each passage side by side. A copy without diacritics is found
+    like any other: shingles are taken on the folded words."""
+    text, other = normalize_keep_lines(text), normalize_keep_lines(other)
+    mine, theirs = fingerprint(text, boilerplate), fingerprint(other, boilerplate)
+    common = np.intersect1d(mine, theirs, assume_unique=True)
+    left_matches, left_hashes = _located(text)
+    right_matches, right_hashes = _located(other)
+    number: dict[int, int] = {}
+    for first, last, _one in _runs(left_hashes, np.isin(left_hashes, common)):
+        n = len(number) and max(number.values())
+        for h in left_hashes[first : last + 1].tolist():
+            number.setdefault(h, n + 1)
+    # A shingle repeated later in `text` keeps the number of its first passage.
+    left_label = np.array([number.get(h, 0) for h in left_hashes.tolist()], dtype=np.int64)
+    right_label = np.array([number.get(h, 0) for h in right_hashes.tolist()], dtype=np.int64)
+    left, left_found = _cut(text, left_matches, _runs(left_hashes, left_label))
+    right, right_found = _cut(other, right_matches, _runs(right_hashes, right_label))
+    rows = [
+        Row(n, " … ".join(left_found[n]), right_found.get(n, []))
+        for n in sorted(left_found)
+        if n in right_found
+    ]
+    return Alignment(
+        left,
+        right,
+        rows,
+        len(common) / len(mine) if len(mine) else 0.0,
+        len(common) / len(theirs) if len(theirs) else 0.0,
+    )

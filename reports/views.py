@@ -24,8 +24,9 @@ from nghiquyet.uploads import MB, UploadError, private_file
 from organizations.models import Organization
 from reports import copies, reminders, services, similarity, tasks, uploads
 from reports.anonymity import Anonymity
-from reports.forms import ExportForm, ExtensionForm, ReviewForm, UploadForm
+from reports.forms import AllowedTextForm, ExportForm, ExtensionForm, ReviewForm, UploadForm
 from reports.models import (
+    AllowedText,
     Confirmation,
     Decision,
     Export,
@@ -503,8 +504,9 @@ def compare(request, report_pk, other_pk):
         raise Http404
     other = Report.objects.select_related("member", "organization").get(pk=other_pk)
     boilerplate = copies.boilerplate_of(report.campaign_id)
-    text = report.versions.last().text
-    other_text = other.versions.last().text
+    latest = report.versions.last()
+    other_latest = other.versions.last()
+    aligned = similarity.alignment(latest.text, other_latest.text, boilerplate)
     anonymity = Anonymity(request.user, report.campaign)
     return render(
         request,
@@ -516,21 +518,63 @@ def compare(request, report_pk, other_pk):
             "label": anonymity.label(report),
             "other_label": anonymity.label(other),
             "other_unit": "" if anonymity.hides(other) else other.organization.name,
-            "left": similarity.passages(text, other_text, boilerplate),
-            "right": similarity.passages(other_text, text, boilerplate),
+            "left": aligned.left,
+            "right": aligned.right,
+            "rows": aligned.rows,
+            "left_share": aligned.left_share,
+            "right_share": aligned.right_share,
+            "submitted": timezone.localdate(latest.submitted_at),
+            "other_submitted": timezone.localdate(other_latest.submitted_at),
+            "found": timezone.localdate(pair.found_at),
         },
     )
 
 
+def _allowed_texts_post(request, campaign: Campaign, form: AllowedTextForm) -> bool:
+    """Add or remove a circulated text; True when done (the caller redirects)."""
+    try:
+        if "remove" in request.POST:
+            pk = request.POST["remove"]
+            services.allowed_text_remove(
+                request.user, campaign, int(pk) if pk.isdigit() and len(pk) < 18 else 0
+            )
+            messages.success(request, _("Đã bỏ văn bản khỏi danh sách được phép dùng chung."))
+        elif form.is_valid():
+            services.allowed_text_add(request.user, campaign, form.cleaned_data["text"])
+            messages.success(
+                request,
+                _(
+                    "Đã ghi văn bản được phép dùng chung; các cặp bài đang được tính lại,"
+                    " kết quả hiện sau ít phút."
+                ),
+            )
+        else:
+            return False
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False
+    tasks.copies_rebuild.enqueue(campaign.pk)
+    return True
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def copy_pairs(request, campaign_pk):
-    """A subtree's look-alike reports: pairs by similarity, and groups around a centre."""
+    """A subtree's look-alike reports: pairs by similarity, and groups around a centre;
+    the campaign's officer also keeps here the circulated texts allowed to everyone."""
     campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
     anonymity = Anonymity(request.user, campaign)
     unit = _unit_for(request, campaign, anonymity)
+    may_allow = policy.can(request.user, Action.MANAGE_CAMPAIGNS, campaign.owner)
+    form = AllowedTextForm(request.POST if request.method == "POST" else None)
     if not anonymity.may_narrow_to(unit):
         widest = next(u for u in anonymity.list_units if unit.path.startswith(u.path))
         return redirect(_list_url(campaign, widest, "reports:copies"))
+    if request.method == "POST":
+        if not may_allow:
+            raise PermissionDenied
+        if _allowed_texts_post(request, campaign, form):
+            return redirect(_list_url(campaign, unit, "reports:copies"))
     in_unit = Q(a__organization__path__startswith=unit.path) | Q(
         b__organization__path__startswith=unit.path
     )
@@ -574,6 +618,11 @@ def copy_pairs(request, campaign_pk):
         {
             "campaign": campaign,
             "unit": unit,
+            "may_allow": may_allow,
+            "allowed_form": form,
+            "allowed": AllowedText.objects.filter(campaign=campaign).select_related("added_by")
+            if may_allow
+            else [],
             "rows": rows,
             "total": flagged.count(),
             "sort": order,

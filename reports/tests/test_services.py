@@ -269,23 +269,3 @@ def test_a_much_copied_sample_is_verified_against_the_closest_few(world, campaig
     monkeypatch.setattr(copies, "MAX_CANDIDATES", 1)
     newest = submit(world, campaign, world.cuong, sample, actor=world.admin).report
     assert Pair.objects.filter(b=newest).count() == 1
-
-
-def test_copies_submitted_in_overlapping_transactions_are_paired_after_commit(
-    world, campaign, django_capture_on_commit_callbacks
-):
-    text = [essay(400, 300), essay(401, 200)]
-    first = submit(world, campaign, world.an, text).report
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        second = submit(world, campaign, world.binh, text, actor=world.secretary).report
-    assert len(callbacks) == 1
-    # As if the two had been indexed at once, each blind to the other's band keys:
-    Pair.objects.all().delete()
-    copies._flags_refresh([first.pk, second.pk])
-    services.report_tally_rebuild(campaign)
-    services.copies_recheck(second.pk, 1)
-    assert Pair.objects.filter(a=first, b=second).exists()
-    assert Report.objects.filter(flagged=True).count() == 2
-    assert services.report_tally_rebuild(campaign) == {"units": 0, "ratings": 0}
-    services.copies_recheck(second.pk, 1)  # a second run finds nothing new
-    assert Pair.objects.count() == 1

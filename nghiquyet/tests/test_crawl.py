@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
@@ -326,7 +327,12 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     (each test runs in a savepoint inside this transaction)."""
     private = tmp_path_factory.mktemp("private")
     quiet = override_settings(
-        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        TASKS={
+            "default": {
+                **settings.TASKS["default"],
+                "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            }
+        },
         PRIVATE_MEDIA_ROOT=private,
         CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
     )

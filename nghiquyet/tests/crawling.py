@@ -154,7 +154,7 @@ class _Page(HTMLParser):
             self.text.append(data)
 
 
-def _pattern(path: str, query: str) -> str | None:
+def pattern_of(path: str, query: str) -> str | None:
     try:
         match = resolve(path)
     except Resolver404:
@@ -344,7 +344,7 @@ def crawl(
             path = target.path + (f"?{target.query}" if target.query else "")
             if path in seen or any(rule.search(target.path) for rule in SKIPPED):
                 continue
-            pattern = _pattern(target.path, target.query)
+            pattern = pattern_of(target.path, target.query)
             if pattern is None:
                 problems.append(f"{url}: liên kết tới địa chỉ không tồn tại {path}")
                 seen.add(path)

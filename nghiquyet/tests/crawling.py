@@ -124,7 +124,7 @@ _TRUNCATED = re.compile(r"\w+…")  # "Đản…": data cut short, the cut word 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 
 
-class _Page(HTMLParser):
+class PageText(HTMLParser):
     """Links and the pieces of text a reader sees or hears: text nodes, input values,
     placeholders, titles, labels for screen readers, image descriptions; no scripts or
     styles."""
@@ -332,7 +332,7 @@ def crawl(
         elif any(rule.search(parts.path) for rule in NOT_READ):
             continue
         else:
-            page = _Page()
+            page = PageText()
             page.feed(response.content.decode())
             pages.append(url)
             problems += _language_problems(url, page.text, languages, language)

@@ -70,6 +70,7 @@ def test_every_message_of_the_source_has_a_compiled_english_translation(extracte
 
 
 def test_the_compiled_catalogue_is_the_catalogue_as_written():
+    """Plural and formatted messages too (test_project checks the plain ones)."""
     catalogue = _compiled()
     written = entries((ROOT / "locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8"))
     stale = [
@@ -78,9 +79,3 @@ def test_the_compiled_catalogue_is_the_catalogue_as_written():
         if not entry.missing and _translations(catalogue, entry) != list(entry.strings.values())
     ]
     assert not stale, "django.mo cũ hơn django.po (chạy compilemessages):\n" + "\n".join(stale)
-
-
-def test_no_message_is_left_fuzzy_or_empty_in_the_english_catalogue():
-    written = entries((ROOT / "locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8"))
-    assert len(written) > 500
-    assert not [entry.msgid for entry in written if entry.missing]

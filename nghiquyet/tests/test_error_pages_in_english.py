@@ -4,7 +4,7 @@ left in Vietnamese (pages the crawl never reaches, since it follows links that w
 import pytest
 from django.test import Client
 
-from nghiquyet.tests.crawling import Languages, _Page
+from nghiquyet.tests.crawling import Languages, PageText
 
 pytestmark = pytest.mark.urls("nghiquyet.tests.error_urls")
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.urls("nghiquyet.tests.error_urls")
 def _vietnamese(response) -> list[str]:
     body = response.content.decode()
     assert 'lang="en"' in body
-    page = _Page()
+    page = PageText()
     page.feed(body)
     languages = Languages([])
     return [phrase for piece in page.text for phrase in languages.vietnamese_in(piece)]

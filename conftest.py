@@ -237,7 +237,7 @@ def journey(demo_site, page):
         """The text the reader sees there, which must be clean Vietnamese."""
         import re
 
-        from nghiquyet.tests.test_crawl import english_words
+        from nghiquyet.tests.crawling import english_words
 
         text = page.inner_text(selector)
         assert not re.search(r"(?<!\w)None(?!\w)", text), f"{page.url} hiện chữ None"

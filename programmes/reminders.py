@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import RoleGrant
 from accounts.policy import ROLE_ACTIONS, Action
@@ -192,10 +193,10 @@ def _task_line(number: int, row: Due, when: str, lead: str = "") -> str:
 def _when(row: Due, today: dt.date) -> str:
     days = (row.deadline - today).days
     if days > 0:
-        return _("còn %(n)s ngày") % {"n": format_int(days)}
+        return ngettext("còn %(n)s ngày", "còn %(n)s ngày", days) % {"n": format_int(days)}
     if days == 0:
         return _("đến hạn hôm nay")
-    return _("quá hạn %(n)s ngày") % {"n": format_int(-days)}
+    return ngettext("quá hạn %(n)s ngày", "quá hạn %(n)s ngày", -days) % {"n": format_int(-days)}
 
 
 def _message(kind: str, unit: str, rows: list[Due], names: dict[int, str], today, to):

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import policy
 from accounts.policy import Action
@@ -294,7 +295,7 @@ def contribution_link(actor, *, lower, higher, weight: Decimal = Decimal(1)) -> 
     return link
 
 
-ROLLUP_RULE = _(
+ROLLUP_RULE = gettext_lazy(
     "Tiến độ của một nhiệm vụ có nhiệm vụ cấp dưới đóng góp là bình quân gia quyền tiến độ "
     "của các nhiệm vụ đó (trọng số ghi trên từng liên kết); nhiệm vụ đã hoàn thành tính "
     "100%; nhiệm vụ chưa có nhiệm vụ đóng góp lấy tiến độ do đơn vị chủ trì báo cáo."

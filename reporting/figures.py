@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from conferences.models import BridgePoint, Conference, Format
 from conferences.rollup import campaign_rollup
 from documents.citations import cite
-from documents.layout import signed_for
 from documents.models import Document, LinkKind, Obligation
 from organizations.models import Organization, sums_by_child
 from programmes.models import BUCKET_FIELDS, Bucket, Target
@@ -199,9 +198,9 @@ def _conference_list(campaign, unit: Organization) -> tuple[list[dict], int]:
     }
     listed = []
     for conference in named:
-        chair = comrade(conference.chair, conference.chair_title)
+        chair = _chair(conference.chair, conference.chair_title)
         if not chair:
-            chair = comrade(*halls.get(conference.pk, ("", "")))
+            chair = _chair(*halls.get(conference.pk, ("", "")))
         listed.append(
             {
                 "day": timezone.localtime(conference.starts_at).date().isoformat(),
@@ -299,10 +298,21 @@ def collect(snapshot: Snapshot) -> dict:
     return figures
 
 
+def _chair(name: str, title: str) -> str:
+    """ "đồng chí Nguyễn Văn A, Bí thư Đảng ủy phường", the word for comrade in the page's
+    language (the name and title are data)."""
+    who = comrade(name, title).removeprefix("đồng chí ")
+    return _("đồng chí %(who)s") % {"who": who} if who else ""
+
+
 def _committee_word(unit: Organization) -> str:
-    """How the unit's report names itself: "Đảng ủy", "Ban Thường vụ", "Chi bộ"."""
-    body = signed_for(unit).removeprefix("T/M ").strip()
-    return body[:1] + body[1:].lower().replace("thường vụ", "Thường vụ")
+    """How the unit's report names itself: "Đảng ủy", "Ban Thường vụ", "Chi bộ" (the body
+    that signs for it, as `signed_for` puts it in capitals)."""
+    if unit.level.holds_members:
+        return _("Chi bộ")
+    return {"TW": _("Ban bí thư"), "TU": _("Ban Thường vụ"), "HU": _("Ban Thường vụ")}.get(
+        unit.level.code, _("Đảng ủy")
+    )
 
 
 def _with_answers(snapshot: Snapshot, rows: list[dict], total: dict) -> dict:

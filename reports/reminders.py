@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import policy
 from accounts.policy import Action
@@ -77,10 +78,12 @@ def _address(member: Member) -> str:
 def _when(due: dt.date, today: dt.date) -> str:
     days = (due - today).days
     if days > 0:
-        return _("còn %(n)s ngày") % {"n": format_int(days)}
+        return ngettext("còn %(n)s ngày", "còn %(n)s ngày", days) % {"n": format_int(days)}
     if days == 0:
         return _("hôm nay là hạn cuối")
-    return _("đã quá hạn %(n)s ngày") % {"n": format_int(-days)}
+    return ngettext("đã quá hạn %(n)s ngày", "đã quá hạn %(n)s ngày", -days) % {
+        "n": format_int(-days)
+    }
 
 
 def _text(campaign: Campaign, member: Member, today: dt.date) -> tuple[str, str]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from conferences import services
@@ -156,6 +156,7 @@ def _absent_split(point: BridgePoint) -> dict[str, int]:
     return {status: counts.get(status, 0) for status in ABSENT}
 
 
+@translation.override("vi")  # a signed sheet, as every Party document
 def attendance_pdf(point: BridgePoint) -> bytes:
     """The bridge point's attendance sheet, A4 portrait, for the chair to sign."""
     point = _point(point)

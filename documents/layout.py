@@ -28,6 +28,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from docx import Document as WordDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -428,6 +429,8 @@ class Signature:
         return [*roles, *(Line("") for _ in range(4)), *filter(None, [name])]
 
 
+# A Party document is written in Vietnamese whatever language its clerk reads the pages
+# in: its builders and renderers (and the figures stored for it) run under Vietnamese.
 @dataclass
 class PartyDocument:
     title: str
@@ -601,6 +604,7 @@ def _signature(document, signature: Signature) -> None:
     _lines(right, signature.right)
 
 
+@translation.override("vi")
 def to_docx(doc: PartyDocument) -> bytes:
     document = _word()
     left, right = _two_columns(document)
@@ -637,6 +641,7 @@ def _paragraph_css() -> str:
     return "\n".join(rules)
 
 
+@translation.override("vi")
 def to_html(doc: PartyDocument) -> str:
     return render_to_string(
         "documents/party_document_pdf.html",

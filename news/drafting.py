@@ -10,7 +10,7 @@ than the dashboard. The editor revises the draft before it is published.
 
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conferences.models import Conference, Format, PartOfDay
 from conferences.rollup import campaign_rollup
@@ -78,6 +78,7 @@ def _chair(conference: Conference, main) -> str:
     return chair
 
 
+@translation.override("vi")
 def draft_for(conference: Conference) -> Draft:
     campaign = conference.campaign
     organizer = conference.organizer.name

@@ -3,6 +3,7 @@ masthead and number of a KH, the title, purpose and requirements, what is inspec
 which units, when, how, and the signature block (`documents.layout`). The number and the
 signer are written in Word when the plan is registered and signed."""
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from documents import layout
@@ -11,6 +12,7 @@ from programmes.models import Inspection
 from vn.formats import format_date
 
 
+@translation.override("vi")
 def inspection_plan_document(inspection: Inspection, day) -> layout.PartyDocument:
     unit = inspection.organization
     units = list(inspection.units.order_by("path"))

@@ -11,6 +11,7 @@ the documents implemented are cited without their issuer when it is the sender.
 
 import datetime as dt
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from documents import layout
@@ -72,6 +73,7 @@ def _tasks_table(tasks: list[Task], today: dt.date) -> layout.Table:
     return layout.Table(COLUMNS, rows, ALIGNS, widths_mm=TABLE_WIDTHS_MM)
 
 
+@translation.override("vi")
 def urging_letter_document(
     unit: Organization,
     tasks: list[Task],

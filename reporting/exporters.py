@@ -14,7 +14,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -92,6 +92,7 @@ def _statistics(snapshot: Snapshot) -> layout.Table:
     )
 
 
+@translation.override("vi")
 def report_document(snapshot: Snapshot) -> layout.PartyDocument:
     """The report as the unit signs it."""
     unit = snapshot.organization
@@ -174,6 +175,7 @@ def build_pdf(snapshot: Snapshot, progress: Progress) -> bytes:
 
 
 @exporter("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+@translation.override("vi")
 def build_xlsx(snapshot: Snapshot, progress: Progress) -> bytes:
     figures = snapshot.figures
     columns = columns_of(figures)

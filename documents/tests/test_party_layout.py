@@ -263,3 +263,22 @@ def test_a_city_committee_reports_and_urges_with_nothing_above_it_in_docx_and_pd
     assert re.fullmatch(r"Số\s+-CV/TU", letter[2])
     assert letter[3:6] == ["V/v đôn đốc thực hiện nhiệm vụ quá hạn", PARTY, city_date]
     assert "T/M BAN THƯỜNG VỤ BÍ THƯ (Ký, ghi rõ họ tên)" in _flat(letter)
+
+
+def test_a_reader_who_chose_english_still_issues_vietnamese_documents(world, dinh_long, campaign):
+    """A Party document is written in Vietnamese whatever language its clerk reads the
+    pages in: the figures collected into the draft, the report and the urging letter."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        snapshot = _report(world, Kind.CAMPAIGN, campaign)
+        report = _docx(exporter_for(Kind.CAMPAIGN, "docx").build(snapshot, lambda d, t: None))
+        task = Task(
+            pk=1, content="Số hóa hồ sơ", lead=world.cell, document=document_for(world),
+            deadline=dt.date(2026, 5, 1),
+        )  # fmt: skip
+        letter = _docx(urging_letter(world.ward, [task], ISSUED_ON))
+    assert _texts(_signature_table(report).rows[0].cells[1])[0] == "T/M ĐẢNG ỦY"
+    assert _texts(_signature_table(letter).rows[0].cells[1])[0] == "T/M ĐẢNG ỦY"
+    assert snapshot.figures["committee"] == "Đảng ủy"
+    assert all("comrade" not in sentence for sentence in snapshot.figures.get("phrases", []))

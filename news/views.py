@@ -14,19 +14,18 @@ from accounts.policy import Action
 from conferences.models import PartOfDay
 from news import services
 from news.forms import ArticleForm, PhotoForm, ReadingForm
-from news.models import Article, Photo
-from nghiquyet.caching import cache_for_anonymous
+from news.models import Article, Photo, Site
 from nghiquyet.forms import add_service_errors, confirmed_in_page, posted
 from nghiquyet.uploads import MB, UploadError, private_file
 from vn.formats import format_date
 
 MAX_TEXT_FILE = 2 * MB
 MAX_FILES = 50
-PUBLIC_PAGE = 30
 
 
-@login_required
 def article_list(request):
+    if not request.user.is_authenticated:  # a reader who typed /news/ wants the news
+        return redirect("home")
     articles = (
         policy.articles_for(request.user, Action.MANAGE_NEWS)
         .select_related("organization")
@@ -110,26 +109,19 @@ def article_publish(request, article_pk):
 # --- Public pages -------------------------------------------------------------------------
 
 
-@cache_for_anonymous(60)
 def unit_news(request, unit_pk):
-    """A unit's published news: public, cached for a minute for anonymous visitors."""
-    unit = Article.objects.public().sites().filter(pk=unit_pk).first()
-    if unit is None:
+    """The old address of a unit's news: its site now has a readable one."""
+    site = Site.objects.filter(organization_id=unit_pk).first()
+    if site is None:
         raise Http404
-    articles = Article.objects.public().filter(organization=unit).order_by("-published_at")
-    articles = articles[:PUBLIC_PAGE]
-    return render(request, "news/unit.html", {"unit": unit, "articles": articles})
+    return redirect("portal:site", site_slug=site.slug, permanent=True)
 
 
 def article_public(request, article_pk):
-    article = Article.objects.public().filter(pk=article_pk).select_related("organization").first()
-    if article is None:
+    item = Article.objects.public().filter(pk=article_pk).first()
+    if item is None:
         raise Http404
-    if services.view_count(article, request):
-        article.views += 1
-    return render(
-        request, "news/article.html", {"article": article, "photos": article.photos.all()}
-    )
+    return redirect(item.get_absolute_url(), permanent=True)
 
 
 def photo(request, photo_pk):

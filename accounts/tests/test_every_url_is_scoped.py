@@ -57,6 +57,9 @@ UNSCOPED = {
     "api:document_list": "filtered by policy.documents_for",
     "api:document_search": "filtered by policy.documents_for",
     "news:list": "filtered by policy.articles_for",
+    "portal:search": "published items only, for anyone",
+    "portal:sitemap": "addresses of published items and public sites",
+    "portal:robots": "public",
     "programmes:dashboard": "its ?unit= and ?document= go through policy.get_*_for "
     "(programmes/tests/test_pages.py)",
     "programmes:letter": "as the dashboard, and asks MANAGE_PROGRAMMES on the unit",
@@ -74,6 +77,12 @@ UNSCOPED = {
 
 # Public pages that take an object keyword, and what keeps them safe.
 PUBLIC = {
+    "portal:site": "a unit's public site: published items only (news/tests/test_portal.py)",
+    "portal:category": "as portal:site, one category",
+    "portal:rss": "as portal:site, as a feed",
+    "portal:atom": "as portal:site, as a feed",
+    "portal:article": "a published item, for anyone (news/tests/test_portal.py)",
+    "portal:print": "the print view of a published item",
     "news:unit": "a unit's published news, like its website; drafts never listed "
     "(news/tests/test_news.py)",
 }

@@ -20,7 +20,7 @@ import time
 from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
@@ -62,8 +62,7 @@ def _digest(*parts: str) -> str:
 
 
 @contextmanager
-def _file_lock():
-    folder = Path(cache._dir)
+def _file_lock(folder: Path):
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / ".counting.lock", "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
@@ -74,7 +73,8 @@ def _file_lock():
 
 
 def _atomic():
-    return _file_lock() if isinstance(cache, FileBasedCache) else nullcontext()
+    backend = caches["default"]  # `cache` is a proxy: ask the backend itself
+    return _file_lock(Path(backend._dir)) if isinstance(backend, FileBasedCache) else nullcontext()
 
 
 def _bump(key: str, by: int = 1, timeout: int = KEEP) -> int:
@@ -113,13 +113,13 @@ def _allowed(kind: str, pk: int, address: str) -> bool:
 def _online(site: int, reader: str, minute: int) -> None:
     """Each reader is counted in the minute they were last seen, so the readers of the
     last five minutes are the sum of five counters."""
+    if not cache.add(f"nq:onseen:{site}:{minute}:{reader}", 1, (ONLINE_MINUTES + 1) * 60):
+        return  # already counted in this minute
     key = f"nq:last:{site}:{reader}"
     last = cache.get(key)
-    if last == minute:
-        return
     cache.set(key, minute, ONLINE_MINUTES * 60)
     _bump(f"nq:on:{site}:{minute}", timeout=(ONLINE_MINUTES + 1) * 60)
-    if last is not None and minute - last < ONLINE_MINUTES:
+    if last is not None and last != minute and minute - last < ONLINE_MINUTES:
         with suppress(ValueError):
             cache.decr(f"nq:on:{site}:{last}")
 

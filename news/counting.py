@@ -245,9 +245,10 @@ def pending_views(article_pk: int) -> int:
     return max(value or 0, 0)
 
 
-def figures(site_pks: list[int], path: str | None = None) -> dict[str, int]:
+def figures(site_pks: list[int], path: str | None = None, only: int | None = None) -> dict:
     """Online now, today, this week, this month and all time, summed over the given
-    sites (a site and its subtree; `path` narrows the stored rows the same way)."""
+    sites (a site and its subtree; `path` narrows the stored rows the same way, `only`
+    to one unit's own)."""
     from news.models import SiteDay
 
     today = timezone.localdate()
@@ -255,6 +256,7 @@ def figures(site_pks: list[int], path: str | None = None) -> dict[str, int]:
     month = today.replace(day=1)
     rows = SiteDay.objects.all()
     rows = rows.filter(organization__path__startswith=path) if path is not None else rows
+    rows = rows.filter(organization=only) if only is not None else rows
     stored = rows.aggregate(
         today=Sum("visitors", filter=Q(day=today), default=0),
         week=Sum("visitors", filter=Q(day__gte=week), default=0),

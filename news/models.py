@@ -97,6 +97,14 @@ class Article(models.Model):
     def slug(self) -> str:
         return slugify(fold(self.title))[:80].strip("-") or "tin"
 
+    @property
+    def is_public_now(self) -> bool:
+        return (
+            self.is_public
+            and self.published_at is not None
+            and (self.published_at <= timezone.now())
+        )
+
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.body.split("\n") if p.strip()]
 

@@ -58,6 +58,8 @@ UNSCOPED = {
     "api:document_search": "filtered by policy.documents_for",
     "news:list": "filtered by policy.articles_for",
     "portal:search": "published items only, for anyone",
+    "news:stats": "sites of policy.organizations_for(MANAGE_NEWS) "
+    "(news/tests/test_portal_editors.py)",
     "portal:sitemap": "addresses of published items and public sites",
     "portal:robots": "public",
     "programmes:dashboard": "its ?unit= and ?document= go through policy.get_*_for "

@@ -120,9 +120,14 @@ def portal_home(request):
         .select_related("organization")
         .order_by("organization__path")
     )
-    public_sites = set(Article.objects.public().values_list("organization", flat=True))
+    # A site appears once an item of its subtree, or one promoted to it, is public.
+    paths = set(Article.objects.public().values_list("organization__path", flat=True))
     promoted = set(Article.objects.public().values_list("promoted_to", flat=True))
-    sites = [s for s in sites if s.organization_id in public_sites | promoted]
+    sites = [
+        s
+        for s in sites
+        if s.organization_id in promoted or any(p.startswith(s.organization.path) for p in paths)
+    ]
     top = [
         s
         for s in sites
@@ -130,7 +135,11 @@ def portal_home(request):
             o is not s and s.organization.path.startswith(o.organization.path) for o in sites
         )
     ]
-    items = Article.objects.public().select_related("organization").order_by("-published_at", "-pk")
+    items = (
+        Article.objects.public()
+        .select_related("organization__news_site")
+        .order_by("-published_at", "-pk")
+    )
     page = _page(request, items)
     return render(
         request,
@@ -138,7 +147,7 @@ def portal_home(request):
         {
             "sites": top,
             "all_sites": sites,
-            "featured": _featured([s.organization_id for s in top]),
+            "featured": _featured([s.organization_id for s in sites]),
             "page": page,
             "categories": Category.objects.all(),
             "figures": _figures(sites, None),
@@ -164,7 +173,7 @@ def _site_page(request, site_slug, category_slug=None):
     items = (
         Article.objects.public()
         .of_site(unit)
-        .select_related("organization")
+        .select_related("organization__news_site")
         .order_by("-published_at", "-pk")
     )
     category = None
@@ -299,7 +308,7 @@ def search(request):
         within = site.organization if site else None
     items = (
         search_articles(query, within)
-        .select_related("organization")
+        .select_related("organization__news_site")
         .order_by("-published_at", "-pk")
     )
     return render(

@@ -55,7 +55,10 @@ def test_a_city_site_shows_its_wards_items_labelled_with_their_unit(world, confe
     services.site_for(world.city)
     page = _get(_site_url(world.city))
     assert "Tin của phường Lam Hạ" in page and "Chưa có tin nào" not in page
-    assert '<span class="unit-label">Đảng bộ phường Lam Hạ</span>' in page
+    assert (
+        'class="unit-label" href="/tin-tuc/dang-bo-phuong-lam-ha/">Đảng bộ phường Lam Hạ</a>'
+        in page
+    )
     assert _site_url(world.ward) == "/tin-tuc/dang-bo-phuong-lam-ha/"
     assert "Trang tin các đơn vị trực thuộc" in page
     # A unit of another province shows nothing of Hà Nam.

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from news.models import Article, Category
+from news.models import Article, Category, Site
 
 
 class ArticleForm(forms.ModelForm):
@@ -74,3 +74,9 @@ class ReadingForm(forms.Form):
         help_text=_("Dán toàn văn tin bài của đơn vị khác."),
     )
     files = MultipleFileField(label=_("Hoặc tải lên các tệp văn bản (.txt)"), required=False)
+
+
+class SiteForm(forms.ModelForm):
+    class Meta:
+        model = Site
+        fields = ["address", "phone", "email"]

@@ -115,6 +115,22 @@ def site_for(unit: Organization) -> Site:
         return Site.objects.get(organization=unit)
 
 
+def site_update(actor, unit: Organization, *, address: str, phone: str, email: str) -> Site:
+    """The contact a unit's site shows in its footer."""
+    if not policy.can(actor, Action.MANAGE_NEWS, unit):
+        raise ValidationError(_("Bạn không được sửa trang tin của đơn vị này."))
+    site = site_for(unit)
+    new = {"address": " ".join(address.split()), "phone": " ".join(phone.split()), "email": email}
+    changes = {k: [getattr(site, k), v] for k, v in new.items() if getattr(site, k) != v}
+    if changes:
+        for name, value in new.items():
+            setattr(site, name, value)
+        with transaction.atomic():
+            site.save(update_fields=list(new))
+            audit_record(actor, "news.site", site, changes)
+    return site
+
+
 def article_publish(
     actor, article: Article, publish: bool = True, at: dt.datetime | None = None
 ) -> Article:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:article_pk>/feature/", views.feature, name="feature"),
     path("<int:article_pk>/promote/", views.promote, name="promote"),
     path("stats/", views.stats, name="stats"),
+    path("site/<int:unit_pk>/", views.site_edit, name="site-edit"),
     path("read/", views.reading_new, name="read"),
     path("read/<int:reading_pk>/", views.reading_detail, name="reading"),
     # Public pages: no login.

@@ -14,7 +14,14 @@ from accounts import policy
 from accounts.policy import Action
 from conferences.models import PartOfDay
 from news import services, statistics
-from news.forms import ArticleForm, FeatureForm, PhotoForm, PromoteForm, ReadingForm
+from news.forms import (
+    ArticleForm,
+    FeatureForm,
+    PhotoForm,
+    PromoteForm,
+    ReadingForm,
+    SiteForm,
+)
 from news.models import Article, Photo, Site
 from nghiquyet.forms import add_service_errors, confirmed_in_page, posted
 from nghiquyet.uploads import MB, UploadError, private_file
@@ -354,3 +361,17 @@ def stats(request):
         response["Content-Disposition"] = 'attachment; filename="thong-ke-truy-cap.xlsx"'
         return response
     return render(request, "news/stats.html", {"figures": figures})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_edit(request, unit_pk):
+    """The contact shown in the footer of a unit's public site."""
+    unit = policy.get_organization_for(request.user, unit_pk, Action.MANAGE_NEWS)
+    site = Site.objects.filter(organization=unit).first() or Site(organization=unit)
+    form = SiteForm(request.POST or None, instance=site)
+    if request.method == "POST" and form.is_valid():
+        services.site_update(request.user, unit, **form.cleaned_data)
+        messages.success(request, _("Đã lưu thông tin liên hệ của trang tin."))
+        return redirect("news:site-edit", unit_pk=unit.pk)
+    return render(request, "news/site_edit.html", {"unit": unit, "form": form, "site": site})

@@ -16,7 +16,7 @@ from campaigns.models import Campaign
 from conferences.models import Attendance, BridgePoint, Conference, Makeup
 from documents.models import Attachment, Document, DocumentLink, Obligation
 from members.models import Member, RosterImport
-from news.models import Article, Photo, Reading
+from news.models import Article, Photo, Reading, Site
 from notices.models import Notice
 from organizations.models import Organization
 from programmes.models import Inspection, Programme, Target, Task
@@ -235,6 +235,11 @@ def _objects_of(world, side):
         "task_id": task.pk,
         "inspection_pk": inspection.pk,
         "article_pk": article.pk,
+        "slug": article.slug,
+        "site_slug": Site.objects.get_or_create(
+            organization=unit, defaults={"slug": f"trang-tin-{unit.pk}"}
+        )[0].slug,
+        "category_slug": "van-ban-moi",
         "photo_pk": photo.pk,
         "reading_pk": reading.pk,
         "notice_pk": notice.pk,

@@ -103,3 +103,21 @@ def test_statistics_page_and_xlsx_show_only_the_editors_sites(world, conference,
     assert article.title not in page and "Lam Hạ" not in page
     client.force_login(world.member_user)
     assert client.get(reverse("news:stats")).status_code == 403
+
+
+def test_an_editor_sets_the_contact_in_the_sites_footer(world, conference, client):
+    services.article_publish(world.secretary, _draft(world, conference))
+    client.force_login(world.secretary)
+    url = reverse("news:site-edit", args=[world.ward.pk])
+    response = client.post(
+        url, {"address": "Số 1 phố Lam Hạ", "phone": "0226 3852 123", "email": "sai"}
+    )
+    assert response.status_code == 200 and services.site_for(world.ward).address == ""
+    assert 'value="Số 1 phố Lam Hạ"' in response.content.decode()  # nothing typed is lost
+    client.post(url, {"address": "Số 1 phố Lam Hạ", "phone": "0226 3852 123", "email": ""})
+    client.logout()
+    page = client.get(reverse("portal:site", args=[services.site_for(world.ward).slug]))
+    assert "Địa chỉ: Số 1 phố Lam Hạ" in page.content.decode()
+    client.force_login(world.outsider)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"address": "Khác"}).status_code == 404

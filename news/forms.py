@@ -22,7 +22,7 @@ class ArticleForm(forms.ModelForm):
 
 
 class FeatureForm(forms.Form):
-    site = forms.ModelChoiceField(None, label=_("Trang tin"), empty_label=None)
+    site = forms.ModelChoiceField(None, label=_("Nổi bật trên trang của"), empty_label=None)
     position = forms.IntegerField(label=_("Thứ tự"), min_value=0, max_value=99, initial=1)
     until = forms.DateTimeField(
         label=_("Nổi bật đến (để trống: đến khi bỏ chọn)"),

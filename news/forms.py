@@ -1,17 +1,47 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from news.models import Article
+from news.models import Article, Category, Site
 
 
 class ArticleForm(forms.ModelForm):
+    categories = forms.ModelMultipleChoiceField(
+        Category.objects.all(),
+        label=_("Chuyên mục"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = Article
-        fields = ["title", "lead", "body", "author"]
+        fields = ["title", "lead", "body", "author", "categories"]
         widgets = {
             "lead": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 18}),
         }
+
+
+class FeatureForm(forms.Form):
+    site = forms.ModelChoiceField(None, label=_("Nổi bật trên trang của"), empty_label=None)
+    position = forms.IntegerField(label=_("Thứ tự"), min_value=0, max_value=99, initial=1)
+    until = forms.DateTimeField(
+        label=_("Nổi bật đến (để trống: đến khi bỏ chọn)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
+
+    def __init__(self, *args, sites=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+
+
+class PromoteForm(forms.Form):
+    to = forms.ModelChoiceField(None, label=_("Đưa lên trang của"), empty_label=None)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = units
 
 
 class PhotoForm(forms.Form):
@@ -44,3 +74,9 @@ class ReadingForm(forms.Form):
         help_text=_("Dán toàn văn tin bài của đơn vị khác."),
     )
     files = MultipleFileField(label=_("Hoặc tải lên các tệp văn bản (.txt)"), required=False)
+
+
+class SiteForm(forms.ModelForm):
+    class Meta:
+        model = Site
+        fields = ["address", "phone", "email"]

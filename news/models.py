@@ -3,16 +3,31 @@ and articles of other units read by the extractor."""
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from conferences.models import Conference
 from organizations.models import Organization
+from vn.text import fold
 
 
 class ArticleQuerySet(models.QuerySet):
     def public(self) -> "ArticleQuerySet":
-        """What anyone may read: published items of units that are still open."""
-        return self.filter(state=Article.State.PUBLISHED, organization__valid_to__isnull=True)
+        """What anyone may read: published items of units that are still open, once their
+        publication time has come (an editor may schedule it)."""
+        return self.filter(
+            state=Article.State.PUBLISHED,
+            organization__valid_to__isnull=True,
+            published_at__lte=timezone.now(),
+        )
+
+    def of_site(self, unit: Organization) -> "ArticleQuerySet":
+        """A site's items: the unit's, its subtree's, and those promoted to it."""
+        return self.filter(
+            models.Q(organization__path__startswith=unit.path) | models.Q(promoted_to=unit)
+        )
 
     def sites(self) -> models.QuerySet[Organization]:
         """The units these items belong to. `Article.objects.public().sites()` are the
@@ -44,6 +59,20 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(_("ngày đăng"), null=True, blank=True)
+    categories = models.ManyToManyField(
+        "Category", blank=True, related_name="articles", verbose_name=_("chuyên mục")
+    )
+    # Chosen by an editor of the unit above: the item shows on that unit's site as its own.
+    promoted_to = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="promoted_articles",
+        verbose_name=_("đưa lên trang"),
+    )
+    # Title, lead, body and author folded (no diacritics, lower case), for search.
+    search_text = models.TextField(blank=True, default="")
 
     objects = ArticleQuerySet.as_manager()
 
@@ -56,10 +85,25 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("portal:article", kwargs={"article_pk": self.pk, "slug": self.slug})
+
     @property
     def is_public(self) -> bool:
         """As in `ArticleQuerySet.public`: published, by a unit still open."""
         return self.state == self.State.PUBLISHED and self.organization.is_open
+
+    @property
+    def slug(self) -> str:
+        return slugify(fold(self.title))[:80].strip("-") or "tin"
+
+    @property
+    def is_public_now(self) -> bool:
+        return (
+            self.is_public
+            and self.published_at is not None
+            and (self.published_at <= timezone.now())
+        )
 
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.body.split("\n") if p.strip()]
@@ -79,21 +123,87 @@ class Photo(models.Model):
         return self.caption
 
 
-class View(models.Model):
-    """One reader's view of an article on one day: a reload or a second tab the same
-    day finds the row and counts nothing."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
-    reader = models.CharField(max_length=64)  # keyed digest of address, browser and day
-    day = models.DateField()
+class Category(models.Model):
+    name = models.CharField(_("tên chuyên mục"), max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("chuyên mục")
+        verbose_name_plural = _("chuyên mục")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Site(models.Model):
+    """A unit's public news site: its readable address and the contact in its footer.
+    Made when the unit first publishes."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.PROTECT, related_name="news_site"
+    )
+    slug = models.SlugField(max_length=160, unique=True)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=60, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+
+    class Meta:
+        verbose_name = _("trang tin")
+        verbose_name_plural = _("trang tin")
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class Feature(models.Model):
+    """An item pinned among a site's "Tin nổi bật", in the editor's order, until a time."""
+
+    site = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="features")
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    until = models.DateTimeField(_("nổi bật đến"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "reader", "day"], name="view_once_a_day")
+            models.UniqueConstraint(fields=["site", "article"], name="feature_once_per_site")
         ]
 
     def __str__(self) -> str:
+        return f"{self.site_id} {self.article_id}"
+
+
+class ArticleDay(models.Model):
+    """Readers of an item on one day, written in batches from the cache (news/counting.py)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "day"], name="article_day_once")]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
         return f"{self.article_id} {self.day}"
+
+
+class SiteDay(models.Model):
+    """Distinct visitors of a unit's site on one day, written in batches from the cache."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    visitors = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "day"], name="site_day_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.day}"
 
 
 class Reading(models.Model):

@@ -2,14 +2,12 @@
 counts, and turning another unit's article into a recorded conference."""
 
 import datetime as dt
-import re
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts import policy
@@ -19,28 +17,20 @@ from campaigns.models import Campaign
 from conferences import services as conferences
 from conferences.models import PART_OF_DAY_STARTS, Conference, Format, PartOfDay
 from documents.names import find_named_resolutions
-from documents.symbols import canonical
+from documents.symbols import canonical, find_symbols
 from news import matching
 from news.drafting import draft_for
 from news.extractor import extract_reading
-from news.models import Article, Photo, Reading, View
+from news.models import Article, Category, Feature, Photo, Reading, Site
 from nghiquyet.images import image_clean
 from nghiquyet.uploads import MB, UploadError, store_private
 from organizations.models import Organization
 from reports.services import clean_text
+from vn.text import fold
 
 MAX_PHOTO = 8 * MB
 MAX_BODY = 100_000
 MAX_READING = 200_000  # characters kept of a pasted article; news items are a few pages
-# New readers one address may add to an article in an hour: a household or an office
-# behind one address, not a script renaming its browser.
-READERS_PER_ADDRESS_HOUR = 5
-# Automated clients announce themselves; a view by one of them is not a reader's.
-_BOTS = re.compile(
-    r"bot|crawl|spider|slurp|preview|fetch|monitor|headless|python-|curl|wget|httpclient"
-    r"|facebookexternalhit|zalo",
-    re.IGNORECASE,
-)
 
 
 def article_draft(actor, conference: Conference) -> Article:
@@ -56,11 +46,30 @@ def article_draft(actor, conference: Conference) -> Article:
             body=draft.body,
             created_by=actor,
         )
+        article.search_text = search_text_of(article)
+        article.save(update_fields=["search_text"])
         audit_record(actor, "news.draft", article, {"title": [None, article.title]})
     return article
 
 
-def article_update(actor, article: Article, *, title: str, lead: str, body: str, author: str):
+def search_text_of(article: Article) -> str:
+    """What search matches: the words without diacritics, and each document symbol the
+    text cites also in its canonical form (`23/NQ-TU` is found as `23-NQ/TU`)."""
+    text = "\n".join([article.title, article.lead, article.body, article.author])
+    symbols = [match.symbol.canonical for match in find_symbols(text)]
+    return fold(" ".join([text, *symbols]))
+
+
+def article_update(
+    actor,
+    article: Article,
+    *,
+    title: str,
+    lead: str,
+    body: str,
+    author: str,
+    categories: list[Category] | None = None,
+):
     title, lead, body = " ".join(title.split()), clean_text(lead), clean_text(body)
     problems = {}
     if not title:
@@ -74,27 +83,126 @@ def article_update(actor, article: Article, *, title: str, lead: str, body: str,
     old = {"title": article.title, "lead": article.lead, "body": article.body}
     article.title, article.lead, article.body = title[:300], lead, body
     article.author = " ".join(author.split())[:120]
+    article.search_text = search_text_of(article)
     with transaction.atomic():
         article.save()
         changed = {k: [v, getattr(article, k)] for k, v in old.items() if v != getattr(article, k)}
+        if categories is not None:
+            before = sorted(c.name for c in article.categories.all())
+            article.categories.set(categories)
+            after = sorted(c.name for c in categories)
+            if before != after:
+                changed["categories"] = [before, after]
         if changed:
             audit_record(actor, "news.edit", article, changed)
     return article
 
 
-def article_publish(actor, article: Article, publish: bool = True) -> Article:
-    old = article.state
+def site_for(unit: Organization) -> Site:
+    """The unit's public site, made on first use with a readable address from its name
+    ("Đảng bộ phường Lam Hạ" → `dang-bo-phuong-lam-ha`, numbered if already taken)."""
+    site = Site.objects.filter(organization=unit).first()
+    if site is not None:
+        return site
+    base = slugify(fold(unit.name))[:140] or "don-vi"
+    slug, n = base, 1
+    while Site.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    try:
+        with transaction.atomic():
+            return Site.objects.create(organization=unit, slug=slug)
+    except IntegrityError:  # made meanwhile
+        return Site.objects.get(organization=unit)
+
+
+def site_update(actor, unit: Organization, *, address: str, phone: str, email: str) -> Site:
+    """The contact a unit's site shows in its footer."""
+    if not policy.can(actor, Action.MANAGE_NEWS, unit):
+        raise ValidationError(_("Bạn không được sửa trang tin của đơn vị này."))
+    site = site_for(unit)
+    new = {"address": " ".join(address.split()), "phone": " ".join(phone.split()), "email": email}
+    changes = {k: [getattr(site, k), v] for k, v in new.items() if getattr(site, k) != v}
+    if changes:
+        for name, value in new.items():
+            setattr(site, name, value)
+        with transaction.atomic():
+            site.save(update_fields=list(new))
+            audit_record(actor, "news.site", site, changes)
+    return site
+
+
+def article_publish(
+    actor, article: Article, publish: bool = True, at: dt.datetime | None = None
+) -> Article:
+    """Publish now, or at `at` (a scheduled item stays off the site until then), or
+    withdraw."""
+    old = {"state": article.state, "published_at": article.published_at}
     article.state = Article.State.PUBLISHED if publish else Article.State.WITHDRAWN
-    if publish and article.published_at is None:
+    if publish and at is not None:
+        article.published_at = at
+    elif publish and article.published_at is None:
         article.published_at = timezone.now()
     with transaction.atomic():
+        if publish:
+            site_for(article.organization)
         article.save(update_fields=["state", "published_at"])
-        audit_record(
-            actor,
-            "news.publish" if publish else "news.withdraw",
-            article,
-            {"state": [old, article.state]},
+        changes = {
+            k: [str(v) if v else v, str(getattr(article, k))]
+            for k, v in old.items()
+            if v != getattr(article, k)
+        }
+        audit_record(actor, "news.publish" if publish else "news.withdraw", article, changes)
+    return article
+
+
+def feature_set(
+    actor, site: Organization, article: Article, position: int, until: dt.datetime | None
+) -> Feature:
+    """Pin an item among a site's "Tin nổi bật", in `position` order, until `until`."""
+    if not policy.can(actor, Action.MANAGE_NEWS, site):
+        raise ValidationError(_("Bạn không được chọn tin nổi bật cho trang này."))
+    if not Article.objects.of_site(site).filter(pk=article.pk).exists():
+        raise ValidationError(_("Tin này không thuộc trang tin của đơn vị."))
+    if until is not None and until <= timezone.now():
+        raise ValidationError({"until": _("Thời hạn nổi bật phải ở sau thời điểm hiện tại.")})
+    with transaction.atomic():
+        feature, _created = Feature.objects.update_or_create(
+            site=site, article=article, defaults={"position": position, "until": until}
         )
+        audit_record(
+            actor, "news.feature", article, {"feature": [None, f"{site.name} #{position}"]}
+        )
+    return feature
+
+
+def feature_remove(actor, site: Organization, article: Article) -> None:
+    if not policy.can(actor, Action.MANAGE_NEWS, site):
+        raise ValidationError(_("Bạn không được chọn tin nổi bật cho trang này."))
+    with transaction.atomic():
+        if Feature.objects.filter(site=site, article=article).delete()[0]:
+            audit_record(actor, "news.unfeature", article, {"feature": [site.name, None]})
+
+
+def article_promote(actor, article: Article, to: Organization | None) -> Article:
+    """Show a unit's item on the site of a unit above it as that unit's own (`to=None`
+    takes it back). Decided by an editor of the unit above."""
+    target = to or article.promoted_to
+    if target is None:
+        return article
+    if not policy.can(actor, Action.MANAGE_NEWS, target):
+        raise ValidationError(_("Bạn không được đưa tin lên trang của đơn vị này."))
+    if to is not None and (
+        to.pk == article.organization_id or not article.organization.path.startswith(to.path)
+    ):
+        raise ValidationError(_("Chỉ đưa được tin của đơn vị cấp dưới lên trang cấp trên."))
+    old = article.promoted_to.name if article.promoted_to else None
+    article.promoted_to = to
+    with transaction.atomic():
+        if to is not None:
+            site_for(to)
+        article.save(update_fields=["promoted_to"])
+        audit_record(actor, "news.promote", article, {"promoted_to": [old, to and to.name]})
     return article
 
 
@@ -116,55 +224,6 @@ def photo_add(actor, article: Article, upload, caption: str) -> Photo:
         )
         audit_record(actor, "news.photo", article, {"photo": [None, caption]})
     return photo
-
-
-def _digest(*parts: str) -> str:
-    """A keyed digest under a key derived from the secret and today's date: what is stored
-    cannot be turned back into an address, nor matched with another day's digests."""
-    day = timezone.localdate().isoformat()
-    value = "|".join(parts)
-    return salted_hmac(f"news.reader.{day}", value, algorithm="sha256").hexdigest()
-
-
-def _new_reader_allowed(article: Article, address: str) -> bool:
-    """Spend one of the address's new readers of this article for the current hour."""
-    hour = timezone.now().strftime("%Y%m%d%H")
-    key = "news-readers:" + _digest(str(article.pk), address, hour)
-    cache.add(key, 0, timeout=3600)
-    try:
-        spent = cache.incr(key)
-    except ValueError:  # evicted in between: start again
-        cache.set(key, 1, timeout=3600)
-        spent = 1
-    return spent <= READERS_PER_ADDRESS_HOUR
-
-
-def is_bot(request) -> bool:
-    agent = request.META.get("HTTP_USER_AGENT", "")
-    purpose = request.headers.get("Sec-Purpose", "") or request.headers.get("Purpose", "")
-    return not agent or bool(_BOTS.search(agent)) or "prefetch" in purpose.lower()
-
-
-def view_count(article: Article, request) -> bool:
-    """Count a reader's first view of the day; reloads, bots and prefetches count nothing,
-    nor do new readers beyond READERS_PER_ADDRESS_HOUR from one address (a script that
-    changes its browser name each time). Stores a digest, never the address."""
-    if is_bot(request):
-        return False
-    address = request.META.get("REMOTE_ADDR", "")
-    reader = _digest(address, request.META.get("HTTP_USER_AGENT", ""))
-    day = timezone.localdate()
-    if View.objects.filter(article=article, reader=reader, day=day).exists():
-        return False
-    if not _new_reader_allowed(article, address):
-        return False
-    try:
-        with transaction.atomic():
-            View.objects.create(article=article, reader=reader, day=day)
-    except IntegrityError:
-        return False
-    Article.objects.filter(pk=article.pk).update(views=F("views") + 1)
-    return True
 
 
 # --- Reading other units' articles -------------------------------------------------------

@@ -9,6 +9,10 @@ urlpatterns = [
     path("<int:article_pk>/edit/", views.article_edit, name="edit"),
     path("<int:article_pk>/photos/", views.photo_add, name="photo-add"),
     path("<int:article_pk>/publish/", views.article_publish, name="publish"),
+    path("<int:article_pk>/feature/", views.feature, name="feature"),
+    path("<int:article_pk>/promote/", views.promote, name="promote"),
+    path("stats/", views.stats, name="stats"),
+    path("site/<int:unit_pk>/", views.site_edit, name="site-edit"),
     path("read/", views.reading_new, name="read"),
     path("read/<int:reading_pk>/", views.reading_detail, name="reading"),
     # Public pages: no login.

@@ -4,31 +4,39 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import policy
 from accounts.policy import Action
 from conferences.models import PartOfDay
-from news import services
+from news import services, statistics
 from news.extract.figures import QUALIFIERS
 from news.extractor import LOW_CONFIDENCE
-from news.forms import ArticleForm, PhotoForm, ReadingForm
-from news.models import Article, Photo
-from nghiquyet.caching import cache_for_anonymous
+from news.forms import (
+    ArticleForm,
+    FeatureForm,
+    PhotoForm,
+    PromoteForm,
+    ReadingForm,
+    SiteForm,
+)
+from news.models import Article, Photo, Site
 from nghiquyet.forms import add_service_errors, confirmed_in_page, posted
 from nghiquyet.uploads import MB, UploadError, private_file
-from vn.formats import format_date, format_int
+from organizations.models import Organization
+from vn.formats import format_date, format_datetime, format_int
 
 MAX_TEXT_FILE = 2 * MB
 MAX_FILES = 50
-PUBLIC_PAGE = 30
 
 
-@login_required
 def article_list(request):
+    if not request.user.is_authenticated:  # a reader who typed /news/ wants the news
+        return redirect("home")
     articles = (
         policy.articles_for(request.user, Action.MANAGE_NEWS)
         .select_related("organization")
@@ -72,8 +80,80 @@ def article_edit(request, article_pk):
             "form": form,
             "photo_form": PhotoForm(),
             "photos": article.photos.all(),
+            **_portal_forms(request.user, article),
         },
     )
+
+
+def _line_managed(user, article: Article):
+    """The article's unit and the units above it whose news this user manages."""
+    line = Organization.objects.filter(path__in=Organization.paths_above(article.organization.path))
+    return line.filter(pk__in=policy.organizations_for(user, Action.MANAGE_NEWS).values("pk"))
+
+
+def _portal_forms(user, article: Article, feature_form=None, promote_form=None) -> dict:
+    managed = _line_managed(user, article).order_by("path")
+    above = managed.exclude(pk=article.organization_id)
+    return {
+        "feature_form": feature_form or FeatureForm(sites=managed),
+        "promote_form": promote_form or (PromoteForm(units=above) if above.exists() else None),
+        "features": article.features.select_related("site"),
+    }
+
+
+@login_required
+@require_POST
+def feature(request, article_pk):
+    article = policy.get_article_for(request.user, article_pk, Action.MANAGE_NEWS)
+    sites = _line_managed(request.user, article)
+    if request.POST.get("action") == "remove":
+        site = policy.get_organization_for(
+            request.user, request.POST.get("site"), Action.MANAGE_NEWS
+        )
+        services.feature_remove(request.user, site, article)
+        messages.success(request, _("Đã bỏ khỏi tin nổi bật."))
+        return redirect("news:edit", article_pk=article.pk)
+    form = FeatureForm(request.POST, sites=sites)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.feature_set(
+                request.user, data["site"], article, data["position"], data["until"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Đã chọn làm tin nổi bật."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("news:edit", article_pk=article.pk)
+
+
+@login_required
+@require_POST
+def promote(request, article_pk):
+    article = policy.get_article_for(request.user, article_pk, Action.MANAGE_NEWS)
+    if request.POST.get("action") == "withdraw":
+        to = None
+    else:
+        form = PromoteForm(
+            request.POST,
+            units=_line_managed(request.user, article).exclude(pk=article.organization_id),
+        )
+        if not form.is_valid():
+            messages.error(request, _("Hãy chọn một đơn vị cấp trên mà bạn quản lý tin."))
+            return redirect("news:edit", article_pk=article.pk)
+        to = form.cleaned_data["to"]
+    try:
+        services.article_promote(request.user, article, to)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Đã đưa tin lên trang cấp trên.") if to else _("Đã thôi đưa tin lên trang cấp trên."),
+        )
+    return redirect("news:edit", article_pk=article.pk)
 
 
 @login_required
@@ -104,34 +184,47 @@ def article_publish(request, article_pk):
     publish = request.POST.get("action") != "withdraw"
     if publish and not confirmed_in_page(request):
         return redirect("news:edit", article_pk=article.pk)
-    services.article_publish(request.user, article, publish)
-    messages.success(request, _("Đã đăng tin.") if publish else _("Đã gỡ tin."))
+    at = None
+    if publish and (typed := (request.POST.get("publish_at") or "").strip()):
+        try:
+            at = timezone.make_aware(dt.datetime.fromisoformat(typed[:16]))
+        except ValueError:
+            at = None
+        if at is None or at <= timezone.now():
+            messages.error(
+                request,
+                _(
+                    "Giờ hẹn đăng phải là một thời điểm sau bây giờ (ngày/tháng/năm giờ:phút); "
+                    "tin chưa được đăng."
+                ),
+            )
+            return redirect("news:edit", article_pk=article.pk)
+    services.article_publish(request.user, article, publish, at=at)
+    if at is not None:
+        messages.success(
+            request, _("Đã hẹn đăng tin lúc %(when)s.") % {"when": format_datetime(at)}
+        )
+    else:
+        messages.success(request, _("Đã đăng tin.") if publish else _("Đã gỡ tin."))
     return redirect("news:edit", article_pk=article.pk)
 
 
 # --- Public pages -------------------------------------------------------------------------
 
 
-@cache_for_anonymous(60)
 def unit_news(request, unit_pk):
-    """A unit's published news: public, cached for a minute for anonymous visitors."""
-    unit = Article.objects.public().sites().filter(pk=unit_pk).first()
-    if unit is None:
+    """The old address of a unit's news: its site now has a readable one."""
+    site = Site.objects.filter(organization_id=unit_pk).first()
+    if site is None:
         raise Http404
-    articles = Article.objects.public().filter(organization=unit).order_by("-published_at")
-    articles = articles[:PUBLIC_PAGE]
-    return render(request, "news/unit.html", {"unit": unit, "articles": articles})
+    return redirect("portal:site", site_slug=site.slug, permanent=True)
 
 
 def article_public(request, article_pk):
-    article = Article.objects.public().filter(pk=article_pk).select_related("organization").first()
-    if article is None:
+    item = Article.objects.public().filter(pk=article_pk).first()
+    if item is None:
         raise Http404
-    if services.view_count(article, request):
-        article.views += 1
-    return render(
-        request, "news/article.html", {"article": article, "photos": article.photos.all()}
-    )
+    return redirect(item.get_absolute_url(), permanent=True)
 
 
 def photo(request, photo_pk):
@@ -277,3 +370,39 @@ def _count_written(found: dict) -> str:
     qualifier = found.get("attendees_qualifier")
     qualifier = qualifier if qualifier in QUALIFIERS else ""
     return f"{qualifier} {format_int(count)}".strip()
+
+
+# --- Statistics for editors ------------------------------------------------------------
+
+STATS_DAYS = 30
+
+
+@login_required
+def stats(request):
+    """Views per day, top items this week and visitors per site, for the sites whose
+    news the user manages; as a page or an XLSX file."""
+    if not policy.has_any_scope(request.user, Action.MANAGE_NEWS):
+        raise PermissionDenied
+    figures = statistics.for_sites(policy.organizations_for(request.user, Action.MANAGE_NEWS))
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            statistics.workbook(figures),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="thong-ke-truy-cap.xlsx"'
+        return response
+    return render(request, "news/stats.html", {"figures": figures})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_edit(request, unit_pk):
+    """The contact shown in the footer of a unit's public site."""
+    unit = policy.get_organization_for(request.user, unit_pk, Action.MANAGE_NEWS)
+    site = Site.objects.filter(organization=unit).first() or Site(organization=unit)
+    form = SiteForm(request.POST or None, instance=site)
+    if request.method == "POST" and form.is_valid():
+        services.site_update(request.user, unit, **form.cleaned_data)
+        messages.success(request, _("Đã lưu thông tin liên hệ của trang tin."))
+        return redirect("news:site-edit", unit_pk=unit.pk)
+    return render(request, "news/site_edit.html", {"unit": unit, "form": form, "site": site})

@@ -205,6 +205,8 @@ CACHES = {
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            # Room for a day's portal readers (news/counting.py) beyond Django's 300.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     )
 }

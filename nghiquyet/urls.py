@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import home
+from news.portal import home
 from nghiquyet.api import api
 
 urlpatterns = [
     path("", home, name="home"),
+    path("", include("news.portal_urls")),
     path("accounts/", include("accounts.urls")),
     path("units/", include("organizations.urls")),
     path("members/", include("members.urls")),

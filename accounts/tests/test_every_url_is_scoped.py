@@ -16,7 +16,7 @@ from campaigns.models import Campaign
 from conferences.models import Attendance, BridgePoint, Conference, Makeup
 from documents.models import Attachment, Document, DocumentLink, Obligation
 from members.models import Member, RosterImport
-from news.models import Article, Photo, Reading
+from news.models import Article, Photo, Reading, Site
 from notices.models import Notice
 from organizations.models import Organization
 from programmes.models import Inspection, Programme, Target, Task
@@ -60,6 +60,11 @@ UNSCOPED = {
     "api:document_list": "filtered by policy.documents_for",
     "api:document_search": "filtered by policy.documents_for",
     "news:list": "filtered by policy.articles_for",
+    "portal:search": "published items only, for anyone",
+    "news:stats": "sites of policy.organizations_for(MANAGE_NEWS) "
+    "(news/tests/test_portal_editors.py)",
+    "portal:sitemap": "addresses of published items and public sites",
+    "portal:robots": "public",
     "programmes:dashboard": "its ?unit= and ?document= go through policy.get_*_for "
     "(programmes/tests/test_pages.py)",
     "programmes:letter": "as the dashboard, and asks MANAGE_PROGRAMMES on the unit",
@@ -77,6 +82,12 @@ UNSCOPED = {
 
 # Public pages that take an object keyword, and what keeps them safe.
 PUBLIC = {
+    "portal:site": "a unit's public site: published items only (news/tests/test_portal.py)",
+    "portal:category": "as portal:site, one category",
+    "portal:rss": "as portal:site, as a feed",
+    "portal:atom": "as portal:site, as a feed",
+    "portal:article": "a published item, for anyone (news/tests/test_portal.py)",
+    "portal:print": "the print view of a published item",
     "news:unit": "a unit's published news, like its website; drafts never listed "
     "(news/tests/test_news.py)",
 }
@@ -227,6 +238,11 @@ def _objects_of(world, side):
         "task_id": task.pk,
         "inspection_pk": inspection.pk,
         "article_pk": article.pk,
+        "slug": article.slug,
+        "site_slug": Site.objects.get_or_create(
+            organization=unit, defaults={"slug": f"trang-tin-{unit.pk}"}
+        )[0].slug,
+        "category_slug": "van-ban-moi",
         "photo_pk": photo.pk,
         "reading_pk": reading.pk,
         "notice_pk": notice.pk,

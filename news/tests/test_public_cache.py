@@ -24,7 +24,7 @@ def test_what_a_signed_in_officer_loads_never_reaches_an_anonymous_visitor(
     world, conference, client
 ):
     _published(world, conference)
-    url = reverse("news:unit", args=[world.ward.pk])
+    url = reverse("portal:site", args=[services.site_for(world.ward).slug])
     client.force_login(world.secretary)
     officer = client.get(url)
     assert officer.status_code == 200
@@ -39,7 +39,7 @@ def test_what_a_signed_in_officer_loads_never_reaches_an_anonymous_visitor(
 
 def test_anonymous_visitors_share_one_cached_copy_for_a_minute(world, conference, client):
     _published(world, conference)
-    url = reverse("news:unit", args=[world.ward.pk])
+    url = reverse("portal:site", args=[services.site_for(world.ward).slug])
     first = client.get(url)
     assert "public" in first["Cache-Control"] and "max-age=60" in first["Cache-Control"]
     _published(world, conference, title="Tin mới đăng sau đó")

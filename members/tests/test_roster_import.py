@@ -334,3 +334,15 @@ def test_columns_are_found_by_name_in_any_order_and_extra_ones_are_ignored(world
     row += ["02/09/2024", "", "mới chuyển đến"]
     record = checked(client, world.ward, xlsx([row], header=header))
     assert _actions(record) == {2: "create"}
+
+
+def test_number_cells_and_blank_lines_keep_the_row_numbers_excel_shows(world, client):
+    client.force_login(world.clerk)
+    typed = changed(newcomer("030405", "Hoàng Thị Thủy"), card=30406, born=dt.date(1990, 2, 3))
+    rows = [newcomer("030405", "Hoàng Thị Thủy"), [None] * 8, typed]
+
+    record = checked(client, world.ward, xlsx(rows))
+
+    assert _actions(record) == {2: "create", 4: "create"}
+    apply(client, record)
+    assert Member.objects.get(card_number="30406").date_of_birth == dt.date(1990, 2, 3)

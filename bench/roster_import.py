@@ -110,9 +110,11 @@ def run(rows: int, profile: bool = False) -> list[tuple[str, float, int]]:
         )
         seconds = timed(f"check, {label}", partial(roster_check.func, record.pk), profile)
         results.append((f"check, {label}", seconds, rows))
+        print(f"check, {label}: {seconds:.1f} s; {os.getloadavg()}", file=sys.stderr, flush=True)
         RosterImport.objects.filter(pk=record.pk).update(state=RosterImport.State.APPLYING)
         seconds = timed(f"apply, {label}", partial(roster_apply.func, record.pk), profile)
         results.append((f"apply, {label}", seconds, rows))
+        print(f"apply, {label}: {seconds:.1f} s; {os.getloadavg()}", file=sys.stderr, flush=True)
         record.refresh_from_db()
         print(
             f"{label}: {record.state}, created {record.created_count:,}, "

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +25,7 @@ from conferences.forms import (
 from conferences.models import Attendance, BridgePoint, Conference, Status
 from conferences.rollup import campaign_rollup as rollup_of
 from conferences.rollup import rollup_unit
+from nghiquyet.caching import figures_cached
 from nghiquyet.forms import add_service_errors, confirmed_in_page
 from nghiquyet.uploads import UploadError
 from organizations.models import Organization
@@ -428,7 +431,9 @@ def bridge_point_pdf(request, bridge_pk):
 def campaign_rollup(request, campaign_pk):
     campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
     unit = rollup_unit(request.user, campaign, request.GET.get("unit"))
-    rollup = rollup_of(campaign, unit)
+    key = (campaign.pk, unit.pk)
+    rollup = figures_cached("rollup", *key, partial(rollup_of, campaign, unit))
+    reports = figures_cached("reports", *key, partial(report_rollup, campaign, unit))
     points = BridgePoint.objects.filter(
         conference__campaign=campaign, host__path__startswith=unit.path
     ).select_related("host", "conference")
@@ -447,7 +452,7 @@ def campaign_rollup(request, campaign_pk):
             "attendance": attendance_clause(rollup.total.attended, rollup.total.required),
             "trail": trail,
             "points": points.order_by("host__path", "name")[:POINTS_SHOWN],
-            "reports": report_rollup(campaign, unit),
+            "reports": reports,
             "reviews": policy.can(request.user, Action.REVIEW_REPORTS, unit),
             "may_follow_up": policy.can(request.user, Action.FOLLOW_UP_REPORTS, unit),
         },

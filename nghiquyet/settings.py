@@ -209,6 +209,9 @@ CACHES = {
     )
 }
 
+# Dashboard figures per (campaign, unit) are shared for this many seconds (0: never cached).
+FIGURES_CACHE_SECONDS = envint("FIGURES_CACHE_SECONDS", 20)
+
 TASKS = {
     "default": {
         "BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -18,6 +18,8 @@ from django.core.cache import cache
 from django.utils.cache import patch_cache_control, patch_response_headers, patch_vary_headers
 from django.utils.translation import get_language
 
+from nghiquyet.routers import replica_reads
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -80,16 +82,18 @@ def figures_cached(kind: str, campaign_pk: int, unit_pk: int, compute: Callable[
     """
     seconds = settings.FIGURES_CACHE_SECONDS
     if seconds <= 0:
-        return compute()
+        with replica_reads():
+            return compute()
     key = f"figures:{kind}:{campaign_pk}:{unit_pk}:{get_language()}"
     try:
         found = cache.get(key)
     except Exception:  # a cache outage costs speed, never the page
         logger.warning("figures cache unreadable", exc_info=True)
-        return compute()
+        found = None
     if found is not None:
         return found
-    value = compute()
+    with replica_reads():
+        value = compute()
     try:
         cache.set(key, value, seconds)
     except Exception:

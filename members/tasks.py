@@ -35,6 +35,8 @@ from members.roster import (
     RosterError,
     check_rows,
     read_roster,
+    rows_load,
+    rows_save,
     stored_file,
 )
 from nghiquyet.bulkload import bulk_insert
@@ -143,7 +145,9 @@ def roster_check(import_pk: int) -> None:
     report = _Reporter(import_pk)
     try:
         actor = roster.created_by
-        rows = read_roster(_ready(roster, actor), report)
+        path = _ready(roster, actor)
+        rows = read_roster(path, report)
+        rows_save(path, rows)
         result = check_rows(rows, roster.organization, actor, report)
     except RosterError as error:
         _finish(import_pk, State.FAILED, error=str(error))
@@ -179,7 +183,8 @@ def roster_apply(import_pk: int, actor_pk: int | None = None) -> None:
     report = _Reporter(import_pk)
     try:
         # Read outside the transaction: on SQLite it holds the write lock throughout.
-        rows = read_roster(_ready(roster, actor), report)
+        path = _ready(roster, actor)
+        rows = rows_load(path) or read_roster(path, report)
         with transaction.atomic():
             result = check_rows(rows, roster.organization, actor, report)
             if result.rejected:

@@ -346,3 +346,21 @@ def test_number_cells_and_blank_lines_keep_the_row_numbers_excel_shows(world, cl
     assert _actions(record) == {2: "create", 4: "create"}
     apply(client, record)
     assert Member.objects.get(card_number="30406").date_of_birth == dt.date(1990, 2, 3)
+
+
+def test_the_apply_writes_the_rows_the_check_read_without_reading_the_file_again(
+    world, client, monkeypatch
+):
+    client.force_login(world.clerk)
+    row = changed(newcomer("030405", "Hoàng Thị Thủy"), born=dt.date(1990, 2, 3))
+    record = checked(client, world.ward, xlsx([row, changed(AN, full_name="Nguyễn Văn Ân")]))
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the file was read twice")
+
+    monkeypatch.setattr("members.tasks.read_roster", not_again)
+    apply(client, record)
+
+    assert record.state == RosterImport.State.APPLIED, record.error
+    assert Member.objects.get(card_number="030405").date_of_birth == dt.date(1990, 2, 3)
+    assert Member.objects.get(card_number="010203").full_name == "Nguyễn Văn Ân"

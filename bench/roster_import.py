@@ -1,6 +1,7 @@
 """Roster import rate for a 100,000-row XLSX, on PostgreSQL (and SQLite with --sqlite).
 
-Usage: .venv/bin/python bench/roster_import.py [--rows 100000] [--sqlite]
+Usage: .venv/bin/python bench/roster_import.py [--rows 100000] [--sqlite] [--profile]
+    [--database-name nghiquyet_bench_roster]
 
 A fresh database gets a demo tree (seed_demo, 20,000 members), then an XLSX of `rows`
 new members spread over its cells is written with openpyxl, and the two jobs of an import
@@ -9,12 +10,16 @@ run in-process exactly as the worker runs them: the dry run (roster_check), the 
 """
 
 import argparse
+import cProfile
 import datetime as dt
 import io
 import os
+import pstats
 import random
+import resource
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 from harness import ADMIN_URL, PRODUCTION_LIKE, REPO, database_url, drop, recreate
@@ -55,7 +60,57 @@ def workbook(rows: int, unit_codes: list[str]) -> bytes:
     return out.getvalue()
 
 
-def run(rows: int) -> list[tuple[str, float, int]]:
+def backend_cpu() -> tuple[int, float]:
+    """The PostgreSQL backend serving this process, and the CPU seconds it has used."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0, 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # a server on another machine
+        return pid, float("nan")
+    return pid, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(label: str, step, profile: bool) -> tuple[float, float, float]:
+    """Wall seconds of `step()`, CPU seconds of this process and of its PostgreSQL backend
+    (the machine is shared: CPU time says what the work costs whatever else runs); with
+    `profile`, its top functions by own time on stderr."""
+    profiler = cProfile.Profile() if profile else None
+    pid, pg_before = backend_cpu()
+    cpu = own_cpu()
+    start = time.perf_counter()
+    if profiler:
+        profiler.runcall(step)
+    else:
+        step()
+    seconds = time.perf_counter() - start
+    cpu = own_cpu() - cpu
+    pid_after, pg_after = backend_cpu()
+    pg = pg_after - pg_before if pid_after == pid else float("nan")
+    if profiler:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(18)
+        print(f"--- profile: {label}\n{out.getvalue()}", file=sys.stderr)
+    print(
+        f"{label}: {seconds:.1f} s, CPU {cpu:.1f} s here + {pg:.1f} s PostgreSQL; "
+        f"load {os.getloadavg()[0]:.1f}",
+        file=sys.stderr,
+        flush=True,
+    )
+    return seconds, cpu, pg
+
+
+def run(rows: int, profile: bool = False) -> list[tuple]:
     import django
 
     django.setup()
@@ -88,13 +143,11 @@ def run(rows: int) -> list[tuple[str, float, int]]:
             stored_path=roster.store_upload([content], "xlsx"),
             created_by=clerk,
         )
-        start = time.perf_counter()
-        roster_check.func(record.pk)
-        results.append((f"check, {label}", time.perf_counter() - start, rows))
+        times = timed(f"check, {label}", partial(roster_check.func, record.pk), profile)
+        results.append((f"check, {label}", *times, rows))
         RosterImport.objects.filter(pk=record.pk).update(state=RosterImport.State.APPLYING)
-        start = time.perf_counter()
-        roster_apply.func(record.pk)
-        results.append((f"apply, {label}", time.perf_counter() - start, rows))
+        times = timed(f"apply, {label}", partial(roster_apply.func, record.pk), profile)
+        results.append((f"apply, {label}", *times, rows))
         record.refresh_from_db()
         print(
             f"{label}: {record.state}, created {record.created_count:,}, "
@@ -110,6 +163,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--sqlite", action="store_true", help="SQLite under var/bench/")
     parser.add_argument("--admin-url", default=ADMIN_URL)
+    parser.add_argument("--profile", action="store_true", help="top functions of each step")
+    parser.add_argument(
+        "--database-name", default=DB_NAME, help="so that two runs on one server do not collide"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     os.environ["DJANGO_SETTINGS_MODULE"] = "nghiquyet.settings"
@@ -124,20 +181,23 @@ def main() -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     else:
-        recreate(args.admin_url, DB_NAME)
-        os.environ["DATABASE_URL"] = database_url(args.admin_url, DB_NAME)
+        recreate(args.admin_url, args.database_name)
+        os.environ["DATABASE_URL"] = database_url(args.admin_url, args.database_name)
     try:
-        results = run(args.rows)
+        results = run(args.rows, args.profile)
     finally:
         if not args.sqlite:
             from django.db import connections
 
             connections.close_all()
-            drop(args.admin_url, DB_NAME)
-    print("| engine | step | rows | seconds | rows/s |")
-    print("|---|---|--:|--:|--:|")
-    for step, seconds, rows in results:
-        print(f"| {engine} | {step} | {rows:,} | {seconds:.1f} | {rows / seconds:,.0f} |")
+            drop(args.admin_url, args.database_name)
+    print("| engine | step | rows | seconds | rows/s | CPU s (Python + PostgreSQL) | rows/CPU s |")
+    print("|---|---|--:|--:|--:|--:|--:|")
+    for step, seconds, cpu, pg, rows in results:
+        print(
+            f"| {engine} | {step} | {rows:,} | {seconds:.1f} | {rows / seconds:,.0f} "
+            f"| {cpu:.1f} + {pg:.1f} | {rows / (cpu + pg):,.0f} |"
+        )
 
 
 if __name__ == "__main__":

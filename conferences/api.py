@@ -1,4 +1,5 @@
 import datetime as dt
+from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema, Status
@@ -11,6 +12,7 @@ from conferences.checkin import CheckinError
 from conferences.models import Attendance, Conference
 from conferences.rollup import campaign_rollup, rollup_unit
 from members.models import Member
+from nghiquyet.caching import figures_cached
 from nghiquyet.schemas import column
 from organizations.models import Organization
 from reports.rollup import report_rollup
@@ -152,8 +154,9 @@ def rollup(request, campaign_id: int, unit: column(Organization, "id") | None = 
         root = rollup_unit(request.auth, campaign, unit)
     except PermissionDenied:
         raise HttpError(403, "Không có quyền xem số liệu của đợt này.") from None
-    figures = campaign_rollup(campaign, root)
-    reports = report_rollup(campaign, root)
+    key = (campaign.pk, root.pk)
+    figures = figures_cached("rollup", *key, partial(campaign_rollup, campaign, root))
+    reports = figures_cached("reports", *key, partial(report_rollup, campaign, root))
     return {
         "campaign_id": campaign.pk,
         "total": figures.total.as_json(),

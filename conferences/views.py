@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +25,7 @@ from conferences.forms import (
 from conferences.models import Attendance, BridgePoint, Conference, Status
 from conferences.rollup import campaign_rollup as rollup_of
 from conferences.rollup import rollup_unit
+from nghiquyet.caching import figures_cached
 from nghiquyet.forms import add_service_errors, confirmed_in_page
 from nghiquyet.uploads import UploadError
 from organizations.listing import shown_rows
@@ -488,8 +491,9 @@ def bridge_point_pdf(request, bridge_pk):
 def campaign_rollup(request, campaign_pk):
     campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
     unit = rollup_unit(request.user, campaign, request.GET.get("unit"))
-    rollup = rollup_of(campaign, unit)
-    reports = report_rollup(campaign, unit)
+    key = (campaign.pk, unit.pk)
+    rollup = figures_cached("rollup", *key, partial(rollup_of, campaign, unit))
+    reports = figures_cached("reports", *key, partial(report_rollup, campaign, unit))
     show_closed = request.GET.get("closed") == "1"
     rollup.children, closed_hidden = shown_rows(rollup.children, show_closed=show_closed)
     reports.children, _hidden = shown_rows(reports.children, show_closed=show_closed)

@@ -20,7 +20,6 @@ from django_tasks import task
 
 from accounts import policy
 from accounts.policy import Action
-from audit.models import AuditEntry
 from audit.services import audit_entry, audit_record
 from members.models import Member, MemberStatus, RosterImport, Transfer
 from members.roster import (
@@ -36,8 +35,11 @@ from members.roster import (
     RosterError,
     check_rows,
     read_roster,
+    rows_load,
+    rows_save,
     stored_file,
 )
+from nghiquyet.bulkload import bulk_insert
 from organizations.services import member_count_add
 
 logger = logging.getLogger(__name__)
@@ -143,7 +145,9 @@ def roster_check(import_pk: int) -> None:
     report = _Reporter(import_pk)
     try:
         actor = roster.created_by
-        rows = read_roster(_ready(roster, actor), report)
+        path = _ready(roster, actor)
+        rows = read_roster(path, report)
+        rows_save(path, rows)
         result = check_rows(rows, roster.organization, actor, report)
     except RosterError as error:
         _finish(import_pk, State.FAILED, error=str(error))
@@ -179,7 +183,8 @@ def roster_apply(import_pk: int, actor_pk: int | None = None) -> None:
     report = _Reporter(import_pk)
     try:
         # Read outside the transaction: on SQLite it holds the write lock throughout.
-        rows = read_roster(_ready(roster, actor), report)
+        path = _ready(roster, actor)
+        rows = rows_load(path) or read_roster(path, report)
         with transaction.atomic():
             result = check_rows(rows, roster.organization, actor, report)
             if result.rejected:
@@ -231,14 +236,12 @@ def _write(result: CheckResult, roster: RosterImport, actor, report: _Reporter) 
 
     for batch in _batches(creates):
         members = [plan.member() for plan in batch]
-        Member.objects.bulk_create(members, batch_size=BATCH)
-        _fill_pks(members)
-        AuditEntry.objects.bulk_create(
+        bulk_insert(members)
+        bulk_insert(
             [
                 audit_entry(actor, "member.import_create", member, plan.changes)
                 for member, plan in zip(members, batch, strict=True)
-            ],
-            batch_size=BATCH,
+            ]
         )
         deltas.update(plan.unit.pk for plan in batch)
         exempt.update(plan.unit.pk for plan in batch if plan.values["status"] == EXEMPT)
@@ -251,7 +254,7 @@ def _write(result: CheckResult, roster: RosterImport, actor, report: _Reporter) 
         Member.objects.bulk_update(members, fields, batch_size=BATCH)
         # Same record as members.services.member_transfer, dated today.
         moves = [plan for plan in batch if plan.from_unit_id is not None]
-        Transfer.objects.bulk_create(
+        bulk_insert(
             [
                 Transfer(
                     member_id=plan.member_id,
@@ -262,8 +265,7 @@ def _write(result: CheckResult, roster: RosterImport, actor, report: _Reporter) 
                     recorded_by=actor,
                 )
                 for plan in moves
-            ],
-            batch_size=BATCH,
+            ]
         )
         for plan in moves:
             deltas[plan.from_unit_id] -= 1
@@ -273,12 +275,11 @@ def _write(result: CheckResult, roster: RosterImport, actor, report: _Reporter) 
             exempt[plan.from_unit_id or plan.unit.pk] -= was
             exempt[plan.unit.pk] += plan.values["status"] == EXEMPT
         transferred += len(moves)
-        AuditEntry.objects.bulk_create(
+        bulk_insert(
             [
                 audit_entry(actor, "member.import_update", member, plan.changes)
                 for member, plan in zip(members, batch, strict=True)
-            ],
-            batch_size=BATCH,
+            ]
         )
         done += len(batch)
         report("write", done, total)
@@ -296,16 +297,3 @@ def _write(result: CheckResult, roster: RosterImport, actor, report: _Reporter) 
                 "transferred": [None, transferred],
             },
         )
-
-
-def _fill_pks(members: list[Member]) -> None:
-    # PostgreSQL and SQLite ≥ 3.35 return the keys from bulk_create; others do not.
-    if all(member.pk is not None for member in members):
-        return
-    keys = dict(
-        Member.objects.filter(card_number__in=[m.card_number for m in members]).values_list(
-            "card_number", "pk"
-        )
-    )
-    for member in members:
-        member.pk = keys[member.card_number]

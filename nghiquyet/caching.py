@@ -8,11 +8,20 @@ carries anything of one visitor (a cookie, a CSRF token, a session read) is not 
 """
 
 import hashlib
+import logging
+from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.cache import patch_cache_control, patch_response_headers, patch_vary_headers
 from django.utils.translation import get_language
+
+from nghiquyet.routers import replica_reads
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _key(request) -> str:
@@ -60,3 +69,33 @@ def cache_for_anonymous(seconds: int):
         return cached_view
 
     return decorator
+
+
+def figures_cached(kind: str, campaign_pk: int, unit_pk: int, compute: Callable[[], T]) -> T:
+    """A campaign's figures for one unit's subtree, shared for FIGURES_CACHE_SECONDS by
+    everyone who may see that unit (the caller asks the access policy first).
+
+    At a national peak thousands of officers open the same few dashboards while the
+    counters move every second; figures a few seconds old are what they need, and summing
+    the subtree once per interval instead of once per request is what keeps the pages
+    fast. Never cached: anything that depends on who asks.
+    """
+    seconds = settings.FIGURES_CACHE_SECONDS
+    if seconds <= 0:
+        with replica_reads():
+            return compute()
+    key = f"figures:{kind}:{campaign_pk}:{unit_pk}:{get_language()}"
+    try:
+        found = cache.get(key)
+    except Exception:  # a cache outage costs speed, never the page
+        logger.warning("figures cache unreadable", exc_info=True)
+        found = None
+    if found is not None:
+        return found
+    with replica_reads():
+        value = compute()
+    try:
+        cache.set(key, value, seconds)
+    except Exception:
+        logger.warning("figures cache not written", exc_info=True)
+    return value

@@ -194,6 +194,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(envstr("DATABASE_URL"))}
+# A streaming replica of the primary, read by the dashboards only (nghiquyet/routers.py).
+if envstr("REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = database_from_url(envstr("REPLICA_DATABASE_URL"))
+DASHBOARD_DATABASE = "replica" if "replica" in DATABASES else ""
+DATABASE_ROUTERS = ["nghiquyet.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _redis_url = envstr("REDIS_URL")
@@ -210,6 +215,9 @@ CACHES = {
         }
     )
 }
+
+# Dashboard figures per (campaign, unit) are shared for this many seconds (0: never cached).
+FIGURES_CACHE_SECONDS = envint("FIGURES_CACHE_SECONDS", 20)
 
 TASKS = {
     "default": {

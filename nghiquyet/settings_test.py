@@ -17,3 +17,9 @@ CSRF_COOKIE_SECURE = False
 # The live-server thread and the test runner must not keep connections past a test, or
 # PostgreSQL refuses to drop the test database at the end.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Tests read their own writes at once; the figures cache has a test of its own.
+FIGURES_CACHE_SECONDS = 0
+# The replica alias as CI has it: the same test database, so the router's choice is what is
+# tested. Dashboards read from it only in the tests that turn DASHBOARD_DATABASE on.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+DASHBOARD_DATABASE = ""

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, diff, snapshot
@@ -121,14 +121,29 @@ def member_counts_rebuild() -> int:
     return changed
 
 
+COUNT_BATCH = 500
+
+
 def member_count_add(deltas: dict[int, int], exempt: dict[int, int] | None = None) -> None:
     """Apply member-count changes per unit (and, in `exempt`, changes to the exempt
     share), inside the caller's transaction."""
     exempt = exempt or {}
-    for unit_id in set(deltas) | set(exempt):
-        members, exempts = deltas.get(unit_id, 0), exempt.get(unit_id, 0)
-        if members or exempts:
-            Organization.objects.filter(pk=unit_id).update(
-                member_count=F("member_count") + members,
-                exempt_count=F("exempt_count") + exempts,
-            )
+    changed = sorted(
+        unit_id
+        for unit_id in set(deltas) | set(exempt)
+        if deltas.get(unit_id) or exempt.get(unit_id)
+    )
+    # One statement per COUNT_BATCH units: an import touches hundreds of cells at once.
+    for start in range(0, len(changed), COUNT_BATCH):
+        ids = changed[start : start + COUNT_BATCH]
+        Organization.objects.filter(pk__in=ids).update(
+            member_count=F("member_count") + _by_unit(ids, deltas),
+            exempt_count=F("exempt_count") + _by_unit(ids, exempt),
+        )
+
+
+def _by_unit(ids: list[int], values: dict[int, int]) -> Case:
+    whens = [
+        When(pk=unit_id, then=Value(values[unit_id])) for unit_id in ids if values.get(unit_id)
+    ]
+    return Case(*whens, default=Value(0), output_field=IntegerField())

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +18,7 @@ from accounts.policy import Action
 from audit.services import audit_record
 from conferences.rollup import rollup_unit
 from documents import layout
+from nghiquyet.caching import figures_cached
 from nghiquyet.forms import DATE_WIDGET, add_service_errors, confirmed_in_page
 from nghiquyet.uploads import private_file
 from organizations.choosers import use_chooser
@@ -133,7 +136,7 @@ def dashboard(request, campaign_pk):
         period_from=campaign.created_at.date(),
         period_to=today,
     )
-    figures = collect(live)
+    figures = figures_cached("dashboard", campaign.pk, unit.pk, partial(collect, live))
     total = figures["total"]
     may_review = policy.can(request.user, Action.REVIEW_REPORTS, unit)
     reviewable = set(

@@ -43,3 +43,12 @@ def test_a_purged_import_cannot_be_applied_and_says_why(world):
     record.refresh_from_db()
     with pytest.raises(roster.RosterError, match="tải tệp lên lại"):
         roster.stored_file(record.stored_path)
+
+
+def test_the_rows_kept_from_the_check_are_deleted_with_the_file(world):
+    record = _record(world, State.APPLIED, 40)
+    path = roster.stored_file(record.stored_path)
+    roster.rows_save(path, [roster.RosterRow(2, {"full_name": "Lê Văn Tám"}, {})])
+    assert roster.parsed_file(path).exists()
+    call_command("purge_rosters", days=30, stdout=io.StringIO())
+    assert not path.exists() and not roster.parsed_file(path).exists()

@@ -334,3 +334,33 @@ def test_columns_are_found_by_name_in_any_order_and_extra_ones_are_ignored(world
     row += ["02/09/2024", "", "mới chuyển đến"]
     record = checked(client, world.ward, xlsx([row], header=header))
     assert _actions(record) == {2: "create"}
+
+
+def test_number_cells_and_blank_lines_keep_the_row_numbers_excel_shows(world, client):
+    client.force_login(world.clerk)
+    typed = changed(newcomer("030405", "Hoàng Thị Thủy"), card=30406, born=dt.date(1990, 2, 3))
+    rows = [newcomer("030405", "Hoàng Thị Thủy"), [None] * 8, typed]
+
+    record = checked(client, world.ward, xlsx(rows))
+
+    assert _actions(record) == {2: "create", 4: "create"}
+    apply(client, record)
+    assert Member.objects.get(card_number="30406").date_of_birth == dt.date(1990, 2, 3)
+
+
+def test_the_apply_writes_the_rows_the_check_read_without_reading_the_file_again(
+    world, client, monkeypatch
+):
+    client.force_login(world.clerk)
+    row = changed(newcomer("030405", "Hoàng Thị Thủy"), born=dt.date(1990, 2, 3))
+    record = checked(client, world.ward, xlsx([row, changed(AN, full_name="Nguyễn Văn Ân")]))
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the file was read twice")
+
+    monkeypatch.setattr("members.tasks.read_roster", not_again)
+    apply(client, record)
+
+    assert record.state == RosterImport.State.APPLIED, record.error
+    assert Member.objects.get(card_number="030405").date_of_birth == dt.date(1990, 2, 3)
+    assert Member.objects.get(card_number="010203").full_name == "Nguyễn Văn Ân"

@@ -51,3 +51,19 @@ def test_the_laptop_settings_of_make_run_fail_the_deploy_check():
     checked = _check_deploy(environment)
     assert checked.returncode != 0
     assert all(code in checked.stderr for code in ("W008", "W012", "W016"))
+
+
+def test_the_production_layout_with_a_pooler_and_a_replica_passes_the_deploy_check():
+    environment = _documented_environment()
+    layout = (BASE_DIR / "docs" / "production.md").read_text(encoding="utf-8")
+    block = re.search(r"```env\n(.*?)```", layout, re.S)
+    assert block is not None, "docs/production.md lost its ```env block"
+    for line in block.group(1).splitlines():
+        if "=" in line and not line.startswith("#"):
+            name, value = line.split("=", 1)
+            environment[name] = value
+    assert environment["REPLICA_DATABASE_URL"].startswith("postgres://")
+    environment["SECRET_KEY"] = secrets.token_urlsafe(50)
+    checked = _check_deploy(environment)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "no issues" in checked.stdout

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from members.models import RosterImport
-from members.roster import FOLDER
+from members.roster import FOLDER, parsed_file
 from nghiquyet.uploads import private_file
 
 State = RosterImport.State
@@ -32,6 +32,7 @@ class Command(BaseCommand):
         for record in RosterImport.objects.filter(done | abandoned).exclude(stored_path=""):
             path = private_file(record.stored_path, FOLDER)
             if path is not None:
+                parsed_file(path).unlink(missing_ok=True)
                 path.unlink()
             RosterImport.objects.filter(pk=record.pk).update(stored_path="")
             purged += 1

@@ -1242,7 +1242,7 @@ def table_reads(url: str) -> dict:
 
 
 def pair_check(setup_: Setup, jobs: list[Job], sends: list[Send]) -> dict:
-    """The stored pairs against a recount from the stored fingerprints and band keys (what
+    """The stored pairs against a recount from the stored fingerprints and marks (what
     `campaign_reindex` would find, computed read-only), and for the deliberate copies
     whether the pair with their source was stored, by kind."""
     import numpy as np
@@ -1261,17 +1261,20 @@ def pair_check(setup_: Setup, jobs: list[Job], sends: list[Send]) -> dict:
         mine = raw[~np.isin(raw, boilerplate, assume_unique=True)] if len(boilerplate) else raw
         if len(mine) >= similarity.MIN_SHINGLES:
             own[report_id] = mine
-    buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for band, key, report_id in BandKey.objects.filter(campaign_id=campaign_id).values_list(
-        "band", "key", "report_id"
+    # Candidates as the engine proposes them: pairs sharing at least MIN_SHARED winnowed
+    # marks, each held by at most CROWDED_MARK reports.
+    buckets: dict[int, list[int]] = defaultdict(list)
+    for key, report_id in BandKey.objects.filter(campaign_id=campaign_id).values_list(
+        "key", "report_id"
     ):
-        buckets[(band, key)].append(report_id)
-    candidates = set()
+        buckets[key].append(report_id)
+    shared: Counter = Counter()
     for members in buckets.values():
-        if 2 <= len(members) <= copies.CROWDED_KEY:
+        if 2 <= len(members) <= similarity.CROWDED_MARK:
             for i, a in enumerate(members):
                 for b in members[i + 1 :]:
-                    candidates.add((min(a, b), max(a, b)))
+                    shared[(min(a, b), max(a, b))] += 1
+    candidates = {pair for pair, n in shared.items() if n >= similarity.MIN_SHARED}
     expected = {}
     for a, b in candidates:
         if a in own and b in own:
@@ -1309,12 +1312,12 @@ def pair_check(setup_: Setup, jobs: list[Job], sends: list[Send]) -> dict:
         if copies._keep(found):
             tally["should be kept"] += 1
             tally["stored"] += key in stored
-            tally["candidates by LSH"] += key in candidates
-    crowded = sum(1 for members in buckets.values() if len(members) > copies.CROWDED_KEY)
+            tally["candidates by marks"] += key in candidates
+    crowded = sum(1 for members in buckets.values() if len(members) > similarity.CROWDED_MARK)
     sizes = [len(m) for m in buckets.values()]
     return {
         "fingerprints_compared": len(own),
-        "bands_shared": sum(1 for s in sizes if s > 1),
+        "marks_shared": sum(1 for s in sizes if s > 1),
         "largest_bucket": max(sizes, default=0),
         "crowded_keys": crowded,
         "candidate_pairs": len(candidates),

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conferences.models import BridgePoint, Conference, Format
@@ -213,7 +213,6 @@ def _conference_list(campaign, unit: Organization) -> tuple[list[dict], int]:
     return listed, own.count()
 
 
-@translation.override("vi")
 def collect(snapshot: Snapshot) -> dict:
     """The report's figures, as JSON. Units below that answered the same request with an
     issued report contribute their own frozen rows; the others are read live."""

@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import policy
@@ -63,6 +63,13 @@ def request_create(actor, organization: Organization, **fields) -> Request:
     return request
 
 
+def _figures_of(snapshot: Snapshot) -> dict:
+    """The figures kept with a report are written in Vietnamese whatever language its clerk
+    reads the pages in: they go into a Party document."""
+    with translation.override("vi"):
+        return collect(snapshot)
+
+
 def snapshot_draft(actor, organization: Organization, *, request: Request | None = None, **fields):
     """A draft report with its figures collected now; answering a request takes the
     request's subject and period."""
@@ -92,7 +99,7 @@ def snapshot_draft(actor, organization: Organization, *, request: Request | None
         raise ValidationError(problems)
     fields.update(texts)
     snapshot = Snapshot(organization=organization, request=request, created_by=actor, **fields)
-    snapshot.figures = collect(snapshot)
+    snapshot.figures = _figures_of(snapshot)
     try:
         with transaction.atomic():
             snapshot.save()
@@ -109,7 +116,7 @@ def snapshot_refresh(actor, snapshot: Snapshot) -> Snapshot:
     if not policy.can(actor, Action.MANAGE_REPORTING, snapshot.organization):
         raise ValidationError(_("Bạn không được sửa báo cáo của đơn vị này."))
     with transaction.atomic():
-        snapshot.figures = collect(snapshot)
+        snapshot.figures = _figures_of(snapshot)
         snapshot.save(update_fields=["figures"])
         audit_record(actor, "reporting.refresh", snapshot)
     return snapshot
@@ -208,7 +215,7 @@ def snapshot_issue(actor, snapshot: Snapshot, issued_on: dt.date | None = None) 
                 )
             )
         snapshot.limitations, snapshot.directions = stored.limitations, stored.directions
-        snapshot.figures = collect(snapshot)
+        snapshot.figures = _figures_of(snapshot)
         snapshot.state = Snapshot.State.ISSUED
         snapshot.issued_on = issued_on or timezone.localdate()
         snapshot.save(update_fields=["figures", "state", "issued_on"])

@@ -245,7 +245,13 @@ def journey(demo_site, page):
         assert not english_words(text), f"{page.url}: tiếng Anh {english_words(text)}"
         return text
 
+    def choose(field, unit):
+        """Pick a unit in a search-as-you-type chooser, as one types its name."""
+        page.fill(f"#id_{field}", unit.name)
+        page.check(f"#id_{field}_results input[value='{unit.pk}']")
+
     demo_site.sign_in = sign_in
     demo_site.read = read
+    demo_site.choose = choose
     demo_site.page = page
     return demo_site

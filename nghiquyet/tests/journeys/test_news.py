@@ -54,5 +54,5 @@ def test_news_is_drafted_from_the_demo_conference_published_and_read_logged_out(
     assert title in text and figures in text and "Thu Trang" in text
     assert "Đăng xuất" not in page.inner_text("body")  # no staff chrome for a visitor
     published = timezone.localtime(article.published_at)
-    assert f"Ngày đăng {published:%d/%m/%Y %H:%M} · Lượt xem:" in text
+    assert f"Ngày đăng {published:%d/%m/%Y} | {published:%H:%M} | Lượt xem:" in text
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -66,6 +66,9 @@ def test_an_allowed_sample_is_no_copy_once_the_campaign_is_rebuilt(world, campai
     assert not Pair.objects.exists()
     page = client.get(url).content.decode()
     assert "Văn bản được phép dùng chung" in page and "None" not in page
+    # The list and its form stand once, in the page's body, never in its title.
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "<form" not in title and page.count('id="allowed"') == 1
 
 
 def test_a_too_short_allowed_text_is_refused_and_kept_in_the_form(world, campaign, client):

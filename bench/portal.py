@@ -213,12 +213,45 @@ def first_paint(path: str) -> float:
     return fcp / 1000
 
 
+def server_command(server: str) -> list[str]:
+    """gunicorn gthread (`gthread:WxT`) or granian's WSGI interface (`granian:WxT`, W
+    processes of T blocking threads) serving `bench/portal_wsgi.py`."""
+    kind, _, shape = server.partition(":")
+    workers, _, threads = shape.partition("x")
+    bin_dir = Path(sys.executable).parent
+    if kind == "granian":
+        return [
+            str(bin_dir / "granian"),
+            "--interface=wsgi",
+            f"--host={HOST}",
+            f"--port={PORT}",
+            f"--workers={workers}",
+            f"--blocking-threads={threads}",
+            "--backlog=2048",
+            "--no-log",
+            "bench.portal_wsgi:application",
+        ]
+    return [
+        str(bin_dir / "gunicorn"),
+        "bench.portal_wsgi:application",
+        f"--bind={HOST}:{PORT}",
+        "--worker-class=gthread",
+        f"--workers={workers}",
+        f"--threads={threads}",
+        "--keep-alive=30",
+        "--backlog=2048",
+        "--log-level=warning",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rate", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--server", default="gthread:3x4", help="gunicorn workers: gthread:WxT")
+    parser.add_argument(
+        "--server", default="gthread:3x4", help="gthread:WxT (gunicorn) or granian:WxT"
+    )
     parser.add_argument("--database-url", default=database_url(ADMIN_URL, "nq_portal"))
     args = parser.parse_args()
 
@@ -226,23 +259,8 @@ def main() -> None:
     recreate(ADMIN_URL, url.rsplit("/", 1)[1])
     say("== seeding")
     path = seed(url)
-    workers, _, threads = args.server.partition(":")[2].partition("x")
     env = server_env(url)
-    gunicorn = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "bench.portal_wsgi:application",
-            f"--bind={HOST}:{PORT}",
-            "--worker-class=gthread",
-            f"--workers={workers}",
-            f"--threads={threads}",
-            "--keep-alive=30",
-            "--backlog=2048",
-            "--log-level=warning",
-        ],
-        env=env,
-        cwd=REPO,
-    )
+    gunicorn = subprocess.Popen(server_command(args.server), env=env, cwd=REPO)
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--interval", "1"],
         env=env,

@@ -6,6 +6,7 @@ phone would fetch it, so the benchmark wraps the application in Django's own sta
 handler (the one its live test server uses)."""
 
 from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.core.wsgi import get_wsgi_application
 
-application = StaticFilesHandler(get_wsgi_application())
+from nghiquyet.wsgi import application as site
+
+application = StaticFilesHandler(site)

@@ -204,7 +204,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 _redis_url = envstr("REDIS_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        {"BACKEND": "nghiquyet.redis_cache.RedisCache", "LOCATION": _redis_url}
         if _redis_url
         # A file cache is shared by the web server and the worker on one machine.
         else {

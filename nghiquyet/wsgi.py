@@ -4,3 +4,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nghiquyet.settings")
 application = get_wsgi_application()
+
+# Imported once Django is set up: the front door reads settings and the cache.
+from news.front import PortalFront  # noqa: E402
+
+application = PortalFront(application)

@@ -38,7 +38,7 @@ def _caches(tmp_path):
     yield (
         "redis",
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "nghiquyet.redis_cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/5",
             "KEY_PREFIX": "nq-test",
         },

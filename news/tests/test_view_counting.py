@@ -2,11 +2,30 @@
 changing the browser name does not inflate the count; the address is never stored; the
 counts reach the database in batches, never on the request."""
 
+import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from news import counting, services
 from news.models import Article, ArticleDay, SiteDay
+from news.tests.test_counting_concurrency import _redis_up
+from news.tests.test_front import REDIS
+
+
+@pytest.fixture(autouse=True, params=["memory", "redis"])
+def _cache(request):
+    """Every rule holds on the local cache (Python steps) and on Redis (one script)."""
+    if request.param == "memory":
+        yield
+        return
+    if not _redis_up():
+        pytest.skip("Redis không chạy ở 127.0.0.1:6379: bỏ qua phần Redis")
+    with override_settings(CACHES=REDIS):
+        cache.clear()
+        yield
+        cache.clear()
 
 
 def _article(world, conference):

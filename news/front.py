@@ -59,7 +59,16 @@ class PortalFront:
         language = _language(environ)
         if language is None:
             return self.application(environ, start_response)
-        key = f"front:{language}:{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
+        # The address is part of the page (links, the card's og:url): a host Django has
+        # not accepted never has a copy, since only its 200s are kept.
+        key = "front:{}:{}:{}://{}{}?{}".format(
+            language,
+            environ.get("HTTP_X_FORWARDED_PROTO", ""),
+            environ.get("wsgi.url_scheme", ""),
+            environ.get("HTTP_HOST", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+        )
         try:
             entry = backend.get(key)
         except Exception:  # a cache outage costs speed, never the page

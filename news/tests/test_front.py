@@ -53,8 +53,8 @@ def item(world, conference):
     )
 
 
-def get(app, path, method="GET", address="10.0.0.1", agent=BROWSER, cookie=""):
-    environ = RequestFactory().generic(method, path).environ
+def get(app, path, method="GET", address="10.0.0.1", agent=BROWSER, cookie="", host="testserver"):
+    environ = RequestFactory().generic(method, path, HTTP_HOST=host).environ
     environ.update(REMOTE_ADDR=address, HTTP_USER_AGENT=agent)
     if cookie:
         environ["HTTP_COOKIE"] = cookie
@@ -138,6 +138,15 @@ def test_each_language_has_its_own_copy(front, item):
     assert django.calls == 2
     assert vietnamese["headers"]["Content-Language"] == "vi"
     assert english["headers"]["Content-Language"] == again["headers"]["Content-Language"] == "en"
+
+
+def test_a_host_the_site_does_not_serve_never_gets_the_copy(front, item):
+    app, django = front
+    get(app, item.get_absolute_url())
+    for _ in range(2):
+        refused = get(app, item.get_absolute_url(), host="evil.example")
+        assert not refused["status"].startswith("200")
+    assert django.calls == 3
 
 
 def test_head_gets_the_headers_only_and_a_post_always_reaches_django(front, item):

@@ -1,5 +1,6 @@
 """Every page each demo role reaches from its menus, and the public pages, pass axe-core
-with no serious or critical violation, at a phone's width (375 px) and a desk's (1280 px).
+with no serious or critical violation, at a phone's width (375 px) and a desk's (1280 px);
+so does every form sent back with its errors shown.
 
 The pages are found by the crawl (`crawling.py`, one URL per URL pattern), then opened in
 Chromium with the role's session; axe-core (bundled by axe-playwright-python, no network)
@@ -54,11 +55,16 @@ def _pages(user: User | None) -> tuple[list[str], object]:
 
 
 def _violations(page, url: str) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
     response = page.goto(url)
     assert response is not None and response.status == 200, url
     page.wait_for_load_state("networkidle")
+    return _axe(page, url)
+
+
+def _axe(page, url: str) -> list[str]:
+    """Serious and critical violations on the page as it stands, at both widths."""
+    from axe_playwright_python.sync_playwright import Axe
+
     found = []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
@@ -97,4 +103,69 @@ def test_every_page_each_role_reaches_passes_axe_at_both_widths(demo, page, live
     assert len(checked) > 40  # the menus of every role were followed
     assert not problems, f"{len(problems)} vi phạm trên {len(checked)} trang:\n" + "\n".join(
         problems
+    )
+
+
+# Forms whose submit does something at once rather than asking for fields, or signs out.
+_ACTS = ("logout", "dang-xuat", "delete", "xoa", "confirm", "close", "publish", "language")
+_SHOW_FORMS = """
+() => [...document.querySelectorAll('main form')]
+  .map((form, index) => ({index, method: (form.method || 'get').toLowerCase(),
+    action: form.getAttribute('action') || '',
+    fields: form.querySelectorAll(
+      'input:not([type=hidden]):not([type=submit]):not([type=checkbox]):not([type=radio]),'
+      + ' textarea, select').length,
+    submit: !!form.querySelector('button[type=submit], button:not([type]), input[type=submit]')}))
+"""
+_SEND_EMPTY = """
+(index) => {
+  const form = document.querySelectorAll('main form')[index];
+  form.noValidate = true;  // the server's own messages, not the browser's bubbles
+  for (const field of form.querySelectorAll('input:not([type=hidden]), textarea')) {
+    if (!['checkbox', 'radio', 'submit', 'button', 'file'].includes(field.type)) field.value = '';
+  }
+  for (const select of form.querySelectorAll('select')) select.selectedIndex = -1;
+  (form.querySelector('button[type=submit], button:not([type]), input[type=submit]')).click();
+}
+"""
+
+
+def test_every_form_sent_back_with_its_errors_passes_axe(demo, page, live_server):
+    """Each form a role reaches (one per URL pattern), sent empty: the page that shows the
+    errors is checked like any other."""
+    checked: set[str] = set()
+    shown_errors = 0
+    problems = []
+    for username in ("admin", "vanphong_co_so", "dangvien"):
+        pages, session = _pages(User.objects.get(username=username))
+        page.context.clear_cookies()
+        page.context.add_cookies(
+            [{"name": session.key, "value": session.value, "url": live_server.url}]
+        )
+        for url in pages:
+            parts = urlsplit(url)
+            pattern = pattern_of(parts.path, parts.query)
+            if pattern in checked:
+                continue
+            checked.add(pattern)
+            page.goto(url)
+            forms = [
+                form
+                for form in page.evaluate(_SHOW_FORMS)
+                if form["method"] == "post"
+                and form["fields"]
+                and form["submit"]
+                and not any(word in form["action"] for word in _ACTS)
+            ]
+            for form in forms:
+                page.goto(url)
+                with page.expect_navigation():
+                    page.evaluate(_SEND_EMPTY, form["index"])
+                page.wait_for_load_state("networkidle")
+                if page.locator(".errorlist, [aria-invalid=true], .messages .error").count():
+                    shown_errors += 1
+                    problems += [f"{username}: {found}" for found in _axe(page, url + " (lỗi)")]
+    assert shown_errors > 10  # the forms of every role were sent back with errors
+    assert not problems, f"{len(problems)} vi phạm trên {shown_errors} biểu mẫu báo lỗi:\n" + (
+        "\n".join(problems)
     )

@@ -24,6 +24,13 @@ from vn.formats import format_date
 STUDY = "hoc-tap-quan-triet-nghi-quyet"
 GRASSROOTS = "hoat-dong-co-so"
 NEW_DOCUMENTS = "van-ban-moi"
+# The categories every site starts with (made by a migration); made again if missing, as
+# in a test database emptied between tests.
+CATEGORIES = {
+    STUDY: "Học tập, quán triệt nghị quyết",
+    GRASSROOTS: "Hoạt động cơ sở",
+    NEW_DOCUMENTS: "Văn bản mới",
+}
 
 
 def _at(day: dt.date, hour: int, minute: int) -> dt.datetime:
@@ -31,6 +38,10 @@ def _at(day: dt.date, hour: int, minute: int) -> dt.datetime:
 
 
 def _publish(editor, article: Article, categories: list[str], at: dt.datetime, author: str):
+    for position, slug in enumerate(CATEGORIES):
+        Category.objects.get_or_create(
+            slug=slug, defaults={"name": CATEGORIES[slug], "position": position}
+        )
     services.article_update(
         editor,
         article,

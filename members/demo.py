@@ -656,6 +656,7 @@ def demo_reset() -> None:
     from campaigns.models import Campaign
     from conferences.models import Attendance, BridgePoint, Conference, Makeup, Tally, Topic
     from documents.models import Attachment, Document, DocumentLink, Obligation
+    from news import models as news
     from notices.models import Notice
     from reports import models as reports
 
@@ -676,6 +677,17 @@ def demo_reset() -> None:
         reports.RatingTally,
         reports.Export,
         reports.Report,
+    ):
+        _delete_all(model)
+    for model in (
+        news.Feature,
+        news.Photo,
+        news.ArticleDay,
+        news.Article.categories.through,
+        news.Article,
+        news.SiteDay,
+        news.Site,
+        news.Reading,
     ):
         _delete_all(model)
     for model in (Attendance, Makeup, Tally, BridgePoint.units.through, Topic, BridgePoint):

@@ -106,15 +106,8 @@ def _figures(sites, path: str | None) -> dict:
     return counting.figures([s.organization_id for s in sites], path)
 
 
-def home(request):
-    """`/`: a signed-in officer's start page; for everyone else the public homepage."""
-    if request.user.is_authenticated:
-        return staff_home(request)
-    return portal_home(request)
-
-
-@cache_for_anonymous(CACHED)
-def portal_home(request):
+def _public_sites() -> tuple[list[Site], list[Site]]:
+    """The sites the homepage lists, and the top ones among them (no listed site above)."""
     sites = list(
         Site.objects.filter(organization__valid_to__isnull=True)
         .select_related("organization")
@@ -135,6 +128,34 @@ def portal_home(request):
             o is not s and s.organization.path.startswith(o.organization.path) for o in sites
         )
     ]
+    return sites, top
+
+
+def _home_site() -> int | None:
+    """The site a visit to the homepage counts for: its first top site, whose figures the
+    homepage sums, so the visit shows there and a visitor who goes on to open that site
+    is still one visitor of it that day."""
+    unit = cache.get("portal-home-site")
+    if unit is None:
+        _sites, top = _public_sites()
+        unit = top[0].organization_id if top else 0
+        cache.set("portal-home-site", unit, CACHED)
+    return unit or None
+
+
+def home(request):
+    """`/`: a signed-in officer's start page; for everyone else the public homepage."""
+    if request.user.is_authenticated:
+        return staff_home(request)
+    unit = _home_site()
+    if unit is not None:
+        counting.hit(request, unit)
+    return portal_home(request)
+
+
+@cache_for_anonymous(CACHED)
+def portal_home(request):
+    sites, top = _public_sites()
     items = (
         Article.objects.public()
         .select_related("organization__news_site")

@@ -52,6 +52,21 @@ def article_draft(actor, conference: Conference) -> Article:
     return article
 
 
+def article_create(actor, unit: Organization, *, title: str, lead: str, body: str) -> Article:
+    """A draft of the unit's own, not drawn from a conference (a new document, a
+    campaign's launch); the editor revises it with `article_update` before publishing."""
+    if not policy.can(actor, Action.MANAGE_NEWS, unit):
+        raise ValidationError(_("Bạn không được viết tin cho đơn vị này."))
+    with transaction.atomic():
+        article = Article.objects.create(
+            organization=unit, title=title[:300], lead=lead, body=body, created_by=actor
+        )
+        article.search_text = search_text_of(article)
+        article.save(update_fields=["search_text"])
+        audit_record(actor, "news.draft", article, {"title": [None, article.title]})
+    return article
+
+
 def search_text_of(article: Article) -> str:
     """What search matches: the words without diacritics, and each document symbol the
     text cites also in its canonical form (`23/NQ-TU` is found as `23-NQ/TU`)."""

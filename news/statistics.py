@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
 
 from news import counting
 from news.models import Article, ArticleDay, Site
@@ -88,6 +89,17 @@ def for_sites(units: QuerySet[Organization]) -> Figures:
     )
 
 
+def _views_chart(sheet, days: int) -> BarChart:
+    """The page's views-per-day bars, drawn by the spreadsheet from the sheet's cells."""
+    chart = BarChart()
+    chart.title = sheet.title
+    chart.legend = None
+    chart.width, chart.height = 24, 9
+    chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=days + 1), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=days + 1))
+    return chart
+
+
 def workbook(figures: Figures) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -95,6 +107,7 @@ def workbook(figures: Figures) -> bytes:
     sheet.append(["Ngày", "Lượt xem"])
     for day, n in figures.days:
         sheet.append([format_date(day), n])
+    sheet.add_chart(_views_chart(sheet, len(figures.days)), "D2")
     top = book.create_sheet("Tin xem nhiều trong tuần")
     top.append(["Tin", "Đơn vị", "Ngày đăng", "Lượt xem trong tuần"])
     for article, n in figures.top:

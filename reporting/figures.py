@@ -351,6 +351,13 @@ def attendance_clause(attended: int, required: int) -> str:
     }
 
 
+def cells_held_clause(held: int, cells: int) -> str:
+    """ "Có 5/5 chi bộ đã tổ chức hội nghị học tập, quán triệt"."""
+    return _("Có %(held)s chi bộ đã tổ chức hội nghị học tập, quán triệt") % {
+        "held": format_ratio(held, cells)
+    }
+
+
 def encouraged_clause(encouraged: int) -> str:
     """Exempt members are not required; those who come anyway are counted apart."""
     return _("%(n)s đảng viên được miễn sinh hoạt tự nguyện tham dự") % {
@@ -388,9 +395,7 @@ def _study_phrases(figures: dict) -> list[str]:
             _("Các đơn vị trực thuộc đã tổ chức %(n)s hội nghị học tập, quán triệt.")
             % {"n": format_int(others)}
         )
-    held = _("Có %(held)s chi bộ đã tổ chức hội nghị học tập, quán triệt") % {
-        "held": format_ratio(t["cells_held"], t["cells"])
-    }
+    held = cells_held_clause(t["cells_held"], t["cells"])
     if t["required"]:
         held += "; " + attendance_clause(t["attended"], t["required"])
     out.append(held + ".")

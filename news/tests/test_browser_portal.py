@@ -1,7 +1,7 @@
 """A visitor, not signed in, on a phone and on a desktop: the homepage, a featured item,
 a related item, a search by document symbol, and a unit's site with its subtree's items;
-the visitor counter moves for a second browser, not for a bot; a reader inside Zalo
-counts once a day."""
+the visitor counter moves for a second browser, on a site page and on the homepage, not
+for a bot; a reader inside Zalo counts once a day."""
 
 import re
 
@@ -72,6 +72,15 @@ def test_a_visitor_walks_the_portal(world, conference, page, live_server, width)
     page.goto(site + "?lan=3")
     assert _today(page) == before + 1
 
+    # Landing on the homepage is a visit too, shown in the homepage's own figures.
+    page.goto("/?lan=4")
+    home = _today(page)
+    landing = browser.new_context(base_url=live_server.url, user_agent="Mozilla/5.0 Safari/605")
+    landing.new_page().goto("/")
+    bot.new_page().goto("/")
+    page.goto("/?lan=5")
+    assert _today(page) == home + 1
+
     # A reader inside Zalo opens the shared link three times today: one reader.
     zalo = browser.new_context(base_url=live_server.url, user_agent=ZALO)
     zalo_page = zalo.new_page()
@@ -82,5 +91,5 @@ def test_a_visitor_walks_the_portal(world, conference, page, live_server, width)
         zalo_page.goto(featured.get_absolute_url())
     counting.flush(everything=True)
     assert Article.objects.get(pk=featured.pk).views == views + 1
-    for context in (second, bot, zalo):
+    for context in (second, bot, landing, zalo):
         context.close()

@@ -206,3 +206,13 @@ def test_drafts_never_reach_search_feeds_or_sitemap(world, conference):
         _site_url(world.ward),
     ):
         assert "Bản nháp bí mật" not in _get(url) and draft.get_absolute_url() not in _get(url)
+
+
+def test_an_editor_writes_a_unit_item_without_a_conference_only_for_units_they_manage(world):
+    with pytest.raises(ValidationError):
+        services.article_create(world.secretary, world.city, title="Tin", lead="", body="Nội dung.")
+    item = services.article_create(
+        world.clerk, world.city, title="Văn bản mới của Thành ủy", lead="", body="Số 23-NQ/TU."
+    )
+    assert (item.organization, item.state, item.conference) == (world.city, "draft", None)
+    assert "23-nq/tu" in item.search_text.lower() and not Article.objects.public().exists()

@@ -3,6 +3,7 @@ manage, promote a ward's item to the city's site, and read the statistics."""
 
 import datetime as dt
 import io
+import zipfile
 
 from django.urls import reverse
 from django.utils import timezone
@@ -98,6 +99,11 @@ def test_statistics_page_and_xlsx_show_only_the_editors_sites(world, conference,
     book = load_workbook(io.BytesIO(client.get(reverse("news:stats") + "?format=xlsx").content))
     assert book["Tin xem nhiều trong tuần"]["D2"].value == 3
     assert book["Truy cập theo trang"]["C2"].value == 3
+    with zipfile.ZipFile(
+        io.BytesIO(client.get(reverse("news:stats") + "?format=xlsx").content)
+    ) as f:
+        chart = f.read("xl/charts/chart1.xml").decode()  # openpyxl reads no charts back
+    assert "'Lượt xem theo ngày'!$B$2:$B$31" in chart and "barChart" in chart
     client.force_login(world.outsider)
     page = client.get(reverse("news:stats")).content.decode()
     assert article.title not in page and "Lam Hạ" not in page

@@ -55,6 +55,10 @@ class Command(BaseCommand):
                 f"Đợt học tập mẫu: {campaign.title} (hội nghị của {ward.name}, "
                 f"{format_int(reports)} bài thu hoạch)."
             )
+            from news.demo import demo_news
+
+            news = demo_news(campaign, ward)
+            self.stdout.write(f"Trang tin: {format_int(len(news))} tin đã đăng.")
 
         out = self.stdout
         rate = summary.members / summary.seconds if summary.seconds else 0

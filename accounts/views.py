@@ -119,12 +119,15 @@ def role_list(request, unit_pk):
             return redirect("accounts:roles", unit_pk=unit.pk)
     candidates = []
     if query and roles:
-        candidates = (
+        candidates = list(
             policy.grantees_for(user, unit)
             .search(query)
             .select_related("organization", "user")
             .in_vietnamese_order()[:20]
         )
+    chosen = str(form["member"].value() or "")
+    if not chosen and len(candidates) == 1:
+        chosen = str(candidates[0].pk)  # the one person found is the one meant
     grants = list(
         RoleGrant.objects.active()
         .filter(organization=unit)
@@ -148,7 +151,7 @@ def role_list(request, unit_pk):
             "roles": roles,
             "query": query,
             "candidates": candidates,
-            "chosen": str(form["member"].value() or ""),
+            "chosen": chosen,
             "table": _granting_table(),
         },
     )

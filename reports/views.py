@@ -466,8 +466,8 @@ def report_detail(request, report_pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            if data["decision"] == Decision.RATE and queue.get("next"):
-                # Rating done, the reviewer goes on with the list.
+            if data["decision"] == Decision.RATE and request.GET.get("unit") and queue.get("next"):
+                # Rating done, a reviewer working through a list goes on with it.
                 messages.success(
                     request,
                     _("Đã ghi xếp loại %(rating)s cho %(label)s. Đây là bài tiếp theo.")

@@ -77,3 +77,9 @@ def test_someone_without_a_review_role_gets_no_report(world, campaign, waiting, 
     client.force_login(world.inspector)
     answer = client.get(reverse("reports:review-next", args=[campaign.pk]))
     assert answer.status_code in (403, 404)
+
+
+def test_a_report_opened_on_its_own_stays_open_once_rated(world, campaign, waiting, client):
+    client.force_login(world.secretary)
+    url = reverse("reports:detail", kwargs={"report_pk": waiting[world.an.pk].pk})
+    assert _rate(client, url).url == url

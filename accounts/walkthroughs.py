@@ -16,8 +16,8 @@ WALKTHROUGHS = [
     Walkthrough(
         "Quản trị hệ thống",
         "admin",
-        "cấp vai trò Văn phòng cho một đảng viên tại đảng bộ phường, tìm người theo họ tên",
-        7,
+        "cấp vai trò Văn phòng cho một đảng viên tại đảng bộ phường, tìm đơn vị và người theo tên",
+        6,
     ),
     Walkthrough(
         "Văn phòng Thành ủy", "vanphong", "lập kế hoạch kiểm tra, chọn đơn vị bằng cách gõ tên", 4

@@ -6,7 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from conftest import add_member
+from accounts.models import Role
+from conftest import _user, add_member
 from reports.models import Report, State
 from reports.tests.builders import submit
 
@@ -83,3 +84,15 @@ def test_a_report_opened_on_its_own_stays_open_once_rated(world, campaign, waiti
     client.force_login(world.secretary)
     url = reverse("reports:detail", kwargs={"report_pk": waiting[world.an.pk].pk})
     assert _rate(client, url).url == url
+
+
+def test_in_a_blind_campaign_the_way_on_names_nobody(world, campaign, waiting, client):
+    campaign.blind_review = True
+    campaign.save(update_fields=["blind_review"])
+    client.force_login(_user("chambai", Role.REVIEWER, world.ward))
+    url = client.get(reverse("reports:review-next", args=[campaign.pk])).url
+    answer = client.post(url, {"decision": "rate", "rating": "Đạt"}, follow=True)
+    page = answer.content.decode()
+    assert "Đã ghi xếp loại Đạt cho Bài số" in page
+    for name in ("Nguyễn Văn An", "Trần Thị Bình", "Đỗ Thị Hoa"):
+        assert name not in page

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import throttle
 from accounts.models import ApiToken, Role, Scope
+from organizations.choosers import use_chooser
+from organizations.models import Organization
 
 
 class LoginForm(AuthenticationForm):
@@ -50,6 +52,20 @@ class GrantForm(forms.Form):
     def __init__(self, *args, roles, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].widget.choices = [(r, Role(r).label) for r in roles]
+
+
+class GrantPlaceForm(forms.Form):
+    """The unit whose roles page to open, found by typing its name or code."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Đơn vị"),
+        queryset=Organization.objects.none(),
+        error_messages={"required": _("Hãy chọn đơn vị.")},
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_chooser(self.fields["unit"], units, "grant_roles")
 
 
 class TokenForm(forms.Form):

@@ -95,22 +95,20 @@ def reports_to_review(user) -> Section | None:
         .order_by("campaign__title")
     )
     rows = list(waiting[:SHOWN])
-    lines = []
-    for row in rows:
-        url = reverse("reports:unit", kwargs={"campaign_pk": row["campaign"]})
-        lines.append(
-            Line(
-                _("%(title)s: %(n)s bài") % {"title": row["campaign__title"], "n": row["n"]},
-                f"{url}?state={State.SUBMITTED}",
-            )
+    # Each line opens the first waiting report, whose page leads on to the next one;
+    # the heading, for a single campaign, opens the whole list.
+    lines = [
+        Line(
+            _("%(title)s: %(n)s bài") % {"title": row["campaign__title"], "n": row["n"]},
+            reverse("reports:review-next", kwargs={"campaign_pk": row["campaign"]}),
         )
-    return Section(
-        "reviews",
-        _("Bài thu hoạch chờ chấm"),
-        submitted.count(),
-        lines[0].url if len(lines) == 1 else "",
-        lines,
-    )
+        for row in rows
+    ]
+    listed = ""
+    if len(rows) == 1:
+        listed = reverse("reports:unit", kwargs={"campaign_pk": rows[0]["campaign"]})
+        listed += f"?state={State.SUBMITTED}"
+    return Section("reviews", _("Bài thu hoạch chờ chấm"), submitted.count(), listed, lines)
 
 
 def units_not_reporting(user, today) -> Section | None:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import matrix, policy, services, today
-from accounts.forms import GrantForm, TokenForm
+from accounts.forms import GrantForm, GrantPlaceForm, TokenForm
 from accounts.models import ApiToken, Role, RoleGrant
 from accounts.policy import Action
 from members.models import Member
@@ -85,10 +85,22 @@ def role_matrix(request):
     """What each role may do and who grants which, read from the policy."""
     if not policy.may_read_role_matrix(request.user):
         raise PermissionDenied
+    # Those who grant go from here to the roles page of a unit they find by name.
+    place = None
+    if policy.has_any_scope(request.user, Action.GRANT_ROLES):
+        units = policy.organizations_for(request.user, Action.GRANT_ROLES).open_now()
+        place = GrantPlaceForm(request.GET or None, units=units)
+        if place.is_valid():
+            return redirect("accounts:roles", unit_pk=place.cleaned_data["unit"].pk)
     return render(
         request,
         "accounts/matrix.html",
-        {"roles": matrix.roles(), "rows": matrix.rows(), "table": matrix.granting()},
+        {
+            "roles": matrix.roles(),
+            "rows": matrix.rows(),
+            "table": matrix.granting(),
+            "place": place,
+        },
     )
 
 
@@ -119,12 +131,15 @@ def role_list(request, unit_pk):
             return redirect("accounts:roles", unit_pk=unit.pk)
     candidates = []
     if query and roles:
-        candidates = (
+        candidates = list(
             policy.grantees_for(user, unit)
             .search(query)
             .select_related("organization", "user")
             .in_vietnamese_order()[:20]
         )
+    chosen = str(form["member"].value() or "")
+    if not chosen and len(candidates) == 1:
+        chosen = str(candidates[0].pk)  # the one person found is the one meant
     grants = list(
         RoleGrant.objects.active()
         .filter(organization=unit)
@@ -148,7 +163,7 @@ def role_list(request, unit_pk):
             "roles": roles,
             "query": query,
             "candidates": candidates,
-            "chosen": str(form["member"].value() or ""),
+            "chosen": chosen,
             "table": _granting_table(),
         },
     )

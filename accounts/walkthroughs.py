@@ -13,17 +13,35 @@ class Walkthrough:
 
 
 WALKTHROUGHS = [
-    Walkthrough("Quản trị hệ thống", "admin", "mở bảng vai trò và quyền", 1),
+    Walkthrough(
+        "Quản trị hệ thống",
+        "admin",
+        "cấp vai trò Văn phòng cho một đảng viên tại đảng bộ phường, tìm đơn vị và người theo tên",
+        6,
+    ),
     Walkthrough(
         "Văn phòng Thành ủy", "vanphong", "lập kế hoạch kiểm tra, chọn đơn vị bằng cách gõ tên", 4
     ),
-    Walkthrough("Tuyên giáo Thành ủy", "tuyengiao", "mở đợt học tập của mình", 2),
-    Walkthrough("Kiểm tra Thành ủy", "kiemtra", "mở nhiệm vụ quá hạn trong phạm vi", 1),
-    Walkthrough("Cấp ủy đảng bộ phường", "bithu", "mở bài thu hoạch chờ chấm", 1),
+    Walkthrough(
+        "Tuyên giáo Thành ủy",
+        "tuyengiao",
+        "mở đợt học tập mới về một văn bản đã đăng ký (tên, văn bản, hạn hội nghị)",
+        4,
+    ),
+    Walkthrough(
+        "Kiểm tra Thành ủy",
+        "kiemtra",
+        "lập kế hoạch kiểm tra một nhiệm vụ quá hạn từ trang nhiệm vụ",
+        3,
+    ),
+    Walkthrough("Cấp ủy đảng bộ phường", "bithu", "chấm một bài thu hoạch đang chờ", 3),
     Walkthrough("Văn phòng đảng ủy phường", "vanphong_co_so", "điểm danh một đảng viên", 3),
     Walkthrough("Bí thư chi bộ", "bithu_chibo", "điểm danh một đảng viên của chi bộ", 3),
-    Walkthrough("Người chấm bài", "chambai", "mở bài thu hoạch chờ chấm", 1),
+    Walkthrough("Người chấm bài", "chambai", "chấm một bài thu hoạch rồi sang bài tiếp theo", 3),
     Walkthrough(
-        "Đảng viên (điện thoại 375 px)", "dangvien", "xem việc được giao ngay khi đăng nhập", 0
+        "Đảng viên (điện thoại 375 px)",
+        "dangvien",
+        "viết và nộp bài thu hoạch ngay trên trang đầu, nhận mã biên nhận",
+        1,
     ),
 ]

@@ -38,7 +38,14 @@ def campaign_create(request):
     if not owners.exists():
         raise PermissionDenied
     documents = policy.documents_for(request.user, Action.VIEW).order_by("-issued_on", "-pk")
-    form = CampaignForm(request.POST or None, owners=owners, documents=documents)
+    # A board opens campaigns for the unit it serves: that unit comes chosen.
+    tops = list(policy.top_units_for(request.user, Action.MANAGE_CAMPAIGNS).open_now()[:2])
+    form = CampaignForm(
+        request.POST or None,
+        initial={"owner": tops[0].pk} if len(tops) == 1 else None,
+        owners=owners,
+        documents=documents,
+    )
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         fields["prompts"] = fields.pop("prompts_text")

@@ -238,9 +238,17 @@ def task_detail(request, task_pk):
             "may_report": reports,
             "may_decide": decides,
             "may_link": links,
+            "may_plan_inspection": _plans_above(user, task.lead),
             "forms": forms,
         },
     )
+
+
+def _plans_above(user, lead: Organization) -> bool:
+    """Whether the user plans inspections over the lead unit: a unit does not inspect
+    itself."""
+    parent = Organization.objects.get_parent(lead) if lead.depth > 1 else None
+    return parent is not None and policy.can(user, Action.PLAN_INSPECTIONS, parent)
 
 
 def _progress_save(request, task: Task, form: ProgressForm) -> bool:
@@ -402,6 +410,24 @@ def urging_letter(request, fmt="docx"):
 # --- Inspections ----------------------------------------------------------------------------
 
 
+def _plan_of_task(request, organizations) -> dict:
+    """An inspection of a task's lead unit (`?task=`, from the task's page), planned by
+    the nearest unit above it where the user plans inspections."""
+    wanted = request.GET.get("task", "")
+    if request.method != "GET" or not wanted.isdigit():
+        return {}
+    task = policy.get_task_for(request.user, wanted, Action.VIEW)
+    lead = task.lead
+    above = [o for o in organizations if lead.path.startswith(o.path) and o.pk != lead.pk]
+    subject = _("Kiểm tra việc thực hiện nhiệm vụ: %(task)s") % {"task": task.content}
+    return {
+        "organization": above[-1] if above else None,
+        "units": [lead],
+        "subject": subject[:500],
+        "document": task.document_id,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def inspections(request):
@@ -412,6 +438,7 @@ def inspections(request):
     form = (
         InspectionForm(
             request.POST or None,
+            initial=_plan_of_task(request, organizations),
             organizations=organizations,
             units=_units(user),
             documents=policy.documents_for(user, Action.VIEW).order_by("-issued_on"),

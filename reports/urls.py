@@ -15,6 +15,7 @@ urlpatterns = [
     path("uploads/<int:upload_pk>/", views.upload_state, name="upload-state"),
     path("uploads/<int:upload_pk>/use/", views.upload_use, name="upload-use"),
     path("campaign/<int:campaign_pk>/", views.unit_reports, name="unit"),
+    path("campaign/<int:campaign_pk>/next/", views.review_next, name="review-next"),
     path("campaign/<int:campaign_pk>/copies/", views.copy_pairs, name="copies"),
     path("campaign/<int:campaign_pk>/pending/", views.pending_list, name="pending"),
     path("campaign/<int:campaign_pk>/remind/", views.remind, name="remind"),

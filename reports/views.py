@@ -363,6 +363,24 @@ def _queue_around(request, campaign: Campaign, anonymity: Anonymity, report: Rep
 
 
 @login_required
+def review_next(request, campaign_pk):
+    """The first report waiting for a rating in the reviewer's list of the campaign: the
+    to-do page links here, so rating starts at once and "next" walks the waiting ones."""
+    campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
+    anonymity = Anonymity(request.user, campaign)
+    unit = _unit_for(request, campaign, anonymity)
+    waiting = policy.reports_to_review(request.user).filter(
+        campaign=campaign, organization__path__startswith=unit.path, state=State.SUBMITTED
+    )
+    first = anonymity.order(waiting).first() if anonymity.may_narrow_to(unit) else None
+    query = urlencode({"unit": unit.pk, "state": State.SUBMITTED})
+    if first is None:
+        messages.info(request, _("Không còn bài thu hoạch nào chờ chấm."))
+        return redirect(reverse("reports:unit", args=[campaign.pk]) + "?" + query)
+    return redirect(reverse("reports:detail", kwargs={"report_pk": first.pk}) + "?" + query)
+
+
+@login_required
 def unit_reports(request, campaign_pk):
     campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
     anonymity = Anonymity(request.user, campaign)
@@ -430,6 +448,9 @@ def unit_reports(request, campaign_pk):
 def report_detail(request, report_pk):
     report = policy.get_report_for(request.user, report_pk, Action.REVIEW_REPORTS)
     campaign = report.campaign
+    anonymity = Anonymity(request.user, campaign)
+    # Read before the review: a rated report leaves a list of waiting ones.
+    queue = _queue_around(request, campaign, anonymity, report)
     form = ReviewForm(request.POST or None, scale=campaign.rating_scale)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -445,6 +466,14 @@ def report_detail(request, report_pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            if data["decision"] == Decision.RATE and request.GET.get("unit") and queue.get("next"):
+                # Rating done, a reviewer working through a list goes on with it.
+                messages.success(
+                    request,
+                    _("Đã ghi xếp loại %(rating)s cho %(label)s. Đây là bài tiếp theo.")
+                    % {"rating": data["rating"], "label": anonymity.label(report)},
+                )
+                return redirect(queue["next"]["url"])
             messages.success(request, _("Đã ghi nhận đánh giá."))
             return redirect(request.get_full_path())
     closest = copies.similar_to(report)
@@ -463,7 +492,6 @@ def report_detail(request, report_pk):
         for pair, other_pk in closest
     ]
     versions = list(report.versions.select_related("entered_by"))
-    anonymity = Anonymity(request.user, campaign)
     hidden = anonymity.hides(report)
     return render(
         request,
@@ -484,7 +512,7 @@ def report_detail(request, report_pk):
             "form": form,
             "review_problem": services.review_problem(request.user, report),
             "deadline": services.deadline_for(campaign, report.member, report),
-            "queue": _queue_around(request, campaign, anonymity, report),
+            "queue": queue,
         },
     )
 

@@ -132,7 +132,9 @@ def test_a_reviewer_sees_the_reports_waiting_for_them(busy_week, client):
     found, _html = sections(client)
     assert set(found) == {"reviews"}
     assert found["reviews"].count == 1
-    assert client.get(found["reviews"].lines[0].url).status_code == 200
+    opened = client.get(found["reviews"].lines[0].url, follow=True)
+    assert opened.status_code == 200 and "Nguyễn Văn An" in opened.content.decode()
+    assert "/reports/campaign/" in found["reviews"].url
 
 
 def test_nothing_of_another_province_shows(busy_week, client):

@@ -172,3 +172,12 @@ def test_without_redis_every_request_reaches_django(item):
     get(app, item.get_absolute_url())
     get(app, item.get_absolute_url(), address="10.0.0.2")
     assert django.calls == 2
+
+
+def test_homepage_visitors_served_by_the_front_are_counted(front, item, world):
+    app, django = front
+    for n in range(3):
+        assert get(app, "/", address=f"10.0.1.{n}")["status"] == "200 OK"
+    assert django.calls == 1
+    counting.flush(everything=True)
+    assert counting.figures([world.ward.pk], world.ward.path)["today"] == 3

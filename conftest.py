@@ -36,6 +36,7 @@ def level(code: str) -> Level:
 def add_unit(parent, name, code, level_code, issuer=""):
     unit = Organization(
         name=name,
+        name_folded=Organization.folded_name(name),
         code=code,
         level=level(level_code),
         issuer_code=issuer,

@@ -193,6 +193,35 @@ def requests_from_above(user, today) -> Section | None:
     )
 
 
+def documents_to_register(user) -> Section | None:
+    """Documents the units of the user's scope asked the office to register, not yet
+    registered; their own requests aside."""
+    if not policy.has_any_scope(user, Action.MANAGE_DOCUMENTS):
+        return None
+    from documents.models import RegistrationRequest
+    from documents.services import registration_link
+
+    paths = policy.scope_paths(user, Action.MANAGE_DOCUMENTS)
+    waiting = RegistrationRequest.objects.filter(answered_at=None).exclude(asked_by=user)
+    if paths is not policy.EVERYWHERE:
+        waiting = waiting.filter(under_any(paths, "organization__path"))
+    rows = list(waiting.select_related("organization").order_by("asked_at", "pk")[:SHOWN])
+    return Section(
+        "registrations",
+        _("Văn bản đề nghị đăng ký"),
+        waiting.count(),
+        "",
+        [
+            Line(
+                f"{asked.text} — {asked.organization.name}",
+                registration_link(asked),
+                _day(timezone.localtime(asked.asked_at).date()),
+            )
+            for asked in rows
+        ],
+    )
+
+
 def todo_for(user) -> list[Section]:
     now = timezone.now()
     today = timezone.localdate()
@@ -203,5 +232,6 @@ def todo_for(user) -> list[Section]:
         units_not_reporting(user, today),
         overdue_tasks(user),
         requests_from_above(user, today),
+        documents_to_register(user),
     ]
     return [section for section in sections if section is not None]

@@ -99,7 +99,12 @@ def fill(count: int) -> None:
 
     levels = levels_ensure()
     root = Organization.objects.add_root(
-        instance=Organization(name="Thành ủy Bench", code="BENCH", level=levels["TU"])
+        instance=Organization(
+            name="Thành ủy Bench",
+            name_folded=Organization.folded_name("Thành ủy Bench"),
+            code="BENCH",
+            level=levels["TU"],
+        )
     )
     rng = random.Random(1)
     sentences = [s.strip() for t, _ in articles() for s in t.split(".") if len(s.strip()) > 30]

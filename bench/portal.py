@@ -66,7 +66,8 @@ from organizations.models import Level, Organization
 levels_ensure()
 cache.clear()
 def unit(parent, name, code, level):
-    u = Organization(name=name, code=code, level=Level.objects.get(code=level),
+    u = Organization(name=name, name_folded=Organization.folded_name(name), code=code,
+                     level=Level.objects.get(code=level),
                      issuer_code=level, valid_from=dt.date(2020, 1, 1))
     if parent:
         return Organization.objects.add_child(parent, instance=u)

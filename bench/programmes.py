@@ -80,6 +80,7 @@ def units_seed(members: int, seed: int) -> list:
         [
             Organization(
                 name=unit.name,
+                name_folded=Organization.folded_name(unit.name),
                 code=unit.code,
                 level=levels[unit.level],
                 issuer_code=LEVEL_ISSUERS[unit.level],

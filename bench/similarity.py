@@ -688,7 +688,10 @@ class Database:
             name="Chi bộ (bench)", code="CB-BENCH", rank=0, holds_members=True
         )
         self.organization = Organization.add_root(
-            name="Đảng bộ bench/similarity", code="BENCH-SIMILARITY", level=level
+            name="Đảng bộ bench/similarity",
+            name_folded=Organization.folded_name("Đảng bộ bench/similarity"),
+            code="BENCH-SIMILARITY",
+            level=level,
         )
         self.campaign = Campaign.objects.create(
             title="Học tập Nghị quyết 57-NQ/TW (bench/similarity.py)",
@@ -2021,7 +2024,12 @@ def run_partial_database(args) -> dict:
     from reports import copies
 
     level = Level.objects.create(name="Chi bộ (bench)", code="CB-BENCH", rank=0, holds_members=True)
-    unit = Organization.add_root(name="Đảng bộ bench", code="BENCH-PARTIAL", level=level)
+    unit = Organization.add_root(
+        name="Đảng bộ bench",
+        name_folded=Organization.folded_name("Đảng bộ bench"),
+        code="BENCH-PARTIAL",
+        level=level,
+    )
     campaign = Campaign.objects.create(
         title="Học tập Nghị quyết 57-NQ/TW (bench partial)",
         owner=unit,

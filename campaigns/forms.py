@@ -5,6 +5,7 @@ from campaigns.models import DEFAULT_PROMPTS, DEFAULT_SCALE, Campaign
 from campaigns.services import deadline_problem
 from documents.models import Document
 from nghiquyet.forms import DATE_WIDGET
+from organizations.choosers import use_chooser
 from organizations.models import Organization
 
 
@@ -44,10 +45,11 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, owners=None, documents=None, **kwargs):
         super().__init__(*args, **kwargs)
         if "owner" in self.fields:
-            self.fields["owner"].queryset = (
-                owners if owners is not None else Organization.objects.none()
+            use_chooser(
+                self.fields["owner"],
+                owners if owners is not None else Organization.objects.none(),
+                "manage_campaigns",
             )
-            self.fields["owner"].label_from_instance = lambda o: f"{o.name} ({o.code})"
         self.fields["documents"].queryset = (
             documents if documents is not None else Document.objects.none()
         )

@@ -10,6 +10,7 @@ from audit.services import audit_record
 from campaigns.models import Campaign
 from conferences.services import report_dues_refresh
 from reports.models import Report, State
+from reports.services import report_lateness_refresh
 
 
 def deadline_problem(deadline) -> None:
@@ -131,12 +132,11 @@ def campaign_update(actor, campaign: Campaign, *, documents, **fields) -> Campai
         campaign.documents.set(documents)
     if {"report_days", "makeup_days"} & changes.keys():
         report_dues_refresh(campaign)
-    entry = audit_record(
-        actor,
-        "campaign.update",
-        campaign,
-        {name: [_shown(old), _shown(new)] for name, (old, new) in changes.items()},
-    )
+    shown = {name: [_shown(old), _shown(new)] for name, (old, new) in changes.items()}
+    moved = {"conference_deadline", "report_days", "makeup_days"} & changes.keys()
+    if moved and (rejudged := report_lateness_refresh(campaign)):
+        shown["reports_rejudged"] = [None, rejudged]
+    entry = audit_record(actor, "campaign.update", campaign, shown)
     if set(DEADLINES) & changes.keys():
         from campaigns import tasks  # the task module imports this one
 

@@ -191,18 +191,20 @@ def _ticks(user, runs: bool) -> bool:
     return runs or policy.has_any_scope(user, Action.MARK_ATTENDANCE)
 
 
-def _roster_rows(request, point, runs: bool):
+def _roster_rows(request, point, runs: bool, params=None):
+    """The roster's rows under the page's filters (`params`, the query by default)."""
+    params = request.GET if params is None else params
     members = services.roster(point).select_related("organization")
     if not runs:
         ticks = _ticks(request.user, runs)
         action = Action.MARK_ATTENDANCE if ticks else Action.VIEW
         visible = policy.members_for(request.user, action).values("pk")
         members = members.filter(pk__in=visible)
-    query = request.GET.get("q", "").strip()
+    query = params.get("q", "").strip()
     if query:
         members = members.search(query)
     marks = Attendance.objects.filter(campaign_id=point.conference.campaign_id)
-    show = request.GET.get("show", "")
+    show = params.get("show", "")
     if show == "unmarked":
         members = members.exclude(pk__in=marks.values("member_id"))
     elif show == "absent":
@@ -308,20 +310,40 @@ def bridge_point_mark(request, bridge_pk):
 def bridge_point_mark_all(request, bridge_pk):
     """Everyone not yet marked is present; the host then corrects the exceptions."""
     point = _run_point(request, bridge_pk)
+    error = None
     try:
         added = services.attendance_mark_all_present(request.user, point)
     except ValidationError as refused:
-        messages.error(request, " ".join(refused.messages))
+        error = " ".join(refused.messages)
     else:
-        messages.success(
-            request,
-            _(
-                "Đã ghi có mặt %(n)s đảng viên chưa điểm danh. Hãy bấm “Vắng có lý do”, "
-                "“Vắng không lý do” hoặc “Về sớm” cho từng người không có mặt."
-            )
-            % {"n": format_int(added)},
-        )
-    return redirect("conferences:roster", bridge_pk=point.pk)
+        done = _(
+            "Đã ghi có mặt %(n)s đảng viên chưa điểm danh. Hãy bấm “Vắng có lý do”, "
+            "“Vắng không lý do” hoặc “Về sớm” cho từng người không có mặt."
+        ) % {"n": format_int(added)}
+    if not request.headers.get("HX-Request"):
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, done)
+        return redirect("conferences:roster", bridge_pk=point.pk)
+    # From the page (htmx): the rows under the page's filters, the outcome beside the
+    # button, and the live count told to refresh.
+    members, more = _roster_rows(request, point, True, params=request.POST)
+    response = render(
+        request,
+        "conferences/_mark_all_done.html",
+        {
+            "point": point,
+            "members": members,
+            "more": more,
+            "runs": True,
+            "statuses": Status.choices,
+            "outcome": error or done,
+            "failed": bool(error),
+        },
+    )
+    response["HX-Trigger"] = "headcount"
+    return response
 
 
 @login_required

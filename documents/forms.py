@@ -109,3 +109,23 @@ class AttachmentForm(forms.Form):
         label=_("Tệp đính kèm (PDF, DOCX)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}),
     )
+
+
+class RegistrationAskForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Đơn vị mở đợt học tập"), queryset=Organization.objects.none()
+    )
+    # Longer than the column, so that the service names the limit in its own words.
+    text = forms.CharField(
+        label=_("Số, ký hiệu hoặc trích yếu văn bản"),
+        max_length=1000,
+        help_text=_("Ví dụ: 23-NQ/TU, hoặc Nghị quyết về chuyển đổi số."),
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_chooser(
+            self.fields["organization"],
+            units if units is not None else Organization.objects.none(),
+            "manage_campaigns",
+        )

@@ -215,3 +215,33 @@ class Obligation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} — {self.document.display_symbol}"
+
+
+class RegistrationRequest(models.Model):
+    """Whoever opens a campaign asks the committee's office to register a document not yet
+    in the registry; the office answers by registering it."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="registration_requests",
+        verbose_name=_("đơn vị"),
+    )
+    text = models.CharField(_("số, ký hiệu hoặc trích yếu văn bản"), max_length=300)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    asked_at = models.DateTimeField(auto_now_add=True)
+    document = models.ForeignKey(
+        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+        verbose_name = _("đề nghị đăng ký văn bản")
+        verbose_name_plural = _("đề nghị đăng ký văn bản")
+        indexes = [models.Index(fields=["answered_at", "organization"])]
+
+    def __str__(self) -> str:
+        return self.text

@@ -6,11 +6,19 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, diff, snapshot
-from documents.models import Document, DocumentLink, Kind, LinkKind, Obligation
+from documents.models import (
+    Document,
+    DocumentLink,
+    Kind,
+    LinkKind,
+    Obligation,
+    RegistrationRequest,
+)
 from documents.symbols import Symbol, parse_symbol
 from organizations.models import Organization
 from vn.text import fold_aligned, normalize
@@ -328,3 +336,78 @@ def links_from_attachments(document: Document) -> list[DocumentLink]:
         except ValidationError:
             continue  # a loop, or a link made meanwhile
     return made
+
+
+# --- Requests to register a document ------------------------------------------------------
+
+REQUEST_TEXT_MAX = 300
+
+
+def _office_of(unit: Organization):
+    """The office users of the committee: those holding the office role on `unit`, else on
+    the nearest unit above that has any."""
+    from accounts.models import Role, RoleGrant
+
+    grants = RoleGrant.objects.active().filter(role=Role.OFFICE, user__is_active=True)
+    nearest = (
+        grants.filter(organization__path__in=Organization.paths_above(unit.path))
+        .order_by("-organization__depth")
+        .values_list("organization_id", flat=True)
+        .first()
+    )
+    if nearest is None:
+        return []
+    return list(grants.filter(organization_id=nearest).values_list("user_id", flat=True))
+
+
+def registration_link(asked: RegistrationRequest) -> str:
+    return reverse("documents:register") + f"?request={asked.pk}"
+
+
+@transaction.atomic
+def registration_ask(actor, unit: Organization, text: str) -> RegistrationRequest:
+    """Ask the committee's office to register a document that is not in the registry; the
+    office users who are members get a notice, and the request waits in the office's
+    "Việc cần làm" until a document is registered from it."""
+    from members.models import Member
+    from notices.models import Notice
+    from notices.services import notices_send
+
+    text = normalize(text or "")
+    if not text:
+        raise ValidationError({"text": _("Hãy ghi số, ký hiệu hoặc trích yếu của văn bản.")})
+    if len(text) > REQUEST_TEXT_MAX:
+        raise ValidationError({"text": _("Tối đa %(n)s ký tự.") % {"n": REQUEST_TEXT_MAX}})
+    asked = RegistrationRequest.objects.create(organization=unit, text=text, asked_by=actor)
+    office = Member.objects.filter(user_id__in=_office_of(unit))
+    sent = notices_send(
+        actor,
+        [
+            Notice(
+                member=member,
+                title=_("Đề nghị đăng ký văn bản: %(text)s") % {"text": text[:200]},
+                body=_("%(unit)s đề nghị Văn phòng đăng ký văn bản để mở đợt học tập.")
+                % {"unit": unit.name},
+                link=registration_link(asked),
+            )
+            for member in office
+        ],
+    )
+    audit_record(
+        actor,
+        "document.registration_ask",
+        asked,
+        {"text": [None, text], "notified": [None, sent]},
+    )
+    return asked
+
+
+@transaction.atomic
+def registration_answer(actor, asked: RegistrationRequest, document: Document) -> None:
+    """The office registered the document asked for: the request leaves its to-do."""
+    if asked.answered_at is not None:
+        return
+    asked.document = document
+    asked.answered_at = timezone.now()
+    asked.save(update_fields=["document", "answered_at"])
+    audit_record(actor, "document.registration_answer", asked, {"document": [None, document.pk]})

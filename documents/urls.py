@@ -6,6 +6,7 @@ app_name = "documents"
 urlpatterns = [
     path("", views.document_list, name="list"),
     path("new/", views.document_register, name="register"),
+    path("ask/", views.registration_ask, name="ask"),
     path("symbol/", views.symbol_preview, name="symbol-preview"),
     path("<int:document_pk>/", views.document_detail, name="detail"),
     path("<int:document_pk>/edit/", views.document_edit, name="edit"),

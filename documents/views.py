@@ -13,8 +13,8 @@ from accounts.policy import Action
 from audit.models import AuditEntry
 from documents import attachments, services
 from documents.cascade import cascade
-from documents.forms import DocumentForm, LinkForm, ObligationForm
-from documents.models import Document, DocumentLink, Kind, Obligation
+from documents.forms import DocumentForm, LinkForm, ObligationForm, RegistrationAskForm
+from documents.models import Document, DocumentLink, Kind, Obligation, RegistrationRequest
 from documents.search import resolve, search
 from documents.symbols import parse_symbol
 from nghiquyet.forms import add_service_errors
@@ -91,6 +91,9 @@ def document_register(request):
     if not owners.exists():
         raise PermissionDenied
     initial = {"owner": request.GET.get("unit")} if request.GET.get("unit", "").isdigit() else {}
+    asked = _registration_asked(request)
+    if asked is not None:
+        initial = {"owner": asked.organization_id, **_asked_fields(asked.text)}
     form = DocumentForm(request.POST or None, owners=owners, initial=initial)
     duplicate = None
     if request.method == "POST" and form.is_valid():
@@ -98,13 +101,60 @@ def document_register(request):
             form, lambda: services.document_register(request.user, **form.cleaned_data)
         )
         if document is not None:
+            if asked is not None:
+                services.registration_answer(request.user, asked, document)
             messages.success(request, _("Đã đăng ký văn bản."))
             return redirect("documents:detail", document_pk=document.pk)
     return render(
         request,
         "documents/form.html",
-        {"form": form, "duplicate": duplicate, "preview": _preview(form)},
+        {"form": form, "duplicate": duplicate, "preview": _preview(form), "asked": asked},
     )
+
+
+def _registration_asked(request) -> RegistrationRequest | None:
+    """The open request the office is answering (`?request=`), within its scope."""
+    wanted = request.GET.get("request", "")
+    if not wanted.isdigit():
+        return None
+    units = policy.organizations_for(request.user, Action.MANAGE_DOCUMENTS)
+    asked = (
+        RegistrationRequest.objects.filter(pk=wanted, organization__in=units)
+        .select_related("organization")
+        .first()
+    )
+    if asked is None:
+        raise Http404
+    return asked if asked.answered_at is None else None
+
+
+def _asked_fields(text: str) -> dict:
+    """What was typed goes to the symbol when it reads as one, else to the title."""
+    return {"symbol_raw": text} if parse_symbol(text) else {"title": text}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registration_ask(request):
+    """Whoever may open a campaign asks the office to register a document it cannot find."""
+    units = (
+        policy.organizations_for(request.user, Action.MANAGE_CAMPAIGNS).open_now().order_by("path")
+    )
+    top = policy.top_units_for(request.user, Action.MANAGE_CAMPAIGNS).open_now().first()
+    if top is None:
+        raise PermissionDenied
+    form = RegistrationAskForm(request.POST or None, units=units, initial={"organization": top})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.registration_ask(
+                request.user, form.cleaned_data["organization"], form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Đã gửi đề nghị tới Văn phòng."))
+            return redirect("campaigns:create")
+    return render(request, "documents/ask.html", {"form": form})
 
 
 @login_required

@@ -749,6 +749,7 @@ def demo_build(
             [
                 Organization(
                     name=unit.name,
+                    name_folded=Organization.folded_name(unit.name),
                     code=unit.code,
                     level=levels[unit.level],
                     issuer_code=_LEVEL_ISSUERS[unit.level],

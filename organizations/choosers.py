@@ -4,12 +4,12 @@ the policy (`organizations_for(user, action)`); the form field's own queryset st
 decides what is valid when the form comes back."""
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from organizations.models import Organization
-from vn.text import natural_key
+from vn.text import fold, natural_key
 
 SHOWN = 20
 
@@ -23,15 +23,37 @@ def with_parents(units: list[Organization]) -> list[Organization]:
     return units
 
 
+def _closeness(folded: str, code: str) -> Case:
+    """0 for the name or code typed whole, 1 for a name that starts with the words typed,
+    2 for one that ends with them ("khu pho 1" before "khu pho 10"), 3 for one that holds
+    them together from the start of a word, 4 for the rest."""
+    return Case(
+        When(Q(name_folded=folded) | Q(code__iexact=code), then=Value(0)),
+        When(name_folded__startswith=folded, then=Value(1)),
+        When(name_folded__endswith=f" {folded}", then=Value(2)),
+        When(name_folded__contains=f" {folded}", then=Value(3)),
+        default=Value(4),
+        output_field=IntegerField(),
+    )
+
+
 def matching(units, query: str, *, closed: bool = False) -> list[Organization]:
-    """Up to SHOWN units of `units` whose name or code holds `query`, in name order
-    (a renamed unit sorts by its new name)."""
+    """Up to SHOWN units of `units` whose name (with or without diacritics) or code holds
+    every word of `query`: the closest first, then in name order (a renamed unit sorts by
+    its new name)."""
     if not closed:
         units = units.open_now()
-    for word in query.split()[:5]:
-        units = units.filter(Q(name__icontains=word) | Q(code__icontains=word))
-    found = list(units.order_by("name", "pk")[:SHOWN])
-    return with_parents(sorted(found, key=lambda unit: natural_key(unit.name)))
+    words = query.split()[:5]
+    for word in words:
+        units = units.filter(Q(name_folded__contains=fold(word)) | Q(code__icontains=word))
+    folded = fold(" ".join(words))
+    if folded:
+        units = units.annotate(closeness=_closeness(folded, query.strip()))
+    else:
+        units = units.annotate(closeness=Value(0, output_field=IntegerField()))
+    found = list(units.order_by("closeness", "name_folded", "pk")[:SHOWN])
+    found.sort(key=lambda unit: (unit.closeness, natural_key(unit.name)))
+    return with_parents(found)
 
 
 class UnitChooser(forms.Widget):

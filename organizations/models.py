@@ -8,7 +8,7 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from vn.text import natural_key
+from vn.text import fold, natural_key
 
 
 class Level(models.Model):
@@ -105,6 +105,9 @@ class Organization(MP_Node):
     member_count = models.PositiveIntegerField(_("số đảng viên trực tiếp"), default=0)
     # Of those, the exempt ones (miễn sinh hoạt), whom campaigns usually do not require.
     exempt_count = models.PositiveIntegerField(_("số đảng viên miễn sinh hoạt"), default=0)
+    # `name` without diacritics, "đ" as "d", lower case: the chooser finds "Lâm Hạ" typed
+    # "lam ha". Every write of `name` sets it through `folded_name`.
+    name_folded = models.CharField(max_length=255, editable=False, default="", db_index=True)
 
     # No `node_order_by`: a sorted insert shifts the paths of the siblings after it, and
     # treebeard finds them by comparing names in the database's collation, which the stored
@@ -119,6 +122,10 @@ class Organization(MP_Node):
 
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def folded_name(name: str) -> str:
+        return fold(name)[:255]
 
     @property
     def is_open(self) -> bool:

@@ -23,6 +23,7 @@ def organization_create(actor, *, parent: Organization | None, **fields) -> Orga
         if not parent.is_open:
             raise ValidationError(_("Không thể thêm đơn vị vào đơn vị đã đóng."))
     unit = Organization(**fields)
+    unit.name_folded = Organization.folded_name(unit.name)
     unit = (
         Organization.objects.add_child(parent, instance=unit)
         if parent
@@ -47,7 +48,8 @@ def organization_update(
         OrganizationRename.objects.create(
             organization=unit, old_name=before["name"], new_name=unit.name, renamed_on=renamed_on
         )
-    unit.save(update_fields=list(changes))
+        unit.name_folded = Organization.folded_name(unit.name)
+    unit.save(update_fields=[*changes, *(["name_folded"] if "name" in changes else [])])
     audit_record(actor, "organization.update", unit, changes)
     return unit
 

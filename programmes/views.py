@@ -16,6 +16,7 @@ from audit.services import audit_record
 from documents.extraction import sniff_attachment
 from nghiquyet.forms import add_service_errors
 from nghiquyet.uploads import UploadError, check_size, store_private
+from organizations.listing import shown_rows
 from organizations.models import Organization
 from programmes import rollup, services
 from programmes.forms import (
@@ -327,6 +328,8 @@ def dashboard(request):
     document = _dashboard_document(request)
     document_id = document.pk if document else None
     figures = rollup.task_rollup(unit, document_id)
+    show_closed = request.GET.get("closed") == "1"
+    figures.children, closed_hidden = shown_rows(figures.children, show_closed=show_closed)
     programme = Programme.objects.filter(document=document).first() if document else None
     targets_of = (
         programme.targets.all()
@@ -365,6 +368,8 @@ def dashboard(request):
             "chart_px": 22 * len(chart),
             "document": document,
             "rollup": figures,
+            "show_closed": show_closed,
+            "closed_hidden": closed_hidden,
             "buckets": list(Bucket),
             "targets": rollup.target_lines(targets_of),
             "escalated": rollup.escalated(unit, document_id),

@@ -22,6 +22,7 @@ from nghiquyet.caching import figures_cached
 from nghiquyet.forms import DATE_WIDGET, add_service_errors, confirmed_in_page
 from nghiquyet.uploads import private_file
 from organizations.choosers import use_chooser
+from organizations.listing import shown_rows
 from organizations.models import Organization
 from programmes.models import Bucket
 from programmes.rollup import COLOURS
@@ -122,6 +123,19 @@ def _campaign_charts(campaign, unit, figures, reviewable: set[int]) -> list[char
     return [c for c in (held, attendance, reports, plans, tasks_chart) if c.bars]
 
 
+def _rows_shown(rows: list[dict], *, show_closed: bool) -> tuple[list[dict], int, set[int]]:
+    """The unit's own row first, then the units below as every roll-up lists them: (rows,
+    how many closed ones were left out, the ids of the closed ones shown)."""
+    own = [row for row in rows if row.get("own")]
+    below = [row for row in rows if not row.get("own")]
+    units = Organization.objects.in_bulk([row["unit"]["id"] for row in below])
+    shown, hidden = shown_rows(
+        below, show_closed=show_closed, unit=lambda row: units[row["unit"]["id"]]
+    )
+    closed = {row["unit"]["id"] for row in shown if not units[row["unit"]["id"]].is_open}
+    return own + shown, hidden, closed
+
+
 @login_required
 def dashboard(request, campaign_pk):
     """A campaign at a glance for a subtree; every unit and number leads to what is
@@ -138,13 +152,15 @@ def dashboard(request, campaign_pk):
     )
     figures = figures_cached("dashboard", campaign.pk, unit.pk, partial(collect, live))
     total = figures["total"]
+    show_closed = request.GET.get("closed") == "1"
+    rows, closed_hidden, closed_ids = _rows_shown(figures["rows"], show_closed=show_closed)
     may_review = policy.can(request.user, Action.REVIEW_REPORTS, unit)
     reviewable = set(
         policy.organizations_for(request.user, Action.REVIEW_REPORTS)
-        .filter(pk__in=[r["unit"]["id"] for r in figures["rows"]])
+        .filter(pk__in=[r["unit"]["id"] for r in rows])
         .values_list("pk", flat=True)
     )
-    not_held = [r for r in figures["rows"] if r["cells"] and r["cells_held"] < r["cells"]]
+    not_held = [r for r in rows if r["cells"] and r["cells_held"] < r["cells"]]
     ratings = figures.get("ratings") or {}
     rating_chart = charts.stacked(
         _("Xếp loại bài thu hoạch"),
@@ -174,12 +190,15 @@ def dashboard(request, campaign_pk):
             "trail": trail,
             "figures": figures,
             "total": total,
-            "charts": _campaign_charts(campaign, unit, figures, reviewable),
+            "charts": _campaign_charts(campaign, unit, {"rows": rows}, reviewable),
             "may_review": may_review,
             "rating_chart": rating_chart if rating_chart.bars else None,
             "not_held": not_held,
             "columns": columns_of(figures),
-            "table": _table(figures["rows"], columns_of(figures)),
+            "table": _table(rows, columns_of(figures)),
+            "show_closed": show_closed,
+            "closed_hidden": closed_hidden,
+            "closed_ids": closed_ids,
             "documents": list(campaign.documents.all()[:5]),
         },
     )

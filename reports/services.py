@@ -120,6 +120,75 @@ def deadline_for(campaign: Campaign, member: Member, report: Report | None = Non
     )
 
 
+def _latest_dues(campaign: Campaign, reports: list[Report]) -> dict[int, dt.date]:
+    """The due date each report's latest version answers to under the rules of
+    `deadline_for`, read for many reports in two queries. A version sent in after a return
+    for rewriting had the rewrite deadline too; a report still returned was sent before."""
+    default = campaign.conference_deadline + dt.timedelta(days=campaign.report_days)
+    members = [report.member_id for report in reports]
+    marked = dict(
+        Attendance.objects.filter(campaign=campaign, member_id__in=members).values_list(
+            "member_id", "report_due"
+        )
+    )
+    extensions = list(
+        Extension.objects.filter(campaign=campaign).values_list(
+            "member_id", "organization__path", "due"
+        )
+    )
+    dues = {}
+    for report in reports:
+        due = marked.get(report.member_id) or default
+        path = report.member.organization.path
+        for member_id, unit_path, extended in extensions:
+            if member_id == report.member_id or (unit_path and path.startswith(unit_path)):
+                due = max(due, extended)
+        if report.rewrite_due and report.state != State.RETURNED:
+            due = max(due, report.rewrite_due)
+        dues[report.pk] = due
+    return dues
+
+
+def report_lateness_refresh(
+    campaign: Campaign, *, unit: Organization | None = None, member: Member | None = None
+) -> int:
+    """Judge again whether each report's latest version came in late, after a deadline
+    moved (the campaign's dates, an extension for `unit`'s subtree or for `member`); the
+    unit counters follow in the same transaction. Returns how many reports changed."""
+    reports = Report.objects.filter(campaign=campaign, versions_count__gt=0)
+    if unit is not None:
+        reports = reports.filter(member__organization__path__startswith=unit.path)
+    if member is not None:
+        reports = reports.filter(member=member)
+    with transaction.atomic():
+        rows = list(
+            reports.select_related("member__organization")
+            .select_for_update(of=("self",))
+            .order_by("pk")
+        )
+        dues = _latest_dues(campaign, rows)
+        changes, moved = _Changes(), {}
+        for report in rows:
+            late = timezone.localdate(report.submitted_at) > dues[report.pk]
+            if late != report.late:
+                before = _counts(report)
+                report.late = late
+                changes.move(report, before)
+                moved[report.pk] = report
+        if not moved:
+            return 0
+        Report.objects.bulk_update(moved.values(), ["late"], batch_size=BATCH)
+        latest = list(
+            Version.objects.filter(report_id__in=moved, number=F("report__versions_count"))
+        )
+        for version in latest:
+            version.late = moved[version.report_id].late
+            version.due = dues[version.report_id]
+        Version.objects.bulk_update(latest, ["late", "due"], batch_size=BATCH)
+        changes.apply()
+    return len(moved)
+
+
 # --- Text -------------------------------------------------------------------------------
 
 
@@ -559,11 +628,16 @@ def extension_grant(
             reason=reason[:255],
             granted_by=actor,
         )
+        rejudged = report_lateness_refresh(campaign, unit=unit, member=extension.member)
         audit_record(
             actor,
             "report.extend",
             extension.organization or extension.member,
-            {"due": [None, due.isoformat()], "reason": [None, reason]},
+            {
+                "due": [None, due.isoformat()],
+                "reason": [None, reason],
+                "reports_rejudged": [None, rejudged],
+            },
         )
     return extension
 

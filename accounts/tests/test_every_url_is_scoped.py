@@ -56,6 +56,7 @@ UNSCOPED = {
     "campaigns:list": "filtered by policy.campaigns_for",
     "campaigns:create": "offers only units and documents the user may use",
     "documents:register": "offers only units the user may manage",
+    "documents:ask": "offers only units where the user may open campaigns",
     "documents:symbol-preview": "parses the typed text, reads no data",
     "api:document_list": "filtered by policy.documents_for",
     "api:document_search": "filtered by policy.documents_for",

@@ -21,7 +21,7 @@ def test_a_host_marks_everyone_present_then_the_exceptions_and_the_count_follows
     login(page, "bithu")
     page.goto(f"/conferences/bridges/{hall.pk}/")
     page.get_by_role("button", name="Có mặt tất cả").click()
-    expect(page.locator(".messages")).to_contain_text("Đã ghi có mặt 2 đảng viên")
+    expect(page.locator("#mark-all-result")).to_contain_text("Đã ghi có mặt 2 đảng viên")
     expect(page.locator("#counts")).to_contain_text("Có mặt: 2")
 
     binh = page.locator(f"#m-{world.binh.pk}")

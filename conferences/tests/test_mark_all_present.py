@@ -80,3 +80,25 @@ def test_nobody_who_does_not_run_the_point_can_mark_everyone(world, client, camp
     response = client.post(_url(hall))
     assert response.status_code in (403, 404)
     assert not Attendance.objects.exists()
+
+
+def test_without_javascript_the_button_posts_and_returns_to_the_roster(
+    world, campaign, hall, client
+):
+    client.force_login(world.secretary)
+    response = client.post(_url(hall))
+    assert response.status_code == 302
+    assert response.url == reverse("conferences:roster", kwargs={"bridge_pk": hall.pk})
+    assert Attendance.objects.filter(status=Status.PRESENT).count() == 2
+
+
+def test_from_the_page_the_answer_is_the_rows_and_a_signal_to_recount(
+    world, campaign, hall, client
+):
+    client.force_login(world.secretary)
+    response = client.post(_url(hall), {"show": "unmarked"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Trigger"] == "headcount"
+    html = response.content.decode()
+    assert 'id="roster-rows"' in html and "Đã ghi có mặt 2 đảng viên" in html
+    assert "Nguyễn Văn An" not in html  # the filter kept: nobody is left unmarked

@@ -179,3 +179,8 @@ def test_the_plan_scales_like_a_real_city(members, committees):
     if members >= 100_000:
         assert 17_000 <= len(units) <= 25_000
         assert levels["ĐBBP"] and {unit.depth for unit in units} == {1, 2, 3, 4}
+
+
+def test_every_unit_can_be_found_without_diacritics(built):
+    for name, folded in Organization.objects.values_list("name", "name_folded"):
+        assert folded == Organization.folded_name(name)

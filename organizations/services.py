@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record, diff, snapshot
 from organizations.models import Organization, OrganizationRename
+from organizations.subtree import subtree_recount_all
 
 _EDITABLE = ("name", "code", "level", "issuer_code", "valid_from")
 
@@ -62,6 +63,7 @@ def organization_move(actor, unit: Organization, new_parent: Organization) -> Or
     old_parent = Organization.objects.get_parent(unit)
     Organization.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()
+    subtree_recount_all(unit)
     audit_record(
         actor,
         "organization.move",
@@ -94,6 +96,7 @@ def organization_close(actor, unit: Organization, *, closed_on: dt.date, note: s
             actor, "organization.close", closed, {"valid_to": [None, closed_on.isoformat()]}
         )
     subtree.update(valid_to=closed_on, closing_note=note[:255])
+    subtree_recount_all(unit)
 
 
 def member_counts_rebuild() -> int:

@@ -654,7 +654,15 @@ def demo_reset() -> None:
     """Delete members, units, grants, audit entries and non-superusers, children first,
     with the campaigns, conferences and documents that hang on them."""
     from campaigns.models import Campaign
-    from conferences.models import Attendance, BridgePoint, Conference, Makeup, Tally, Topic
+    from conferences.models import (
+        Attendance,
+        BridgePoint,
+        Conference,
+        Makeup,
+        SubtreeTally,
+        Tally,
+        Topic,
+    )
     from documents.models import Attachment, Document, DocumentLink, Obligation
     from notices.models import Notice
     from reports import models as reports
@@ -674,11 +682,14 @@ def demo_reset() -> None:
         reports.Confirmation,
         reports.ReportTally,
         reports.RatingTally,
+        reports.ReportSubtree,
+        reports.RatingSubtree,
         reports.Export,
         reports.Report,
     ):
         _delete_all(model)
-    for model in (Attendance, Makeup, Tally, BridgePoint.units.through, Topic, BridgePoint):
+    conference_rows = (Attendance, Makeup, Tally, SubtreeTally, BridgePoint.units.through, Topic)
+    for model in (*conference_rows, BridgePoint):
         _delete_all(model)
     Conference.objects.update(relayed_from=None)
     for model in (Conference, Campaign.documents.through, Campaign):

@@ -40,21 +40,32 @@ def ancestor_paths(path: str) -> list[str]:
 
 def subtree_add(model, scope: dict, changes: dict[str, Counter]) -> None:
     """Add each unit's counter changes (keyed by the unit's path) to its subtree row and to
-    every ancestor's. One UPDATE per row, deepest paths first in one global order (reverse
-    path order): concurrent writers lock the rows in the same order and cannot deadlock, and
-    the root, which every writer touches, stays locked for the shortest time."""
+    every ancestor's, in the caller's transaction.
+
+    The rows are locked first in one statement, in one global order (reverse path order,
+    deepest first), so concurrent writers cannot deadlock on them; then one UPDATE per
+    distinct change, so one unit's change costs two statements at any depth (every
+    ancestor moves by the same amounts)."""
     moved: dict[str, Counter] = defaultdict(Counter)
     for path, fields in changes.items():
         for prefix in ancestor_paths(path):
             moved[prefix].update(fields)
-    for path in sorted(moved, reverse=True):
-        update = {name: F(name) + n for name, n in moved[path].items() if n}
-        if not update:
-            continue
-        rows = model.objects.filter(path=path, **scope)
-        if not rows.update(**update):
-            model.objects.bulk_create([model(path=path, **scope)], ignore_conflicts=True)
-            rows.update(**update)
+    moved = {path: fields for path, fields in moved.items() if any(fields.values())}
+    if not moved:
+        return
+    rows = model.objects.filter(path__in=moved, **scope)
+    locked = set(rows.select_for_update().order_by("-path").values_list("path", flat=True))
+    if len(locked) < len(moved):
+        missing = [model(path=path, **scope) for path in sorted(set(moved) - locked)]
+        model.objects.bulk_create(missing, ignore_conflicts=True)
+        list(rows.select_for_update().order_by("-path").values_list("path", flat=True))
+    alike: dict[tuple, list[str]] = defaultdict(list)
+    for path, fields in moved.items():
+        alike[tuple(sorted((name, n) for name, n in fields.items() if n))].append(path)
+    for fields, paths in alike.items():
+        model.objects.filter(path__in=paths, **scope).update(
+            **{name: F(name) + n for name, n in fields}
+        )
 
 
 def subtree_counted(source: QuerySet, unit: str, scope: Iterable[str], **sums) -> dict:

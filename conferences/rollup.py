@@ -7,14 +7,14 @@ the units, campaign tallies), so the number of queries does not grow with the me
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.http import Http404
 
 from accounts import policy
 from accounts.policy import Action
 from campaigns.models import Campaign
 from conferences.models import TALLY_FIELDS, BridgePoint, Conference, Makeup, SubtreeTally
-from organizations.models import Organization, sums_by_child
+from organizations.models import Organization
 from vn.formats import percent
 
 
@@ -96,12 +96,15 @@ class Rollup:
         return sum(1 for child in self.children if child.done)
 
 
-def _unit_sums() -> dict:
-    cell = Q(level__holds_members=True, valid_to__isnull=True)
+UNIT_SUBTREE = ("subtree_members", "subtree_exempt", "subtree_cells")
+
+
+def _units(row: dict) -> dict:
+    """A unit's whole-subtree counts, kept on the unit (`Organization.subtree_*`)."""
     return {
-        "members": Sum("member_count"),
-        "exempt": Sum("exempt_count"),
-        "cells": Count("pk", filter=cell),
+        "members": row["subtree_members"],
+        "exempt": row["subtree_exempt"],
+        "cells": row["subtree_cells"],
     }
 
 
@@ -119,7 +122,6 @@ def campaign_rollup(campaign: Campaign, unit: Organization) -> Rollup:
     queries whatever the size of the tree."""
     # The subtree rows hold the unit's and each child's whole-subtree tallies: one read of
     # a handful of rows, whatever the number of units and marks below.
-    child_units = sums_by_child(Organization.objects.order_by(), unit, "path", **_unit_sums())
     kids = list(Organization.objects.get_children(unit).select_related("level"))
     subtrees = {
         row["path"]: row
@@ -127,15 +129,7 @@ def campaign_rollup(campaign: Campaign, unit: Organization) -> Rollup:
             campaign=campaign, path__in=[unit.path, *(child.path for child in kids)]
         ).values("path", "cells_held", *TALLY_FIELDS)
     }
-    is_cell = unit.level.holds_members and unit.is_open
-    counters = Organization.objects.filter(pk=unit.pk).values("member_count", "exempt_count")
-    own = counters.get()
-
-    own_units = {
-        "members": own["member_count"] + sum(row["members"] or 0 for row in child_units.values()),
-        "exempt": own["exempt_count"] + sum(row["exempt"] or 0 for row in child_units.values()),
-        "cells": int(is_cell) + sum(row["cells"] or 0 for row in child_units.values()),
-    }
+    own_units = _units(Organization.objects.filter(pk=unit.pk).values(*UNIT_SUBTREE).get())
     mine = subtrees.get(unit.path, {})
     total = Figures(unit)
     _fill(total, campaign, own_units, mine, mine.get("cells_held", 0))
@@ -143,13 +137,8 @@ def campaign_rollup(campaign: Campaign, unit: Organization) -> Rollup:
     for child in kids:
         figures = Figures(child)
         row = subtrees.get(child.path, {})
-        _fill(
-            figures,
-            campaign,
-            child_units.get(child.path, {}),
-            row,
-            row.get("cells_held", 0),
-        )
+        units = _units({name: getattr(child, name) for name in UNIT_SUBTREE})
+        _fill(figures, campaign, units, row, row.get("cells_held", 0))
         children.append(figures)
 
     conferences = Conference.objects.filter(

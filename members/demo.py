@@ -24,6 +24,7 @@ from audit.models import AuditEntry
 from members.models import Gender, Member, MemberStatus, RosterImport, Transfer
 from members.services import member_derive
 from organizations.models import Level, Organization, OrganizationRename
+from organizations.services import unit_subtrees_rebuild
 from vn.formats import format_int
 from vn.text import natural_key, normalize
 
@@ -768,6 +769,7 @@ def demo_build(
 
         people = random.Random(f"{seed}:people")
         made = _insert_members(people, root, pks, today, stdout)
+        unit_subtrees_rebuild()  # units and members went in by bulk, around the services
         _say(stdout, f"Đã ghi {format_int(made)} đảng viên.")
 
         top = Organization.objects.get(pk=pks[root.code])

@@ -105,6 +105,11 @@ class Organization(MP_Node):
     member_count = models.PositiveIntegerField(_("số đảng viên trực tiếp"), default=0)
     # Of those, the exempt ones (miễn sinh hoạt), whom campaigns usually do not require.
     exempt_count = models.PositiveIntegerField(_("số đảng viên miễn sinh hoạt"), default=0)
+    # The same over the unit's whole subtree, and its open cells, moved with the counts
+    # above (`member_count_add`), so a dashboard reads them off the unit and its children.
+    subtree_members = models.IntegerField(_("số đảng viên cả đảng bộ"), default=0)
+    subtree_exempt = models.IntegerField(_("số đảng viên miễn sinh hoạt cả đảng bộ"), default=0)
+    subtree_cells = models.IntegerField(_("số chi bộ đang hoạt động cả đảng bộ"), default=0)
 
     # No `node_order_by`: a sorted insert shifts the paths of the siblings after it, and
     # treebeard finds them by comparing names in the database's collation, which the stored

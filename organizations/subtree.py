@@ -73,13 +73,14 @@ def subtree_counted(source: QuerySet, unit: str, scope: Iterable[str], **sums) -
     holds any, keyed by (*scope values, path). `unit` names the field that leads from a row
     to its organisation. One grouped query per tree level."""
     scope = list(scope)
+    lead = f"{unit}__" if unit else ""  # "" when the rows are the units themselves
     counted: dict[tuple, dict] = {}
     depth = 1
     while True:
         length = depth * Organization.steplen
         rows = (
-            source.filter(**{f"{unit}__depth__gte": depth})
-            .annotate(subtree_path=Substr(f"{unit}__path", 1, length))
+            source.filter(**{f"{lead}depth__gte": depth})
+            .annotate(subtree_path=Substr(f"{lead}path", 1, length))
             .values(*scope, "subtree_path")
             .annotate(**sums)
             .order_by()

@@ -4,10 +4,8 @@ queries whatever the size of the tree."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
-
 from campaigns.models import Campaign
-from organizations.models import Organization, sums_by_child
+from organizations.models import Organization
 from reports.models import REPORT_TALLY_FIELDS, Confirmation, RatingSubtree, ReportSubtree
 from vn.formats import percent
 
@@ -58,9 +56,9 @@ def _required(campaign: Campaign, members: int, exempt: int) -> int:
 
 def report_rollup(campaign: Campaign, unit: Organization) -> ReportRollup:
     scale = list(campaign.rating_scale or [])
-    member_sums = {"members": Sum("member_count"), "exempt": Sum("exempt_count")}
-    child_units = sums_by_child(Organization.objects.order_by(), unit, "path", **member_sums)
-    own_unit = Organization.objects.filter(pk=unit.pk).values("member_count", "exempt_count").get()
+    own_unit = (
+        Organization.objects.filter(pk=unit.pk).values("subtree_members", "subtree_exempt").get()
+    )
     kids = list(Organization.objects.get_children(unit).select_related("level"))
     # The subtree rows of the unit and of each child: a handful of rows, whatever the
     # number of units and reports below.
@@ -82,11 +80,7 @@ def report_rollup(campaign: Campaign, unit: Organization) -> ReportRollup:
     )
 
     total = ReportFigures(unit)
-    total.required = _required(
-        campaign,
-        own_unit["member_count"] + sum(r["members"] or 0 for r in child_units.values()),
-        own_unit["exempt_count"] + sum(r["exempt"] or 0 for r in child_units.values()),
-    )
+    total.required = _required(campaign, own_unit["subtree_members"], own_unit["subtree_exempt"])
     mine = subtrees.get(unit.path, {})
     total.counts = {name: mine.get(name) or 0 for name in REPORT_TALLY_FIELDS}
     total.ratings = ratings[unit.path]
@@ -94,8 +88,7 @@ def report_rollup(campaign: Campaign, unit: Organization) -> ReportRollup:
     children = []
     for child in kids:
         figures = ReportFigures(child)
-        units = child_units.get(child.path, {})
-        figures.required = _required(campaign, units.get("members") or 0, units.get("exempt") or 0)
+        figures.required = _required(campaign, child.subtree_members, child.subtree_exempt)
         row = subtrees.get(child.path, {})
         figures.counts = {name: row.get(name) or 0 for name in REPORT_TALLY_FIELDS}
         figures.ratings = ratings[child.path]

@@ -14,6 +14,7 @@ from members.models import Gender, Member, MemberStatus
 from members.services import member_derive
 from organizations.levels import levels_ensure
 from organizations.models import Level, Organization
+from organizations.services import unit_subtrees_rebuild
 
 
 @pytest.fixture(autouse=True)
@@ -42,11 +43,13 @@ def add_unit(parent, name, code, level_code, issuer=""):
         issuer_code=issuer,
         valid_from=dt.date(2020, 1, 1),
     )
-    return (
+    unit = (
         Organization.objects.add_child(parent, instance=unit)
         if parent
         else Organization.objects.add_root(instance=unit)
     )
+    unit_subtrees_rebuild()  # added around `organization_create`, so counted here
+    return unit
 
 
 def add_member(unit, full_name, card, status=MemberStatus.OFFICIAL, **extra):
@@ -65,6 +68,7 @@ def add_member(unit, full_name, card, status=MemberStatus.OFFICIAL, **extra):
     Organization.objects.filter(pk=unit.pk).update(
         member_count=active.count(), exempt_count=active.filter(status=MemberStatus.EXEMPT).count()
     )
+    unit_subtrees_rebuild()
     return member
 
 

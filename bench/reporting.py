@@ -43,7 +43,9 @@ def figures_prepare(campaign, seed: int) -> None:
     from documents.models import Obligation
     from organizations.models import Organization
     from programmes.models import TaskTally
+    from programmes.services import task_subtree_rebuild
     from reports.models import RatingTally, ReportTally
+    from reports.services import report_subtree_rebuild
 
     if ReportTally.objects.filter(campaign=campaign).exists():
         return
@@ -102,6 +104,9 @@ def figures_prepare(campaign, seed: int) -> None:
             batch_size=BATCH,
             ignore_conflicts=True,
         )
+        # Written in bulk, so the whole-subtree rows are counted from them afterwards.
+        report_subtree_rebuild(campaign)
+        task_subtree_rebuild([document.pk])
 
 
 def measure(args) -> list[str]:

@@ -359,3 +359,32 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.organization_id}"
+
+
+class SubtreeTally(models.Model):
+    """A campaign's attendance figures for a unit's whole subtree (its `Tally` and those of
+    every unit below it), and how many open cells of the subtree have marks. Moved with
+    each tally in the same transaction (`organizations.subtree.subtree_add`), so a
+    dashboard reads the unit's row and its children's; `tally_rebuild` recounts them."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # the unique (campaign, path) index serves it
+    path = models.CharField(max_length=255)
+    present = models.IntegerField(default=0)
+    present_online = models.IntegerField(default=0)
+    left_early = models.IntegerField(default=0)
+    absent_excused = models.IntegerField(default=0)
+    absent_unexcused = models.IntegerField(default=0)
+    made_up = models.IntegerField(default=0)
+    encouraged = models.IntegerField(default=0)
+    guests = models.IntegerField(default=0)
+    cells_held = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "path"], name="subtree_tally_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.path}"

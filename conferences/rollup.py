@@ -7,14 +7,14 @@ the units, campaign tallies), so the number of queries does not grow with the me
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.http import Http404
 
 from accounts import policy
 from accounts.policy import Action
 from campaigns.models import Campaign
-from conferences.models import TALLY_FIELDS, BridgePoint, Conference, Makeup, Tally
-from organizations.models import Organization, sums_by_child
+from conferences.models import TALLY_FIELDS, BridgePoint, Conference, Makeup, SubtreeTally
+from organizations.models import Organization
 from vn.formats import percent
 
 
@@ -96,12 +96,15 @@ class Rollup:
         return sum(1 for child in self.children if child.done)
 
 
-def _unit_sums() -> dict:
-    cell = Q(level__holds_members=True, valid_to__isnull=True)
+UNIT_SUBTREE = ("subtree_members", "subtree_exempt", "subtree_cells")
+
+
+def _units(row: dict) -> dict:
+    """A unit's whole-subtree counts, kept on the unit (`Organization.subtree_*`)."""
     return {
-        "members": Sum("member_count"),
-        "exempt": Sum("exempt_count"),
-        "cells": Count("pk", filter=cell),
+        "members": row["subtree_members"],
+        "exempt": row["subtree_exempt"],
+        "cells": row["subtree_cells"],
     }
 
 
@@ -117,53 +120,25 @@ def _fill(figures: Figures, campaign: Campaign, units: dict, tallies: dict, held
 def campaign_rollup(campaign: Campaign, unit: Organization) -> Rollup:
     """Figures for `unit`'s subtree and for each child subtree; a constant number of
     queries whatever the size of the tree."""
-    # The subtree's totals are the children's sums plus the unit's own row, so each big
-    # aggregate runs once (grouped by child) rather than twice.
-    child_units = sums_by_child(Organization.objects.order_by(), unit, "path", **_unit_sums())
-    tallies = Tally.objects.filter(campaign=campaign)
-    child_tallies = {
-        path: {name: row[f"sum_{name}"] for name in TALLY_FIELDS}
-        for path, row in sums_by_child(
-            tallies, unit, "organization__path", **{f"sum_{n}": Sum(n) for n in TALLY_FIELDS}
-        ).items()
+    # The subtree rows hold the unit's and each child's whole-subtree tallies: one read of
+    # a handful of rows, whatever the number of units and marks below.
+    kids = list(Organization.objects.get_children(unit).select_related("level"))
+    subtrees = {
+        row["path"]: row
+        for row in SubtreeTally.objects.filter(
+            campaign=campaign, path__in=[unit.path, *(child.path for child in kids)]
+        ).values("path", "cells_held", *TALLY_FIELDS)
     }
-    held = Tally.objects.held_cells(campaign, unit.path).filter(
-        organization__level__holds_members=True, organization__valid_to__isnull=True
-    )
-    child_held = {
-        path: row["n"]
-        for path, row in sums_by_child(held, unit, "organization__path", n=Count("pk")).items()
-    }
-    own_tally = tallies.filter(organization=unit).values(*TALLY_FIELDS).first() or {}
-    is_cell = unit.level.holds_members and unit.is_open
-    counters = Organization.objects.filter(pk=unit.pk).values("member_count", "exempt_count")
-    own = counters.get()
-
-    own_units = {
-        "members": own["member_count"] + sum(row["members"] or 0 for row in child_units.values()),
-        "exempt": own["exempt_count"] + sum(row["exempt"] or 0 for row in child_units.values()),
-        "cells": int(is_cell) + sum(row["cells"] or 0 for row in child_units.values()),
-    }
-    own_counts = {
-        name: own_tally.get(name, 0) + sum(row[name] or 0 for row in child_tallies.values())
-        for name in TALLY_FIELDS
-    }
-    marked = ("present", "left_early", "absent_excused", "absent_unexcused")
-    marked_here = any(own_tally.get(name) for name in marked)
-    own_held = int(is_cell and marked_here) + sum(child_held.values())
-
+    own_units = _units(Organization.objects.filter(pk=unit.pk).values(*UNIT_SUBTREE).get())
+    mine = subtrees.get(unit.path, {})
     total = Figures(unit)
-    _fill(total, campaign, own_units, own_counts, own_held)
+    _fill(total, campaign, own_units, mine, mine.get("cells_held", 0))
     children = []
-    for child in Organization.objects.get_children(unit).select_related("level"):
+    for child in kids:
         figures = Figures(child)
-        _fill(
-            figures,
-            campaign,
-            child_units.get(child.path, {}),
-            child_tallies.get(child.path, {}),
-            child_held.get(child.path, 0),
-        )
+        row = subtrees.get(child.path, {})
+        units = _units({name: getattr(child, name) for name in UNIT_SUBTREE})
+        _fill(figures, campaign, units, row, row.get("cells_held", 0))
         children.append(figures)
 
     conferences = Conference.objects.filter(

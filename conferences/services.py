@@ -33,11 +33,13 @@ from conferences.models import (
     Makeup,
     PartOfDay,
     Status,
+    SubtreeTally,
     Tally,
     Topic,
 )
 from members.models import Member
 from organizations.models import Organization, under_any
+from organizations.subtree import subtree_add, subtree_counted, subtree_store
 from vn.formats import format_date, format_datetime, format_int
 
 BATCH = 2000
@@ -325,9 +327,14 @@ def _mark_fields(mark: Attendance) -> Counter:
     return _tally_fields(mark.required, mark.status, mark.online, mark.made_up)
 
 
+MARKED = ("present", "left_early", "absent_excused", "absent_unexcused")
+
+
 def _counters_add(campaign_id: int, tallies: dict[int, Counter], points: dict[int, Counter]):
-    """Add per-unit tally changes and per-bridge-point headcount changes."""
-    for unit_id, fields in tallies.items():
+    """Add per-unit tally changes (and the same to every ancestor's subtree row) and
+    per-bridge-point headcount changes."""
+    moved = {}
+    for unit_id, fields in sorted(tallies.items()):
         changes = {name: F(name) + n for name, n in fields.items() if n}
         if not changes:
             continue
@@ -337,10 +344,35 @@ def _counters_add(campaign_id: int, tallies: dict[int, Counter], points: dict[in
                 [Tally(campaign_id=campaign_id, organization_id=unit_id)], ignore_conflicts=True
             )
             rows.update(**changes)
+        moved[unit_id] = Counter({name: n for name, n in fields.items() if n})
+    if moved:
+        _subtree_add(campaign_id, moved)
     for point_id, fields in points.items():
         changes = {name: F(name) + n for name, n in fields.items() if n}
         if changes:
             BridgePoint.objects.filter(pk=point_id).update(**changes)
+
+
+def _subtree_add(campaign_id: int, moved: dict[int, Counter]) -> None:
+    """Move the subtree rows above each changed tally; an open cell counts as held once
+    its tally holds a mark, so a change that crosses zero moves `cells_held` too."""
+    units = Organization.objects.filter(pk__in=moved).values_list(
+        "pk", "path", "level__holds_members", "valid_to"
+    )
+    paths, cells = {}, []
+    for pk, path, holds_members, valid_to in units:
+        paths[pk] = path
+        if holds_members and valid_to is None and any(moved[pk][name] for name in MARKED):
+            cells.append(pk)
+    if cells:
+        marked = F("present") + F("left_early") + F("absent_excused") + F("absent_unexcused")
+        after = Tally.objects.filter(campaign_id=campaign_id, organization_id__in=cells)
+        for pk, now in after.annotate(marked=marked).values_list("organization_id", "marked"):
+            before = now - sum(moved[pk][name] for name in MARKED)
+            moved[pk]["cells_held"] += int(now > 0) - int(before > 0)
+    subtree_add(
+        SubtreeTally, {"campaign_id": campaign_id}, {paths[pk]: c for pk, c in moved.items()}
+    )
 
 
 def _diff(old: Counter, new: Counter) -> Counter:
@@ -955,4 +987,28 @@ def tally_rebuild(campaign_ids: Iterable[int] | None = None) -> int:
         if any(getattr(point, name) != value for name, value in want.items()):
             BridgePoint.objects.filter(pk=point.pk).update(**want)
             changed += 1
-    return changed
+    return changed + subtree_tally_rebuild(ids)
+
+
+def subtree_tally_rebuild(campaign_ids: Iterable[int]) -> int:
+    """Recount the campaigns' subtree rows from the unit tallies; returns rows changed."""
+    ids = list(campaign_ids)
+    tallies = Tally.objects.filter(campaign_id__in=ids)
+    scope = ["campaign_id"]
+    wanted = subtree_counted(
+        tallies, "organization", scope, **{name: Sum(name) for name in TALLY_FIELDS}
+    )
+    marked = F("present") + F("left_early") + F("absent_excused") + F("absent_unexcused")
+    held = tallies.alias(marked=marked).filter(
+        marked__gt=0, organization__level__holds_members=True, organization__valid_to__isnull=True
+    )
+    for key, row in subtree_counted(held, "organization", scope, cells_held=Count("pk")).items():
+        wanted.setdefault(key, {}).update(row)
+    stored = SubtreeTally.objects.filter(campaign_id__in=ids).order_by("pk")
+    return subtree_store(stored, scope, (*TALLY_FIELDS, "cells_held"), wanted)
+
+
+def subtree_tallies_recount(unit: Organization) -> int:
+    """After a move or a closing: recount the campaigns with tallies under `unit`."""
+    touched = Tally.objects.filter(organization__path__startswith=unit.path)
+    return subtree_tally_rebuild(set(touched.values_list("campaign_id", flat=True)))

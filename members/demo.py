@@ -24,6 +24,7 @@ from audit.models import AuditEntry
 from members.models import Gender, Member, MemberStatus, RosterImport, Transfer
 from members.services import member_derive
 from organizations.models import Level, Organization, OrganizationRename
+from organizations.services import unit_subtrees_rebuild
 from vn.formats import format_int
 from vn.text import natural_key, normalize
 
@@ -654,7 +655,15 @@ def demo_reset() -> None:
     """Delete members, units, grants, audit entries and non-superusers, children first,
     with the campaigns, conferences and documents that hang on them."""
     from campaigns.models import Campaign
-    from conferences.models import Attendance, BridgePoint, Conference, Makeup, Tally, Topic
+    from conferences.models import (
+        Attendance,
+        BridgePoint,
+        Conference,
+        Makeup,
+        SubtreeTally,
+        Tally,
+        Topic,
+    )
     from documents.models import Attachment, Document, DocumentLink, Obligation
     from news import models as news
     from notices.models import Notice
@@ -675,6 +684,8 @@ def demo_reset() -> None:
         reports.Confirmation,
         reports.ReportTally,
         reports.RatingTally,
+        reports.ReportSubtree,
+        reports.RatingSubtree,
         reports.Export,
         reports.Report,
     ):
@@ -690,7 +701,8 @@ def demo_reset() -> None:
         news.Reading,
     ):
         _delete_all(model)
-    for model in (Attendance, Makeup, Tally, BridgePoint.units.through, Topic, BridgePoint):
+    conference_rows = (Attendance, Makeup, Tally, SubtreeTally, BridgePoint.units.through, Topic)
+    for model in (*conference_rows, BridgePoint):
         _delete_all(model)
     Conference.objects.update(relayed_from=None)
     for model in (Conference, Campaign.documents.through, Campaign):
@@ -770,6 +782,7 @@ def demo_build(
 
         people = random.Random(f"{seed}:people")
         made = _insert_members(people, root, pks, today, stdout)
+        unit_subtrees_rebuild()  # units and members went in by bulk, around the services
         _say(stdout, f"Đã ghi {format_int(made)} đảng viên.")
 
         top = Organization.objects.get(pk=pks[root.code])

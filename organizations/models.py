@@ -108,6 +108,11 @@ class Organization(MP_Node):
     # `name` without diacritics, "đ" as "d", lower case: the chooser finds "Lâm Hạ" typed
     # "lam ha". Every write of `name` sets it through `folded_name`.
     name_folded = models.CharField(max_length=255, editable=False, default="", db_index=True)
+    # The same over the unit's whole subtree, and its open cells, moved with the counts
+    # above (`member_count_add`), so a dashboard reads them off the unit and its children.
+    subtree_members = models.IntegerField(_("số đảng viên cả đảng bộ"), default=0)
+    subtree_exempt = models.IntegerField(_("số đảng viên miễn sinh hoạt cả đảng bộ"), default=0)
+    subtree_cells = models.IntegerField(_("số chi bộ đang hoạt động cả đảng bộ"), default=0)
 
     # No `node_order_by`: a sorted insert shifts the paths of the siblings after it, and
     # treebeard finds them by comparing names in the database's collation, which the stored

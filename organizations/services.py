@@ -1,14 +1,16 @@
 """Writes to the unit tree. Each records an audit entry."""
 
 import datetime as dt
+from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, diff, snapshot
 from organizations.models import Organization, OrganizationRename
+from organizations.subtree import subtree_add, subtree_counted, subtree_recount_all, subtree_store
 
 _EDITABLE = ("name", "code", "level", "issuer_code", "valid_from")
 
@@ -29,6 +31,8 @@ def organization_create(actor, *, parent: Organization | None, **fields) -> Orga
         if parent
         else Organization.objects.add_root(instance=unit)
     )
+    if unit.level.holds_members and unit.is_open:
+        subtree_add(Organization, {}, {unit.path: Counter(subtree_cells=1)})
     audit_record(actor, "organization.create", unit, diff({}, snapshot(unit, _EDITABLE)))
     return unit
 
@@ -64,6 +68,8 @@ def organization_move(actor, unit: Organization, new_parent: Organization) -> Or
     old_parent = Organization.objects.get_parent(unit)
     Organization.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()
+    unit_subtrees_rebuild()
+    subtree_recount_all(unit)
     audit_record(
         actor,
         "organization.move",
@@ -96,6 +102,8 @@ def organization_close(actor, unit: Organization, *, closed_on: dt.date, note: s
             actor, "organization.close", closed, {"valid_to": [None, closed_on.isoformat()]}
         )
     subtree.update(valid_to=closed_on, closing_note=note[:255])
+    unit_subtrees_rebuild()
+    subtree_recount_all(unit)
 
 
 def member_counts_rebuild() -> int:
@@ -120,7 +128,27 @@ def member_counts_rebuild() -> int:
                     member_count=counted[0], exempt_count=counted[1]
                 )
                 changed += 1
+        changed += unit_subtrees_rebuild()
     return changed
+
+
+def unit_subtrees_rebuild() -> int:
+    """Recount every unit's whole-subtree members, exempt members and open cells from the
+    units' own counts; returns units changed. Also run after a move or a closing, which
+    change what a subtree holds (rare, and one grouped query per tree level)."""
+    open_cell = Q(level__holds_members=True, valid_to__isnull=True)
+    wanted = subtree_counted(
+        Organization.objects.order_by(),
+        "",
+        [],
+        subtree_members=Sum("member_count"),
+        subtree_exempt=Sum("exempt_count"),
+        subtree_cells=Count("pk", filter=open_cell),
+    )
+    stored = Organization.objects.order_by("pk").only(
+        "pk", "path", "subtree_members", "subtree_exempt", "subtree_cells"
+    )
+    return subtree_store(stored, [], ("subtree_members", "subtree_exempt", "subtree_cells"), wanted)
 
 
 COUNT_BATCH = 500
@@ -142,6 +170,13 @@ def member_count_add(deltas: dict[int, int], exempt: dict[int, int] | None = Non
             member_count=F("member_count") + _by_unit(ids, deltas),
             exempt_count=F("exempt_count") + _by_unit(ids, exempt),
         )
+    if changed:
+        paths = Organization.objects.filter(pk__in=changed).values_list("pk", "path")
+        moves = {
+            path: Counter(subtree_members=deltas.get(pk, 0), subtree_exempt=exempt.get(pk, 0))
+            for pk, path in paths
+        }
+        subtree_add(Organization, {}, moves)
 
 
 def _by_unit(ids: list[int], values: dict[int, int]) -> Case:

@@ -305,6 +305,33 @@ class TaskTally(models.Model):
         return f"{self.document_id}/{self.organization_id}"
 
 
+class TaskSubtree(models.Model):
+    """Tasks by bucket per (document, unit) for the unit's whole subtree (its `TaskTally`
+    and those of every unit below it), moved in the same transaction as the tallies, so a
+    dashboard reads the unit's row and its children's; `task_tally_rebuild` recounts."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # the unique (document, path) index serves it
+    path = models.CharField(max_length=255)
+    done_on_time = models.IntegerField(default=0)
+    done_late = models.IntegerField(default=0)
+    open_in_time = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+    not_started = models.IntegerField(default=0)
+    adjusted = models.IntegerField(default=0)
+    dropped = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "path"], name="task_subtree_unique")
+        ]
+        indexes = [models.Index(fields=["path"], name="task_subtree_path")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}/{self.path}"
+
+
 class Reminder(models.Model):
     """One reminder sent: the unique key makes the job idempotent."""
 

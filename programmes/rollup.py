@@ -9,8 +9,8 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from documents.models import Obligation
-from organizations.models import Organization, sums_by_child
-from programmes.models import BUCKET_FIELDS, Bucket, Target, Task, TaskTally
+from organizations.models import Organization
+from programmes.models import BUCKET_FIELDS, Bucket, Target, Task, TaskSubtree, TaskTally
 from programmes.services import rolled_actual
 from programmes.status import expected_share
 
@@ -93,19 +93,21 @@ def task_rollup(
 ) -> TaskRollup:
     """`worst`: also find the ten units with the most overdue tasks (one more grouped
     query over the subtree)."""
-    sums = {name: Sum(name) for name in BUCKET_FIELDS}
     tallies = _tallies(document_id)
-    by_child = sums_by_child(tallies, unit, "organization__path", **sums)
-    own = tallies.filter(organization=unit).aggregate(**sums)
+    kids = list(Organization.objects.get_children(unit).select_related("level"))
+    # The subtree rows of the unit and of each child (per document, summed when the
+    # figures cover every document): a handful of rows whatever the size of the tree.
+    subtrees = TaskSubtree.objects.filter(path__in=[unit.path, *(child.path for child in kids)])
+    if document_id:
+        subtrees = subtrees.filter(document_id=document_id)
+    sums = subtrees.values("path").annotate(**{n: Sum(n) for n in BUCKET_FIELDS}).order_by()
+    by_path = {row.pop("path"): row for row in sums}
     total = TaskFigures(unit)
-    total.counts = {
-        name: (own[name] or 0) + sum(row[name] or 0 for row in by_child.values())
-        for name in BUCKET_FIELDS
-    }
+    total.counts = {name: by_path.get(unit.path, {}).get(name) or 0 for name in BUCKET_FIELDS}
     children = []
-    for child in Organization.objects.get_children(unit).select_related("level"):
+    for child in kids:
         figures = TaskFigures(child)
-        row = by_child.get(child.path, {})
+        row = by_path.get(child.path, {})
         figures.counts = {name: row.get(name) or 0 for name in BUCKET_FIELDS}
         children.append(figures)
     if not worst:

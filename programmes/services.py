@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +19,7 @@ from accounts.policy import Action
 from audit.services import audit_record
 from documents.models import Document, Kind
 from organizations.models import Organization
+from organizations.subtree import subtree_add, subtree_counted, subtree_store
 from programmes.models import (
     BUCKET_FIELDS,
     Actual,
@@ -31,6 +32,7 @@ from programmes.models import (
     Recurrence,
     Target,
     Task,
+    TaskSubtree,
     TaskTally,
 )
 from programmes.status import bucket_of, period_of
@@ -71,6 +73,21 @@ class Moves:
                     ignore_conflicts=True,
                 )
                 rows.update(**changes)
+        self._subtrees_move()
+
+    def _subtrees_move(self) -> None:
+        """The same changes, added to the subtree rows of each lead unit and its ancestors."""
+        moved = {key: fields for key, fields in self.rows.items() if any(fields.values())}
+        if not moved:
+            return
+        units = {unit_id for _document, unit_id in moved}
+        paths = dict(Organization.objects.filter(pk__in=units).values_list("pk", "path"))
+        by_document: dict[int, dict[str, Counter]] = defaultdict(dict)
+        for (document_id, unit_id), fields in moved.items():
+            changes = by_document[document_id].setdefault(paths[unit_id], Counter())
+            changes.update({name: n for name, n in fields.items() if n})
+        for document_id, changes in sorted(by_document.items()):
+            subtree_add(TaskSubtree, {"document_id": document_id}, changes)
 
 
 def _rebucket(task: Task, today: dt.date, moves: Moves) -> bool:
@@ -116,7 +133,26 @@ def task_tally_rebuild(today: dt.date | None = None) -> int:
         TaskTally.objects.bulk_create(added, batch_size=BATCH)
         TaskTally.objects.bulk_update(changed, list(BUCKET_FIELDS), batch_size=BATCH)
         fixed += len(added) + len(changed)
+        fixed += task_subtree_rebuild()
     return fixed
+
+
+def task_subtree_rebuild(document_ids=None) -> int:
+    """Recount the subtree rows from the task tallies (of `document_ids`, else of every
+    document); returns rows changed."""
+    tallies, stored = TaskTally.objects.all(), TaskSubtree.objects.order_by("pk")
+    if document_ids is not None:
+        tallies = tallies.filter(document_id__in=document_ids)
+        stored = stored.filter(document_id__in=document_ids)
+    sums = {name: Sum(name) for name in BUCKET_FIELDS}
+    wanted = subtree_counted(tallies, "organization", ["document_id"], **sums)
+    return subtree_store(stored, ["document_id"], BUCKET_FIELDS, wanted)
+
+
+def task_subtrees_recount(unit: Organization) -> int:
+    """After a move or a closing: recount the documents with task tallies under `unit`."""
+    touched = TaskTally.objects.filter(organization__path__startswith=unit.path)
+    return task_subtree_rebuild(set(touched.values_list("document_id", flat=True)))
 
 
 # --- Programmes, targets, tasks -------------------------------------------------------

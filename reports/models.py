@@ -264,6 +264,53 @@ class RatingTally(models.Model):
         return f"{self.campaign_id}/{self.organization_id}: {self.rating}"
 
 
+class ReportSubtree(models.Model):
+    """A campaign's report figures for a unit's whole subtree (its `ReportTally` and those
+    of every unit below it), moved in the same transaction as the unit tallies, so a
+    dashboard reads the unit's row and its children's; `report_tally_rebuild` recounts."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # the unique (campaign, path) index serves it
+    path = models.CharField(max_length=255)
+    submitted = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    flagged = models.IntegerField(default=0)
+    encouraged = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "path"], name="report_subtree_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.path}"
+
+
+class RatingSubtree(models.Model):
+    """Required members' reports per rating for a unit's whole subtree."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    path = models.CharField(max_length=255)
+    rating = models.CharField(max_length=60)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "path", "rating"], name="rating_subtree_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.path}: {self.rating}"
+
+
 class Fingerprint(models.Model):
     """The shingle hashes of a report's latest version (before boilerplate subtraction,
     so that a change of the campaign's documents needs no re-reading of the texts)."""

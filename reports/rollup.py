@@ -4,12 +4,9 @@ queries whatever the size of the tree."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
-from django.db.models.functions import Substr
-
 from campaigns.models import Campaign
-from organizations.models import Organization, sums_by_child
-from reports.models import REPORT_TALLY_FIELDS, Confirmation, RatingTally, ReportTally
+from organizations.models import Organization
+from reports.models import REPORT_TALLY_FIELDS, Confirmation, RatingSubtree, ReportSubtree
 from vn.formats import percent
 
 
@@ -59,56 +56,42 @@ def _required(campaign: Campaign, members: int, exempt: int) -> int:
 
 def report_rollup(campaign: Campaign, unit: Organization) -> ReportRollup:
     scale = list(campaign.rating_scale or [])
-    member_sums = {"members": Sum("member_count"), "exempt": Sum("exempt_count")}
-    child_units = sums_by_child(Organization.objects.order_by(), unit, "path", **member_sums)
-    own_unit = Organization.objects.filter(pk=unit.pk).values("member_count", "exempt_count").get()
-    tallies = ReportTally.objects.filter(campaign=campaign)
-    sums = {name: Sum(name) for name in REPORT_TALLY_FIELDS}
-    child_tallies = sums_by_child(tallies, unit, "organization__path", **sums)
-    own_tally = tallies.filter(organization=unit).values(*REPORT_TALLY_FIELDS).first() or {}
-    # Grouped by the child a row falls under (its path's first steps), in the database:
-    # a province has a rating row per cell, tens of thousands of them.
-    length = (unit.depth + 1) * Organization.steplen
-    rating_rows = (
-        RatingTally.objects.filter(campaign=campaign, organization__path__startswith=unit.path)
-        .annotate(child_path=Substr("organization__path", 1, length))
-        .values_list("child_path", "rating")
-        .annotate(n=Sum("count"))
-        .order_by()
+    own_unit = (
+        Organization.objects.filter(pk=unit.pk).values("subtree_members", "subtree_exempt").get()
     )
-    child_ratings: dict[str, dict[str, int]] = {}
-    total_ratings = dict.fromkeys(scale, 0)
-    for path, rating, n in rating_rows:
-        total_ratings[rating] = total_ratings.get(rating, 0) + (n or 0)
-        if path != unit.path:  # the unit's own row stands for no child
-            bucket = child_ratings.setdefault(path, dict.fromkeys(scale, 0))
-            bucket[rating] = bucket.get(rating, 0) + (n or 0)
+    kids = list(Organization.objects.get_children(unit).select_related("level"))
+    # The subtree rows of the unit and of each child: a handful of rows, whatever the
+    # number of units and reports below.
+    paths = [unit.path, *(child.path for child in kids)]
+    subtrees = {
+        row["path"]: row
+        for row in ReportSubtree.objects.filter(campaign=campaign, path__in=paths).values(
+            "path", *REPORT_TALLY_FIELDS
+        )
+    }
+    ratings: dict[str, dict[str, int]] = {path: dict.fromkeys(scale, 0) for path in paths}
+    rated = RatingSubtree.objects.filter(campaign=campaign, path__in=paths)
+    for path, rating, n in rated.values_list("path", "rating", "count"):
+        ratings[path][rating] = n
     confirmed = set(
-        Confirmation.objects.filter(campaign=campaign)
-        .filter(Q(organization__path__startswith=unit.path) | Q(organization=unit))
-        .values_list("organization__path", flat=True)
+        Confirmation.objects.filter(campaign=campaign, organization__path__in=paths).values_list(
+            "organization__path", flat=True
+        )
     )
 
     total = ReportFigures(unit)
-    total.required = _required(
-        campaign,
-        own_unit["member_count"] + sum(r["members"] or 0 for r in child_units.values()),
-        own_unit["exempt_count"] + sum(r["exempt"] or 0 for r in child_units.values()),
-    )
-    total.counts = {
-        name: (own_tally.get(name) or 0) + sum(r[name] or 0 for r in child_tallies.values())
-        for name in REPORT_TALLY_FIELDS
-    }
-    total.ratings = total_ratings
+    total.required = _required(campaign, own_unit["subtree_members"], own_unit["subtree_exempt"])
+    mine = subtrees.get(unit.path, {})
+    total.counts = {name: mine.get(name) or 0 for name in REPORT_TALLY_FIELDS}
+    total.ratings = ratings[unit.path]
     total.confirmed = unit.path in confirmed
     children = []
-    for child in Organization.objects.get_children(unit).select_related("level"):
+    for child in kids:
         figures = ReportFigures(child)
-        units = child_units.get(child.path, {})
-        figures.required = _required(campaign, units.get("members") or 0, units.get("exempt") or 0)
-        row = child_tallies.get(child.path, {})
+        figures.required = _required(campaign, child.subtree_members, child.subtree_exempt)
+        row = subtrees.get(child.path, {})
         figures.counts = {name: row.get(name) or 0 for name in REPORT_TALLY_FIELDS}
-        figures.ratings = child_ratings.get(child.path, dict.fromkeys(scale, 0))
+        figures.ratings = ratings[child.path]
         figures.confirmed = child.path in confirmed
         children.append(figures)
     return ReportRollup(total=total, children=children)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from campaigns.models import Campaign
 from conferences.models import Attendance
 from members.models import Member
 from organizations.models import Organization
+from organizations.subtree import subtree_add, subtree_counted, subtree_store
 from reports import copies, similarity
 from reports.models import (
     REPORT_TALLY_FIELDS,
@@ -32,8 +33,10 @@ from reports.models import (
     Confirmation,
     Decision,
     Extension,
+    RatingSubtree,
     RatingTally,
     Report,
+    ReportSubtree,
     ReportTally,
     Review,
     Source,
@@ -276,10 +279,13 @@ class _Changes:
             self.ratings[(*key, rating)] -= n
 
     def apply(self) -> None:
+        moved: dict[tuple, Counter] = {}
         for (campaign_id, unit_id), fields in sorted(self.units.items()):
             changes = {name: F(name) + n for name, n in fields.items() if n}
             if changes:
                 _bump(ReportTally, changes, campaign_id=campaign_id, organization_id=unit_id)
+                moved[(campaign_id, unit_id)] = Counter({n: v for n, v in fields.items() if v})
+        rated: dict[tuple, int] = {}
         for (campaign_id, unit_id, rating), n in sorted(self.ratings.items()):
             if n:
                 _bump(
@@ -289,6 +295,23 @@ class _Changes:
                     organization_id=unit_id,
                     rating=rating,
                 )
+                rated[(campaign_id, unit_id, rating)] = n
+        if moved or rated:
+            self._subtrees_move(moved, rated)
+
+    @staticmethod
+    def _subtrees_move(moved: dict[tuple, Counter], rated: dict[tuple, int]) -> None:
+        """The same changes, added to the subtree rows of each unit and its ancestors."""
+        unit_ids = {key[1] for key in moved} | {key[1] for key in rated}
+        paths = dict(Organization.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
+        by_campaign: dict[int, dict[str, Counter]] = defaultdict(dict)
+        for (campaign_id, unit_id), fields in moved.items():
+            by_campaign[campaign_id][paths[unit_id]] = fields
+        for campaign_id, changes in sorted(by_campaign.items()):
+            subtree_add(ReportSubtree, {"campaign_id": campaign_id}, changes)
+        for (campaign_id, unit_id, rating), n in sorted(rated.items()):
+            scope = {"campaign_id": campaign_id, "rating": rating}
+            subtree_add(RatingSubtree, scope, {paths[unit_id]: Counter(count=n)})
 
 
 def _bump(model, changes: dict, **key) -> None:
@@ -756,7 +779,30 @@ def report_tally_rebuild(campaign: Campaign) -> dict[str, int]:
                 campaign=campaign, organization_id=key[0], rating=key[1], defaults={"count": want}
             )
             fixed["ratings"] += 1
+        fixed["subtrees"] = report_subtree_rebuild(campaign)
     return fixed
+
+
+def report_subtree_rebuild(campaign: Campaign) -> int:
+    """Recount the campaign's subtree rows from the unit tallies; returns rows changed."""
+    scope = ["campaign_id"]
+    units = ReportTally.objects.filter(campaign=campaign)
+    sums = {name: Sum(name) for name in REPORT_TALLY_FIELDS}
+    wanted = subtree_counted(units, "organization", scope, **sums)
+    stored = ReportSubtree.objects.filter(campaign=campaign).order_by("pk")
+    changed = subtree_store(stored, scope, REPORT_TALLY_FIELDS, wanted)
+    scope = ["campaign_id", "rating"]
+    ratings = RatingTally.objects.filter(campaign=campaign)
+    wanted = subtree_counted(ratings, "organization", scope, count=Sum("count"))
+    stored = RatingSubtree.objects.filter(campaign=campaign).order_by("pk")
+    return changed + subtree_store(stored, scope, ["count"], wanted)
+
+
+def report_subtrees_recount(unit: Organization) -> int:
+    """After a move or a closing: recount the campaigns with report tallies under `unit`."""
+    touched = ReportTally.objects.filter(organization__path__startswith=unit.path)
+    campaigns = Campaign.objects.filter(pk__in=touched.values("campaign_id"))
+    return sum(report_subtree_rebuild(campaign) for campaign in campaigns)
 
 
 # --- Circulated texts allowed in a campaign ----------------------------------------------

@@ -219,7 +219,7 @@ def test_rewrite_replaces_the_fingerprint_and_clears_old_pairs(world, campaign):
     )
     assert not Pair.objects.exists()
     assert not Report.objects.filter(flagged=True).exists()
-    assert services.report_tally_rebuild(campaign) == {"units": 0, "ratings": 0}
+    assert services.report_tally_rebuild(campaign) == {"units": 0, "ratings": 0, "subtrees": 0}
 
 
 def test_rebuilds_reproduce_pairs_and_counters(world, campaign):
@@ -230,12 +230,12 @@ def test_rebuilds_reproduce_pairs_and_counters(world, campaign):
     report = Report.objects.get(member=world.cuong)
     services.review(world.propaganda, report, Decision.RATE, rating="Không đạt")
     pairs = set(Pair.objects.values_list("a_id", "b_id"))
-    assert services.report_tally_rebuild(campaign) == {"units": 0, "ratings": 0}
+    assert services.report_tally_rebuild(campaign) == {"units": 0, "ratings": 0, "subtrees": 0}
     result = copies.campaign_reindex(campaign)
     assert set(Pair.objects.values_list("a_id", "b_id")) == pairs and result["changed"] == []
     ReportTally.objects.filter(organization=world.cell).update(submitted=9, flagged=0)
     RatingTally.objects.filter(organization=world.commune_cell).update(count=5)
-    assert services.report_tally_rebuild(campaign) == {"units": 1, "ratings": 1}
+    assert services.report_tally_rebuild(campaign) == {"units": 1, "ratings": 1, "subtrees": 0}
     assert tally(campaign, world.cell)["submitted"] == 2
 
 

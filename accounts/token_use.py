@@ -59,7 +59,7 @@ def token_use_pending(token_ids) -> dict[int, tuple[dt.datetime, str | None]]:
 
 
 def flush(everything: bool = False) -> int:
-    """Write the uses noted in closed minutes (and the current one with `everything`);
+    """Write the uses noted in closed minutes (all of them with `everything`);
     returns how many tokens were written."""
     from accounts.models import ApiToken
 
@@ -67,7 +67,7 @@ def flush(everything: bool = False) -> int:
         return 0
     try:
         current = _minute(timezone.now())
-        last = current if everything else current - 1
+        last = current if everything else current - 2  # a minute's grace for slow calls
         done = cache.get("nq:tokuse:flushed")
         start = done + 1 if done is not None else current - KEEP // PERIOD
         minutes = range(start, last + 1)
@@ -85,7 +85,8 @@ def flush(everything: bool = False) -> int:
             ApiToken(pk=pk, last_used_at=when, last_used_ip=ip) for pk, (when, ip) in uses.items()
         ]
         ApiToken.objects.bulk_update(tokens, ["last_used_at", "last_used_ip"], batch_size=1000)
-        cache.set("nq:tokuse:flushed", last, None)
+        # The current minute stays open: uses still arriving in it are noted in it.
+        cache.set("nq:tokuse:flushed", min(last, current - 1), None)
         return len(tokens)
     finally:
         cache.delete("nq:tokuse:flush-lock")

@@ -14,13 +14,14 @@ CHECKIN_MAX_WAIT_SECONDS is answered "busy, retry after n seconds" and nothing i
 """
 
 import datetime as dt
+import logging
 import math
 import time
 from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -45,6 +46,8 @@ from conferences.services import (
     report_due_after,
 )
 from members.models import Member
+
+logger = logging.getLogger(__name__)
 
 BATCH = 500
 WAITING_KEY = "nq:checkin:waiting"  # rows waiting, as the last drain counted them, plus arrivals
@@ -170,8 +173,14 @@ def checkin_receive(user, conference_id: int, token: str) -> CheckinInbox:
     _bump(WAITING_KEY)
     arrivals = _bump(ARRIVALS_KEY.format(second=int(time.time())), timeout=10)
     if waiting <= INLINE_WAITING and arrivals <= INLINE_ARRIVALS_PER_SECOND:
-        # A lone member is answered at once, by the drain the workers run.
-        for row in checkin_drain():
+        # A lone member is answered at once, by the drain the workers run. The row is
+        # stored whatever happens here: a failed drain leaves it to the workers.
+        try:
+            drained = checkin_drain()
+        except DatabaseError:
+            logger.exception("check-in drained in the request failed; left to the workers")
+            drained = []
+        for row in drained:
             if row.pk == pk:
                 return row
     return receipt

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from accounts.models import ApiToken
 from conferences import checkin as tokens
@@ -61,6 +61,20 @@ def test_a_drain_failing_in_the_middle_of_a_batch_leaves_every_row_to_the_next(
     monkeypatch.undo()
     assert len(inbox.checkin_drain()) == 6
     _exactly_once(rows, hall)
+
+
+def test_a_stored_check_in_is_acknowledged_even_if_draining_it_in_the_request_fails(
+    world, hall, monkeypatch
+):
+    def broken(rows):
+        raise DatabaseError("the database went away mid-batch")
+
+    monkeypatch.setattr(inbox, "_apply", broken)
+    receipt = inbox.checkin_receive(world.member_user, hall.conference_id, tokens.token_make(hall))
+    assert receipt.pk and receipt.state == CheckinInbox.State.WAITING
+    monkeypatch.undo()
+    inbox.checkin_drain()
+    _exactly_once([receipt], hall)
 
 
 def test_a_retry_after_a_lost_answer_gets_the_same_receipt(world, client, hall):

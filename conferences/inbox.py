@@ -276,8 +276,15 @@ def _apply(rows: list[CheckinInbox]) -> None:
         row.state, row.outcome, row.conflict, row.attendance = Inbox.DONE, "", False, mark
         tallies[mark.campaign_id][mark.organization_id] += _mark_fields(mark)
         headcounts[mark.campaign_id][mark.bridge_point_id] += _point_fields(mark.status)
-    for campaign_id in tallies:
-        _counters_add(campaign_id, tallies[campaign_id], headcounts[campaign_id])
+    # Counter rows in key order, tallies before headcounts, as every batch takes them:
+    # two drains touching the same rows wait for each other instead of deadlocking.
+    for campaign_id in sorted(tallies):
+        units, points_ = tallies[campaign_id], headcounts[campaign_id]
+        _counters_add(
+            campaign_id,
+            {pk: units[pk] for pk in sorted(units)},
+            {pk: points_[pk] for pk in sorted(points_)},
+        )
     AuditEntry.objects.bulk_create(
         [
             audit_entry(

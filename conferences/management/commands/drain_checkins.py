@@ -5,13 +5,16 @@ several may run at once on PostgreSQL, each taking a batch the others skip. `--o
 drains what is waiting and stops.
 """
 
+import logging
 import signal
 import time
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 
 from conferences.inbox import BATCH, checkin_drain
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -30,7 +33,15 @@ class Command(BaseCommand):
             signal.signal(sig, lambda *_: stopping.append(True))
         drained = 0
         while not stopping:
-            rows = checkin_drain(options["batch"])
+            try:
+                rows = checkin_drain(options["batch"])
+            except DatabaseError:
+                # The batch was rolled back and waits for the next try (a deadlock, a
+                # lost connection); the loop goes on.
+                logger.exception("check-in batch failed; its rows wait for the next one")
+                close_old_connections()
+                time.sleep(options["interval"])
+                continue
             drained += len(rows)
             if rows:
                 continue

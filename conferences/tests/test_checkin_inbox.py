@@ -3,7 +3,11 @@ it with the rules a check-in always had."""
 
 import time
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from accounts.models import ApiToken
 
 from conferences import checkin as tokens
 from conferences import inbox, services
@@ -131,3 +135,20 @@ def test_the_drain_refuses_with_the_words_of_a_check_in(world, hall):
     inbox.checkin_drain()
     closed = CheckinInbox.objects.get(user=users[0])
     assert closed.state == "refused" and closed.outcome == "Hội nghị đã kết thúc điểm danh."
+
+
+def test_a_check_in_through_the_api_is_the_tokens_lookup_and_one_insert(world, client, hall):
+    _token, raw = ApiToken.issue(world.member_user, "điện thoại")
+    code = tokens.token_make(hall)
+    queue_busy()
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.post(
+            f"/api/v1/conferences/{hall.conference_id}/checkin",
+            {"token": code},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {raw}",
+        )
+    assert answer.status_code == 202
+    statements = [q["sql"].split()[0] for q in queries.captured_queries]
+    assert statements == ["SELECT", "INSERT"], statements
+    assert "conferences_checkininbox" in queries.captured_queries[1]["sql"]

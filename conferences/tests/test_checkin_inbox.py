@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import ApiToken
-
 from conferences import checkin as tokens
 from conferences import inbox, services
 from conferences.models import Attendance, CheckinInbox, Status, Tally

@@ -259,9 +259,11 @@ def drained(url: str, timeout: float = 600) -> float:
 
 
 def server_log(server: subprocess.Popen) -> None:
-    """Django logs a warning line for every 4xx and 503: count those, pass the rest on."""
+    """Django logs a warning line for every 4xx and 503 (the warm-up's 404s among them):
+    count those, pass the rest on."""
+    refusals = ("Not Found: ", "Conflict: ", "Unprocessable Entity: ", "Service Unavailable: ")
     for line in server.stderr:
-        if line.startswith(("Conflict: ", "Unprocessable Entity: ", "Service Unavailable: ")):
+        if line.startswith(refusals):
             server.log[line.split(":")[0]] += 1
         else:
             sys.stderr.write(line)

@@ -396,7 +396,11 @@ def client(port: int, path: str, jobs: queue.Queue, retries: Counter, screens) -
         if tap is None:
             conn.close()
             return
-        if tap.busy:  # scanning again after a 503: the code now on the screen
+        # The phone reads the code on the screen as it sends (again after a 503); a double
+        # tap resends the first tap's code.
+        if tap.second and not tap.busy:
+            tap.token = tap.first.token or screens.current(tap.point)
+        else:
             tap.token = screens.current(tap.point)
         body = json.dumps({"token": tap.token})
         headers = {"Authorization": f"Bearer {tap.raw}", "Content-Type": "application/json"}
@@ -565,8 +569,6 @@ def burst(server: subprocess.Popen, drains: list, port: int, plan: Plan, url: st
         delay = start + tap.at - time.monotonic()
         if delay > 0:
             time.sleep(delay)
-        # The phone reads the QR code on the screen now; a double tap resends the same one.
-        tap.token = tap.first.token if tap.second else screens.current(tap.point)
         jobs.put(tap)
     for tap in taps:  # including those told to come back later
         tap.finished.wait()

@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -300,9 +301,39 @@ def _apply(rows: list[CheckinInbox]) -> None:
             for _row, mark in new
         ]
     )
-    CheckinInbox.objects.bulk_update(
-        rows, ["state", "outcome", "conflict", "attendance", "processed_at"]
-    )
+    _rows_close(rows, now)
+
+
+def _rows_close(rows: list[CheckinInbox], now: dt.datetime) -> None:
+    """Write the rows' outcomes: one UPDATE for those done (each finds its mark by index)
+    and one per distinct refusal. Django's bulk_update, a CASE per row and field, was two
+    thirds of a batch's time."""
+    done = [row.pk for row in rows if row.state == Inbox.DONE]
+    if done:
+        mark = Attendance.objects.filter(
+            conference_id=OuterRef("conference_id"),
+            marked_by_id=OuterRef("user_id"),
+            token_digest=OuterRef("token_digest"),
+        )
+        CheckinInbox.objects.filter(pk__in=done).update(
+            state=Inbox.DONE,
+            outcome="",
+            conflict=False,
+            processed_at=now,
+            attendance_id=Subquery(mark.values("pk")[:1]),
+        )
+    refusals: dict[tuple[str, bool], list[int]] = defaultdict(list)
+    for row in rows:
+        if row.state == Inbox.REFUSED:
+            refusals[(row.outcome, row.conflict)].append(row.pk)
+    for (outcome, conflict), pks in refusals.items():
+        CheckinInbox.objects.filter(pk__in=pks).update(
+            state=Inbox.REFUSED,
+            outcome=outcome,
+            conflict=conflict,
+            attendance_id=None,
+            processed_at=now,
+        )
 
 
 def _problem(row, members, conferences, points, assignments, marks) -> tuple[str | None, bool]:

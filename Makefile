@@ -41,10 +41,12 @@ demo: migrate
 run: demo
 	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 
-## Both workers: the default queue, and `files` (reading uploaded PDF/DOCX) beside it.
+## The workers: the default queue, `files` (reading uploaded PDF/DOCX) and the QR
+## check-in drain beside it.
 worker: $(VENV)/.installed
 	$(PY) manage.py db_worker --queue-name files & FILES=$$!; \
-	trap 'kill $$FILES 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py drain_checkins & CHECKINS=$$!; \
+	trap 'kill $$FILES $$CHECKINS 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py db_worker
 
 lint: $(VENV)/.installed-dev

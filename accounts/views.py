@@ -11,6 +11,7 @@ from accounts import matrix, policy, services, today
 from accounts.forms import GrantForm, GrantPlaceForm, TokenForm
 from accounts.models import ApiToken, Role, RoleGrant
 from accounts.policy import Action
+from accounts.token_use import token_use_pending
 from members.models import Member
 from nghiquyet.forms import add_service_errors
 from reports.asked import asked_of
@@ -217,7 +218,12 @@ def token_list(request):
             add_service_errors(form, error)
         else:
             form = TokenForm(scopes=scopes)
-    tokens = ApiToken.objects.filter(user=user).order_by("-created_at")[:100]
+    tokens = list(ApiToken.objects.filter(user=user).order_by("-created_at")[:100])
+    # Uses of the last minute or two are still in the cache (accounts/token_use.py).
+    pending = token_use_pending([token.pk for token in tokens])
+    for token in tokens:
+        if token.pk in pending:
+            token.last_used_at, token.last_used_ip = pending[token.pk]
     return render(
         request,
         "accounts/tokens.html",

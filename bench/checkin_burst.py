@@ -2,16 +2,19 @@
 
 A fresh database (nghiquyet_bench_checkin) gets the demo tree (seed_demo), a login and an
 API token for every member, a campaign of the root, an online conference of the root and
-one bridge point per open child unit of the root. Then gunicorn serves the project and an
-open-loop client (stdlib threads, keep-alive http.client connections) posts every member's
-check-in to /api/v1/conferences/<id>/checkin at a uniform rate, with QR tokens minted as
-the screens mint them and rotated every 20 s; 2 % of members tap twice, and of the two
-answers one must be 201 and the other 409. The database is then counted: one mark per
-member, headcounts equal to the marks, and tally_rebuild() finding nothing to correct.
-Exits 1 if a mark is lost or duplicated. Progress goes to stderr, the Markdown table to
-stdout.
+one bridge point per open child unit of the root. Then gunicorn serves the project,
+`--drains` processes run `manage.py drain_checkins`, and an open-loop client (stdlib
+threads, keep-alive http.client connections) posts every member's check-in to
+/api/v1/conferences/<id>/checkin at a uniform rate, with QR tokens minted as the screens
+mint them and rotated every 20 s. Every check-in must be answered 202 with a receipt; a 503
+(admission control) is retried after its Retry-After with the code then on the screen, as
+a member would scan again; 2 % of members tap twice, and both taps must get the same
+receipt. Once the drains have emptied the inbox the database is counted: acknowledged =
+stored, every stored row done (refused after acceptance = 0), one mark per member,
+headcounts equal to the marks, and tally_rebuild() finding nothing to correct. Exits 1
+otherwise. Progress goes to stderr, the Markdown table to stdout.
 Usage: .venv/bin/python bench/checkin_burst.py [--members 20000] [--seconds 120]
-       [--servers gthread:2x4] [--keep]
+       [--servers gthread:2x4] [--drains 2] [--keep]
 """
 
 import argparse
@@ -90,7 +93,7 @@ def setup() -> Plan:
     from django.db import connection
     from django.utils import timezone
 
-    from accounts.models import ApiToken, User
+    from accounts.models import ApiToken, Scope, User
     from campaigns.services import campaign_create
     from conferences import services
     from conferences.models import Format
@@ -116,10 +119,19 @@ def setup() -> Plan:
     )
     raw_by_user = {}
     tokens = []
+    expires = timezone.now() + dt.timedelta(days=30)
     for user_id in active.values_list("user_id", flat=True):
         raw = "nq_" + secrets.token_urlsafe(32)
         raw_by_user[user_id] = raw
-        tokens.append(ApiToken(user_id=user_id, name="bench", digest=ApiToken.hash(raw)))
+        tokens.append(
+            ApiToken(
+                user_id=user_id,
+                name="bench",
+                digest=ApiToken.hash(raw),
+                scope=Scope.CHECKIN,
+                expires_at=expires,
+            )
+        )
     ApiToken.objects.bulk_create(tokens, batch_size=5000)
     say(f"  {len(unlinked):,} logins and {len(tokens):,} API tokens")
 
@@ -210,10 +222,48 @@ def gunicorn_start(url: str, port: int, spec: str) -> subprocess.Popen:
     return server
 
 
+def drains_start(url: str, n: int) -> list[subprocess.Popen]:
+    command = [sys.executable, str(REPO / "manage.py"), "drain_checkins", "--interval", "0.05"]
+    say(f"== {n} × manage.py drain_checkins")
+    return [
+        subprocess.Popen(command, env=server_env(url), cwd=REPO, stdout=subprocess.DEVNULL)
+        for _ in range(n)
+    ]
+
+
+def drains_stop(drains: list[subprocess.Popen]) -> None:
+    for drain in drains:
+        if drain.poll() is None:
+            drain.send_signal(signal.SIGTERM)
+    for drain in drains:
+        try:
+            drain.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            drain.kill()
+            drain.wait()
+
+
+def drained(url: str, timeout: float = 600) -> float:
+    """Wait until no check-in waits in the inbox; returns when that was (monotonic)."""
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(url, autocommit=True) as conn:
+        while True:
+            (waiting,) = conn.execute(
+                "SELECT count(*) FROM conferences_checkininbox WHERE state = 'waiting'"
+            ).fetchone()
+            if not waiting:
+                return time.monotonic()
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{waiting:,} check-ins still waiting after {timeout:g} s")
+            time.sleep(0.2)
+
+
 def server_log(server: subprocess.Popen) -> None:
-    """Django logs a warning line for every 409 and 422: count those, pass the rest on."""
+    """Django logs a warning line for every 4xx and 503 (the warm-up's 404s among them):
+    count those, pass the rest on."""
+    refusals = ("Not Found: ", "Conflict: ", "Unprocessable Entity: ", "Service Unavailable: ")
     for line in server.stderr:
-        if line.startswith(("Conflict: ", "Unprocessable Entity: ")):
+        if line.startswith(refusals):
             server.log[line.split(":")[0]] += 1
         else:
             sys.stderr.write(line)
@@ -251,14 +301,15 @@ def wait_ready(port: int, plan: Plan, server: subprocess.Popen, warmup: int) -> 
 
     def get() -> None:
         conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        # A check-in token may look up receipts only: an unknown one answers 404.
         conn.request(
             "GET",
-            f"/api/v1/conferences/{plan.conference_id}",
+            "/api/v1/conferences/checkin-receipts/0",
             headers={"Authorization": f"Bearer {raw}"},
         )
         response = conn.getresponse()
         response.read()
-        assert response.status == 200, response.status
+        assert response.status == 404, response.status
         conn.close()
 
     def gets() -> None:
@@ -284,9 +335,12 @@ class Tap:
     first: "Tap | None" = None
     token: str = ""
     status: int | str = 0
-    detail: str = ""  # why, for an answer other than 201 or 409
+    detail: str = ""  # why, for an answer other than 202
+    receipt: int = 0
+    busy: int = 0  # 503 answers before the 202
     sent: float = 0.0
     done: float = 0.0
+    finished: threading.Event | None = None
 
 
 class Screens:
@@ -335,23 +389,35 @@ def schedule(plan: Plan, seconds: float, double_share: float, double_ms: float, 
     return taps
 
 
-def client(port: int, path: str, jobs: queue.Queue, retries: Counter) -> None:
+def client(port: int, path: str, jobs: queue.Queue, retries: Counter, screens) -> None:
     conn = http.client.HTTPConnection(HOST, port, timeout=120)
     while True:
         tap = jobs.get()
         if tap is None:
             conn.close()
             return
+        # The phone reads the code on the screen as it sends (again after a 503); a double
+        # tap resends the first tap's code.
+        if tap.second and not tap.busy:
+            tap.token = tap.first.token or screens.current(tap.point)
+        else:
+            tap.token = screens.current(tap.point)
         body = json.dumps({"token": tap.token})
         headers = {"Authorization": f"Bearer {tap.raw}", "Content-Type": "application/json"}
-        tap.sent = time.monotonic()
+        if not tap.sent:
+            tap.sent = time.monotonic()
+        wait = 0.0
         for attempt in range(2):
             try:
                 conn.request("POST", path, body=body, headers=headers)
                 response = conn.getresponse()
                 answer = response.read()
                 tap.status = response.status
-                if tap.status not in (201, 409):
+                if tap.status == 202:
+                    tap.receipt = json.loads(answer)["id"]
+                elif tap.status == 503 and tap.busy < MAX_BUSY:
+                    wait = float(response.getheader("Retry-After") or 1)
+                else:
                     try:
                         tap.detail = json.loads(answer)["detail"][:60]
                     except (ValueError, KeyError, TypeError):
@@ -369,9 +435,15 @@ def client(port: int, path: str, jobs: queue.Queue, retries: Counter) -> None:
                 conn.close()
                 tap.status = type(error).__name__
                 break
+        if wait:  # the member scans again once told to; the connection serves others
+            tap.busy += 1
+            threading.Timer(wait, jobs.put, args=(tap,)).start()
+            continue
         tap.done = time.monotonic()
+        tap.finished.set()
 
 
+MAX_BUSY = 20  # 503 answers a member puts up with before giving up
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -381,9 +453,10 @@ class Watch:
     be put down to gunicorn, postgres, this client and anything else on the machine, even
     for processes that ended meanwhile (postgres backends do, after CONN_MAX_AGE)."""
 
-    def __init__(self, url: str, server_pid: int):
+    def __init__(self, url: str, server_pid: int, drain_pids: set[int]):
         self.url = url
         self.server_pid = server_pid
+        self.drain_pids = drain_pids
         self.samples: list[tuple[int, int]] = []
         self.first: dict[int, float] = {}
         self.last: dict[int, tuple[str, float]] = {}
@@ -406,6 +479,8 @@ class Watch:
                 kind = "client"
             elif self.server_pid in (pid, int(fields[1])):
                 kind = "gunicorn"
+            elif pid in self.drain_pids:
+                kind = "drain"
             elif name == "postgres":
                 kind = "postgres"
             else:
@@ -438,7 +513,7 @@ class Watch:
         return used, share
 
 
-def burst(server: subprocess.Popen, port: int, plan: Plan, url: str, args):
+def burst(server: subprocess.Popen, drains: list, port: int, plan: Plan, url: str, args):
     """Send every tap at its time; returns the taps, answered, and what was observed."""
     taps = schedule(plan, args.seconds, args.double_share, args.double_tap_ms, args.seed)
     screens = Screens(plan.points)
@@ -446,12 +521,14 @@ def burst(server: subprocess.Popen, port: int, plan: Plan, url: str, args):
     retries: Counter = Counter()
     path = f"/api/v1/conferences/{plan.conference_id}/checkin"
     workers = [
-        threading.Thread(target=client, args=(port, path, jobs, retries), daemon=True)
+        threading.Thread(target=client, args=(port, path, jobs, retries, screens), daemon=True)
         for _ in range(args.connections)
     ]
     for worker in workers:
         worker.start()
-    watch = Watch(url, server.pid)
+    for tap in taps:
+        tap.finished = threading.Event()
+    watch = Watch(url, server.pid, {drain.pid for drain in drains})
     helpers = [threading.Thread(target=screens.run), threading.Thread(target=watch.run)]
     analyzed = []
     if args.analyze_every:
@@ -479,10 +556,11 @@ def burst(server: subprocess.Popen, port: int, plan: Plan, url: str, args):
             now = time.monotonic() - start
             sent = sum(1 for t in taps if t.sent)
             answered = [t for t in taps if t.done]
-            created = sum(1 for t in answered if t.status == 201)
+            accepted = sum(1 for t in answered if t.status == 202)
+            busy = sum(t.busy for t in taps)
             say(
                 f"  {now:5.0f} s: {sent:,} sent, {len(answered):,} answered "
-                f"({created:,} × 201), {sent - len(answered):,} waiting"
+                f"({accepted:,} × 202, {busy:,} × 503 so far), {sent - len(answered):,} waiting"
             )
 
     reporter = threading.Thread(target=progress)
@@ -491,14 +569,15 @@ def burst(server: subprocess.Popen, port: int, plan: Plan, url: str, args):
         delay = start + tap.at - time.monotonic()
         if delay > 0:
             time.sleep(delay)
-        # The phone reads the QR code on the screen now; a double tap resends the same one.
-        tap.token = tap.first.token if tap.second else screens.current(tap.point)
         jobs.put(tap)
+    for tap in taps:  # including those told to come back later
+        tap.finished.wait()
     for _ in workers:
         jobs.put(None)
     for worker in workers:
         worker.join()
     elapsed = time.monotonic() - start
+    emptied = drained(url) - start
     done.set()
     screens.stop.set()
     watch.stop.set()
@@ -510,15 +589,15 @@ def burst(server: subprocess.Popen, port: int, plan: Plan, url: str, args):
         tap.done -= start
     active = [a for a, _ in watch.samples] or [0]
     waiting = [w for _, w in watch.samples] or [0]
-    refusals = Counter(
-        f"{t.status} {t.detail}" for t in taps if t.status not in (201, 409)
-    ).most_common(3)
+    refusals = Counter(f"{t.status} {t.detail}" for t in taps if t.status != 202).most_common(3)
     info = {
         "elapsed s": f"{elapsed:.1f}",
+        "inbox empty at s": f"{emptied:.1f}",
+        "503 answers (retried)": sum(t.busy for t in taps),
         "machine CPU busy": f"{busy:.0%} of {os.cpu_count()} cores",
         "CPU ms per request": ", ".join(
             f"{kind} {used[kind] * 1000 / len(taps):.1f}"
-            for kind in ("gunicorn", "postgres", "client", "other", "kernel")
+            for kind in ("gunicorn", "drain", "postgres", "client", "other", "kernel")
         ),
         "QR tokens minted": screens.minted,
         "ANALYZE runs during the burst": len(analyzed),
@@ -530,7 +609,7 @@ def burst(server: subprocess.Popen, port: int, plan: Plan, url: str, args):
         "server log lines": dict(server.log) or "none",
         "refusals": refusals or "none",
     }
-    return taps, elapsed, info
+    return taps, elapsed, emptied, info
 
 
 # --- counting ----------------------------------------------------------------------------
@@ -539,14 +618,19 @@ def burst(server: subprocess.Popen, port: int, plan: Plan, url: str, args):
 def count(plan: Plan) -> dict[str, int]:
     from django.db.models import Sum
 
-    from conferences.models import Attendance, BridgePoint
+    from conferences.models import Attendance, BridgePoint, CheckinInbox
     from conferences.services import tally_rebuild
 
     marks = Attendance.objects.filter(campaign_id=plan.campaign_id)
     present = BridgePoint.objects.filter(conference_id=plan.conference_id).aggregate(
         n=Sum("present")
     )["n"]
+    stored = CheckinInbox.objects.filter(conference_id=plan.conference_id)
     return {
+        "stored": stored.count(),
+        "stored ids": set(stored.values_list("pk", flat=True)),
+        "done": stored.filter(state="done").count(),
+        "refused": stored.filter(state="refused").count(),
         "rows": marks.count(),
         "members": marks.values("member").distinct().count(),
         "present": present or 0,
@@ -584,7 +668,7 @@ def explain(plan: Plan) -> str:
 
     from accounts.models import ApiToken
     from conferences import checkin
-    from conferences.models import Attendance
+    from conferences.models import Attendance, CheckinInbox
 
     raw, point_id = plan.checkins[len(plan.checkins) // 2]
     user = ApiToken.objects.get(digest=ApiToken.hash(raw)).user
@@ -599,11 +683,12 @@ def explain(plan: Plan) -> str:
     try:
         with transaction.atomic():
             Attendance.objects.filter(campaign_id=plan.campaign_id, member__user=user).delete()
+            CheckinInbox.objects.filter(user=user).delete()
             with CaptureQueriesContext(connection) as captured:
                 response = client.post(
                     path, {"token": checkin.token_make(point)}, content_type="application/json"
                 )
-            assert response.status_code == 201, response.content
+            assert response.status_code == 202, response.content
             plans = {}
             with connection.cursor() as cursor:
                 for i, query in enumerate(captured.captured_queries):
@@ -632,18 +717,17 @@ def explain(plan: Plan) -> str:
 
 
 def outcome(taps: list[Tap]) -> str:
-    """Unexpected answers by status code: a single tap not answered 201, and a double tap
-    not answered one 201 and one 409 (in either order: the two may overtake each other)."""
+    """Unexpected answers by status code: a tap not answered 202 in the end, and a double
+    tap whose two answers name different receipts."""
     unexpected: Counter = Counter()
     pairs = {id(t.first): t for t in taps if t.second}
     for tap in taps:
         if tap.second:
             continue
         double = pairs.get(id(tap))
-        if double is None:
-            if tap.status != 201:
-                unexpected[str(tap.status)] += 1
-        elif sorted(map(str, (tap.status, double.status))) != ["201", "409"]:
+        if tap.status != 202:
+            unexpected[str(tap.status)] += 1
+        elif double is not None and (double.status, double.receipt) != (202, tap.receipt):
             unexpected[f"{tap.status}+{double.status} (double tap)"] += 1
     return "; ".join(f"{key}: {n}" for key, n in sorted(unexpected.items())) or "none"
 
@@ -652,9 +736,9 @@ def outcome(taps: list[Tap]) -> str:
 
 
 def run_one(spec: str, args) -> tuple:
-    url = database_url(args.admin_url, DB_NAME)
-    say(f"== creating database {DB_NAME}")
-    recreate(args.admin_url, DB_NAME)
+    url = database_url(args.admin_url, args.database)
+    say(f"== creating database {args.database}")
+    recreate(args.admin_url, args.database)
     try:
         with psycopg.connect(url, autocommit=True) as conn:
             say(f"  autovacuum is {conn.execute('SHOW autovacuum').fetchone()[0]} on this server")
@@ -669,20 +753,24 @@ def run_one(spec: str, args) -> tuple:
 
         port = free_port()
         server = gunicorn_start(url, port, spec)
+        drains = drains_start(url, args.drains)
         try:
             wait_ready(port, plan, server, warmup=args.connections)
-            taps, elapsed, info = burst(server, port, plan, url, args)
+            taps, elapsed, emptied, info = burst(server, drains, port, plan, url, args)
         finally:
             gunicorn_stop(server)
+            drains_stop(drains)
 
         say("  conferences_attendance reads during the burst:")
         for line in attendance_reads(url):
             say(f"    {line}")
         counted = count(plan)
-        created = [t for t in taps if t.status == 201]
-        answered = len({t.raw for t in created})
-        last = max((t.done for t in created), default=elapsed)
-        rate = answered / max(args.seconds, last)
+        accepted = [t for t in taps if t.status == 202]
+        acknowledged = {t.receipt for t in accepted}
+        last = max((t.done for t in accepted), default=elapsed)
+        rate = len({t.raw for t in accepted}) / max(args.seconds, last)
+        marked_rate = counted["done"] / max(args.seconds, emptied)
+        # Time to the 202 from the first scheduled send (waits after a 503 included).
         latencies = sorted((t.done - t.at) * 1000 for t in taps)
         errors = outcome(taps)
         expected = len(plan.checkins)
@@ -691,15 +779,20 @@ def run_one(spec: str, args) -> tuple:
         for key, value in info.items():
             say(f"  {key}: {value}")
         say(
-            f"  marks {counted['rows']:,}, distinct members {counted['members']:,}, "
-            f"sum of bridge-point present {counted['present']:,}, 201 answers {len(created):,} "
-            f"to {answered:,} members, last at {last:.1f} s"
+            f"  receipts acknowledged {len(acknowledged):,}, inbox rows {counted['stored']:,} "
+            f"(done {counted['done']:,}, refused {counted['refused']:,}), marks "
+            f"{counted['rows']:,}, distinct members {counted['members']:,}, sum of "
+            f"bridge-point present {counted['present']:,}, last 202 at {last:.1f} s"
         )
         problems = []
         if counted["present"] != counted["rows"]:
             problems.append(f"headcounts {counted['present']:,} ≠ marks {counted['rows']:,}")
-        if answered != counted["rows"]:
-            problems.append(f"members answered 201 {answered:,} ≠ marks {counted['rows']:,}")
+        if acknowledged != counted["stored ids"]:
+            problems.append(
+                f"acknowledged {len(acknowledged):,} ≠ stored {counted['stored']:,} receipts"
+            )
+        if counted["done"] != counted["rows"]:
+            problems.append(f"inbox rows done {counted['done']:,} ≠ marks {counted['rows']:,}")
         for problem in problems:
             say(f"  !! {problem}")
         explained = explain(plan) if args.explain else ""
@@ -710,21 +803,28 @@ def run_one(spec: str, args) -> tuple:
         if args.keep:
             say(f"== kept {url}")
         else:
-            drop(args.admin_url, DB_NAME)
+            drop(args.admin_url, args.database)
     row = (
         spec,
+        args.drains,
         expected,
         args.seconds,
         rate,
+        marked_rate,
         percentile(latencies, 0.50),
         percentile(latencies, 0.95),
         percentile(latencies, 0.99),
+        sum(t.busy for t in taps),
         errors,
+        len(acknowledged),
+        counted["stored"],
+        counted["refused"],
         lost,
         duplicated,
         counted["corrections"],
     )
-    return row, bool(lost or duplicated), explained
+    failed = bool(lost or duplicated or counted["refused"] or problems)
+    return row, failed, explained
 
 
 def main() -> None:
@@ -736,6 +836,7 @@ def main() -> None:
         default="gthread:2x4",
         help="gunicorn configurations to run, each on a fresh database: sync:N or gthread:WxT",
     )
+    parser.add_argument("--drains", type=int, default=2, help="drain_checkins processes")
     parser.add_argument("--connections", type=int, default=64, help="client connections")
     parser.add_argument("--double-share", type=float, default=0.02, help="members who tap twice")
     parser.add_argument(
@@ -750,12 +851,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--admin-url", default=ADMIN_URL, help="where to CREATE DATABASE")
+    parser.add_argument("--database", default=DB_NAME, help="name of the database to (re)create")
     parser.add_argument(
         "--explain", action="store_true", help="print the queries of one check-in, EXPLAINed"
     )
     args = parser.parse_args()
 
-    url = database_url(args.admin_url, DB_NAME)
+    url = database_url(args.admin_url, args.database)
     os.environ.update(server_env(url))
     sys.path.insert(0, str(REPO))
     import django
@@ -770,14 +872,18 @@ def main() -> None:
         explained.append(text)
 
     print(
-        "| server | members | seconds | 201/s | p50 ms | p95 ms | p99 ms | unexpected answers "
-        "| lost marks | duplicated marks | rebuild corrections |"
+        "| server | drains | members | seconds | 202/s | marked/s | p50 ms | p95 ms | p99 ms "
+        "| 503 (retried) | unexpected answers | acknowledged | stored "
+        "| refused after acceptance | lost marks | duplicated marks | rebuild corrections |"
     )
-    print("|---|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|")
-    for spec, members, seconds, rate, p50, p95, p99, errors, lost, dup, fixes in rows:
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|")
+    for row in rows:
+        (spec, drains, members, seconds, rate, marked, p50, p95, p99, busy, errors) = row[:11]
+        acknowledged, stored, refused, lost, dup, fixes = row[11:]
         print(
-            f"| {spec} | {members:,} | {seconds:g} | {rate:,.1f} | {p50:.1f} | {p95:.1f} "
-            f"| {p99:.1f} | {errors} | {lost} | {dup} | {fixes} |"
+            f"| {spec} | {drains} | {members:,} | {seconds:g} | {rate:,.1f} | {marked:,.1f} "
+            f"| {p50:.1f} | {p95:.1f} | {p99:.1f} | {busy:,} | {errors} | {acknowledged:,} "
+            f"| {stored:,} | {refused} | {lost} | {dup} | {fixes} |"
         )
     for text in explained:
         if text:

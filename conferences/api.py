@@ -2,14 +2,16 @@ import datetime as dt
 from functools import partial
 
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.urls import reverse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from accounts import policy
 from accounts.policy import Action
-from conferences import services
+from conferences import inbox, services
 from conferences.checkin import CheckinError
-from conferences.models import Attendance, Conference
+from conferences.models import Attendance, CheckinInbox, Conference
 from conferences.rollup import campaign_rollup, rollup_unit
 from members.models import Member
 from nghiquyet.caching import figures_cached
@@ -77,6 +79,17 @@ class MarkOut(Schema):
     report_due: dt.date
 
 
+class ReceiptOut(Schema):
+    id: int
+    conference_id: int
+    state: str
+    arrived_at: dt.datetime
+    detail: str
+    conflict: bool
+    url: str
+    mark: MarkOut | None
+
+
 class FiguresOut(Schema):
     unit: dict
     members: int
@@ -113,16 +126,49 @@ def conference_get(request, conference_id: int):
     return policy.get_conference_for(request.auth, conference_id, Action.VIEW)
 
 
-@router.post("/{conference_id}/checkin", response={201: MarkOut})
+@router.post("/{conference_id}/checkin", response={202: ReceiptOut})
 def conference_checkin(request, conference_id: int, payload: CheckinIn):
-    """A member checks in with the token read from the QR code at their bridge point."""
+    """A member checks in with the token read from the QR code at their bridge point.
+
+    Answered 202 with a receipt once the check-in is stored; its `url` tells how the
+    mark (or the refusal) came out. 503 with Retry-After when too many wait already."""
     try:
-        # The service asks the policy (policy.can_check_in) inside its transaction.
-        return Status(201, services.checkin(request.auth, conference_id, payload.token))
+        receipt = inbox.checkin_receive(request.auth, conference_id, payload.token)
     except CheckinError as error:
         # Refusals say nothing about a conference the caller may not see.
         policy.get_checkin_conference_for(request.auth, conference_id)
-        raise HttpError(409 if error.conflict else 422, str(error)) from None
+        raise HttpError(422, str(error)) from None
+    except inbox.CheckinBusy as busy:
+        response = JsonResponse({"detail": str(busy)}, status=503)
+        response["Retry-After"] = str(busy.retry_after)
+        return response
+    return Status(202, _receipt_out(receipt))
+
+
+@router.get("/checkin-receipts/{receipt_id}", response=ReceiptOut)
+def checkin_receipt(request, receipt_id: int):
+    """How a check-in came out: `state` is waiting, done (with the mark) or refused (with
+    `detail`, and `conflict` when refused because of what is already recorded)."""
+    receipt = CheckinInbox.objects.filter(pk=receipt_id, user=request.auth).first()
+    if receipt is None:
+        raise HttpError(404, "Không tìm thấy lượt điểm danh này.")
+    if receipt.state == CheckinInbox.State.REFUSED:
+        policy.get_checkin_conference_for(request.auth, receipt.conference_id)
+    return _receipt_out(receipt)
+
+
+def _receipt_out(receipt: CheckinInbox) -> dict:
+    done = receipt.state == CheckinInbox.State.DONE
+    return {
+        "id": receipt.pk,
+        "conference_id": receipt.conference_id,
+        "state": receipt.state,
+        "arrived_at": receipt.arrived_at,
+        "detail": receipt.outcome,
+        "conflict": receipt.conflict,
+        "url": reverse("api:checkin_receipt", args=[receipt.pk]),
+        "mark": Attendance.objects.filter(pk=receipt.attendance_id).first() if done else None,
+    }
 
 
 @router.post("/bridge-points/{bridge_point_id}/marks", response={200: MarkOut, 201: MarkOut})

@@ -7,6 +7,7 @@ a photo of the screen forwarded to someone at home soon stops working, and each 
 use a given token once.
 """
 
+import datetime as dt
 import hashlib
 import io
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ class Ticket:
     conference_id: int
     bridge_point_id: int
     digest: str  # what is stored with the mark, to refuse a replay
+    issued_at: dt.datetime  # when the screen made it; its age is judged on arrival only
 
 
 def token_make(bridge_point) -> str:
@@ -61,7 +63,13 @@ def token_read(token: str, conference_id: int) -> Ticket:
     if payload["c"] != conference_id:
         raise CheckinError(_("Mã QR này thuộc một hội nghị khác."))
     digest = hashlib.sha256(token.encode()).hexdigest()
-    return Ticket(conference_id=payload["c"], bridge_point_id=payload["b"], digest=digest)
+    issued = signing.b62_decode(token.rsplit(":", 2)[1])
+    return Ticket(
+        conference_id=payload["c"],
+        bridge_point_id=payload["b"],
+        digest=digest,
+        issued_at=dt.datetime.fromtimestamp(issued, tz=dt.UTC),
+    )
 
 
 def qr_svg(url: str) -> str:

@@ -388,3 +388,71 @@ class SubtreeTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.path}"
+
+
+class CheckinInbox(models.Model):
+    """A QR check-in as it arrived: the token was verified (signature and age) on arrival
+    and the row written in one statement; a drain (conferences/inbox.py) then applies it
+    as a mark, or refuses it, in a batch with others. `key` makes a retry or a double tap
+    count once: one row per member and conference."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Đang chờ ghi nhận")
+        DONE = "done", _("Đã ghi nhận")
+        REFUSED = "refused", _("Không ghi nhận")
+
+    # No constraint on the conference and the point: a foreign key check would make every
+    # insert of a burst share a lock on the same conference row; the drain refuses a row
+    # whose conference is gone. No index but the key's: each one slows the burst's inserts.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    conference = models.ForeignKey(
+        Conference,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    bridge_point = models.ForeignKey(
+        BridgePoint,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    token_digest = models.CharField(max_length=64)
+    token_issued_at = models.DateTimeField()
+    arrived_at = models.DateTimeField()
+    key = models.CharField(max_length=64, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    outcome = models.CharField(max_length=500, blank=True)
+    # A refusal because of what is already recorded (the API answers it 409, not 422).
+    conflict = models.BooleanField(default=False)
+    attendance = models.ForeignKey(
+        Attendance,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt quét mã điểm danh")
+        verbose_name_plural = _("lượt quét mã điểm danh")
+        indexes = [
+            # The drain's queue: only waiting rows, oldest first.
+            models.Index(
+                fields=["id"],
+                name="checkin_inbox_waiting",
+                condition=Q(state="waiting"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.state}"
+
+    @staticmethod
+    def key_for(user_id: int, conference_id: int) -> str:
+        return f"{conference_id}:{user_id}"

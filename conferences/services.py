@@ -16,11 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import policy
 from audit.models import AuditEntry
 from audit.services import audit_entry, audit_record
 from campaigns.models import Campaign
-from conferences.checkin import CheckinError, token_read
 from conferences.models import (
     ABSENT,
     ATTENDED,
@@ -716,64 +714,6 @@ def attendance_mark_all_present(actor, point: BridgePoint) -> int:
         )
         audit_record(actor, "attendance.mark_all_present", point, {"present": [None, added]})
     return added
-
-
-def checkin(user, conference_id: int, token: str) -> Attendance:
-    """A member checks themself in by the QR token shown at their bridge point.
-
-    The hot path of a conference's first minutes, kept to a few statements: the member
-    row is read once (and locked), and the member's own bridge point comes with its
-    conference and campaign in one query, found from the prefixes of the cell's path.
-    """
-    ticket = token_read(token, conference_id)
-    with transaction.atomic():
-        member = (
-            Member.objects.active()
-            .select_for_update()
-            .select_related("organization")
-            .filter(user=user)
-            .first()
-        )
-        if member is None:
-            raise CheckinError(_("Tài khoản này chưa gắn với hồ sơ đảng viên đang sinh hoạt."))
-        cell = member.organization.path
-        above = [
-            cell[:end] for end in range(Organization.steplen, len(cell) + 1, Organization.steplen)
-        ]
-        point = (
-            BridgePoint.objects.select_related(
-                "conference", "conference__campaign", "conference__organizer"
-            )
-            .filter(conference_id=conference_id, units__path__in=above)
-            .order_by("-units__depth")
-            .first()
-        )
-        if point is None or not policy.can_check_in(member, point.conference):
-            raise CheckinError(
-                _("Đồng chí %(name)s không thuộc danh sách dự hội nghị này.")
-                % {"name": member.full_name}
-            )
-        if point.conference.is_closed:
-            raise CheckinError(_("Hội nghị đã kết thúc điểm danh."))
-        if point.pk != ticket.bridge_point_id:
-            raise CheckinError(
-                _("Đồng chí %(name)s dự tại điểm cầu “%(point)s”, không phải điểm cầu này.")
-                % {"name": member.full_name, "point": point.name}
-            )
-        try:
-            mark, _changed = _mark_locked(
-                user,
-                point,
-                member,
-                Status.PRESENT,
-                reason="",
-                channel=Channel.QR,
-                token_digest=ticket.digest,
-                expected=point.pk,
-            )
-        except MarkRefused as refused:
-            raise CheckinError(refused.messages[0], conflict=refused.conflict) from None
-    return mark
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:conference_pk>/close/", views.conference_close, name="close"),
     path("<int:conference_pk>/bridges/new/", views.bridge_point_add, name="bridge-add"),
     path("<int:conference_pk>/checkin/", views.checkin, name="checkin"),
+    path("checkin/<int:receipt_pk>/", views.checkin_receipt, name="checkin-receipt"),
     path("bridges/<int:bridge_pk>/", views.bridge_point_roster, name="roster"),
     path("bridges/<int:bridge_pk>/mark/", views.bridge_point_mark, name="mark"),
     path("bridges/<int:bridge_pk>/all-present/", views.bridge_point_mark_all, name="mark-all"),

@@ -13,7 +13,7 @@ from accounts import policy
 from accounts.policy import Action
 from audit.services import audit_record
 from conferences import checkin as tokens
-from conferences import services
+from conferences import inbox, services
 from conferences.forms import (
     BridgePointForm,
     ConferenceForm,
@@ -22,7 +22,7 @@ from conferences.forms import (
     MakeupForm,
     MarkForm,
 )
-from conferences.models import Attendance, BridgePoint, Conference, Status
+from conferences.models import Attendance, BridgePoint, CheckinInbox, Conference, Status
 from conferences.rollup import campaign_rollup as rollup_of
 from conferences.rollup import rollup_unit
 from nghiquyet.caching import figures_cached
@@ -420,6 +420,9 @@ def _visible_conference(user, pk) -> Conference:
         raise Http404 from None
 
 
+RECEIPT_REFRESH_SECONDS = 2
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkin(request, conference_pk):
@@ -428,13 +431,18 @@ def checkin(request, conference_pk):
     context = {"token": token}
     if request.method == "POST":
         try:
-            # The service asks the policy (can_check_in); hundreds of phones post at once.
-            mark = services.checkin(request.user, conference_pk, token)
+            # One insert into the inbox; the drain applies the rules (conferences/inbox.py).
+            receipt = inbox.checkin_receive(request.user, conference_pk, token)
         except tokens.CheckinError as error:
             context["error"] = str(error)
-            conference = _visible_conference(request.user, conference_pk)
+        except inbox.CheckinBusy as busy:
+            context.update(busy=str(busy), retry_after=busy.retry_after)
+            response = render(request, "conferences/checkin.html", context, status=503)
+            response["Retry-After"] = str(busy.retry_after)
+            return response
         else:
-            context["mark"], conference = mark, mark.conference
+            return _receipt_page(request, receipt)
+        conference = _visible_conference(request.user, conference_pk)
     else:
         conference = _visible_conference(request.user, conference_pk)
         try:
@@ -442,6 +450,33 @@ def checkin(request, conference_pk):
         except tokens.CheckinError as error:
             context["error"] = str(error)
     context["conference"] = conference
+    return render(request, "conferences/checkin.html", context)
+
+
+@login_required
+def checkin_receipt(request, receipt_pk):
+    """A member's check-in as the drain left it; the page reloads itself while it waits."""
+    receipt = CheckinInbox.objects.filter(pk=receipt_pk, user=request.user).first()
+    if receipt is None:
+        raise Http404
+    return _receipt_page(request, receipt)
+
+
+def _receipt_page(request, receipt: CheckinInbox):
+    if receipt.state == CheckinInbox.State.WAITING:
+        context = {
+            "receipt": receipt,
+            "refresh": RECEIPT_REFRESH_SECONDS,
+            "receipt_url": reverse("conferences:checkin-receipt", args=[receipt.pk]),
+        }
+        return render(request, "conferences/checkin.html", context, status=202)
+    # Outcomes say nothing about a conference the member may not see.
+    context = {"conference": _visible_conference(request.user, receipt.conference_id)}
+    if receipt.state == CheckinInbox.State.DONE:
+        mark = Attendance.objects.select_related("bridge_point")
+        context["mark"] = mark.filter(pk=receipt.attendance_id).first()
+    else:
+        context["error"] = receipt.outcome
     return render(request, "conferences/checkin.html", context)
 
 

@@ -216,6 +216,9 @@ CACHES = {
     )
 }
 
+# A QR check-in that would wait longer than this in the queue is answered 503 with
+# Retry-After instead (conferences/inbox.py); validity is judged when it arrives.
+CHECKIN_MAX_WAIT_SECONDS = envint("CHECKIN_MAX_WAIT_SECONDS", 30)
 # Dashboard figures per (campaign, unit) are shared for this many seconds (0: never cached).
 FIGURES_CACHE_SECONDS = envint("FIGURES_CACHE_SECONDS", 20)
 

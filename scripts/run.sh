@@ -11,12 +11,16 @@ WORKER=$!
 # Uploaded files are read on a queue of their own, so a heavy one never holds up the rest.
 $PY manage.py db_worker --queue-name files --interval 0.5 >var/worker-files.log 2>&1 &
 FILES_WORKER=$!
-trap 'kill $WORKER $FILES_WORKER 2>/dev/null || true' EXIT INT TERM
+# QR check-ins are acknowledged on arrival and applied in batches by this drain.
+$PY manage.py drain_checkins >var/worker-checkins.log 2>&1 &
+CHECKINS_WORKER=$!
+trap 'kill $WORKER $FILES_WORKER $CHECKINS_WORKER 2>/dev/null || true' EXIT INT TERM
 
 cat <<INFO
 
   nghiquyet đang chạy:  http://$HOST:$PORT/
-  Nhật ký tác vụ nền:   var/worker.log, var/worker-files.log (đọc tệp tải lên)
+  Nhật ký tác vụ nền:   var/worker.log, var/worker-files.log (đọc tệp tải lên),
+                        var/worker-checkins.log (ghi nhận điểm danh bằng mã QR)
 
   Tài khoản thử (mật khẩu: demo12345)
     admin           quản trị hệ thống (mọi việc, /admin/)

@@ -107,7 +107,9 @@ def test_a_check_in_token_only_checks_in(world, client, conference, campaign):
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}", "content_type": "application/json"}
     hall = conference.bridge_points.get(is_main=True)
     url = f"/api/v1/conferences/{conference.pk}/checkin"
-    assert client.post(url, {"token": checkin.token_make(hall)}, **auth).status_code == 201
+    receipt = client.post(url, {"token": checkin.token_make(hall)}, **auth)
+    assert receipt.status_code == 202
+    assert call(client, raw, receipt.json()["url"].removeprefix("/api/v1/")).status_code == 200
     assert call(client, raw, f"conferences/{conference.pk}").status_code == 403
     submit = client.post(f"/api/v1/campaigns/{campaign.pk}/reports", {"sections": ["a"]}, **auth)
     assert submit.status_code == 403 and "điểm danh" in submit.json()["detail"]

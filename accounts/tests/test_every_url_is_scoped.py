@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import ApiToken, RoleGrant
 from audit.models import AuditEntry
 from campaigns.models import Campaign
-from conferences.models import Attendance, BridgePoint, Conference, Makeup
+from conferences.models import Attendance, BridgePoint, CheckinInbox, Conference, Makeup
 from documents.models import Attachment, Document, DocumentLink, Obligation
 from members.models import Member, RosterImport
 from news.models import Article, Photo, Reading, Site
@@ -148,6 +148,16 @@ def _objects_of(world, side):
     )
     point = BridgePoint.objects.create(conference=conference, name="Điểm cầu", host=unit)
     point.units.set([unit])
+    now = dt.datetime(2026, 1, 5, 8, tzinfo=dt.UTC)
+    receipt = CheckinInbox.objects.create(
+        user=owner,
+        conference=conference,
+        bridge_point=point,
+        token_digest="0" * 64,
+        token_issued_at=now,
+        arrived_at=now,
+        key=CheckinInbox.key_for(owner.pk, conference.pk),
+    )
     makeup = Makeup.objects.create(
         campaign=campaign, organization=unit, held_on=dt.date(2026, 1, 9), venue="Phòng họp"
     )
@@ -270,6 +280,8 @@ def _objects_of(world, side):
         "bridge_pk": point.pk,
         "bridge_point_id": point.pk,
         "makeup_pk": makeup.pk,
+        "receipt_pk": receipt.pk,
+        "receipt_id": receipt.pk,
     }
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import ApiToken, User
 from conferences import checkin as tokens
 from conferences import services
-from conferences.models import Attendance, Channel, Status
+from conferences.models import Attendance, Channel, CheckinInbox, Status
 from conferences.tests.builders import conference_for
 from members.models import Member
 
@@ -82,23 +82,30 @@ def test_a_code_from_another_conference_is_refused(world, client, campaign, hall
     assert not Attendance.objects.exists()
 
 
-def test_the_same_code_cannot_be_used_twice_and_a_second_check_in_changes_nothing(
-    world, client, hall
-):
+def test_a_second_scan_counts_once_and_shows_the_first_outcome(world, client, hall):
     client.force_login(world.member_user)
     token = tokens.token_make(hall)
     _scan(client, hall.conference, token)
     first = Attendance.objects.get()
-    assert "đã được dùng" in _scan(client, hall.conference, token).content.decode()
+    assert "Đã điểm danh có mặt" in _scan(client, hall.conference, token).content.decode()
 
     time.sleep(1.1)  # a later token differs in its timestamp
     fresh = tokens.token_make(hall)
     assert fresh != token
-    assert "đã điểm danh lúc" in _scan(client, hall.conference, fresh).content.decode()
+    assert "Đã điểm danh có mặt" in _scan(client, hall.conference, fresh).content.decode()
     again = Attendance.objects.get()
     assert (again.marked_at, again.token_digest) == (first.marked_at, first.token_digest)
+    assert CheckinInbox.objects.count() == 1
     hall.refresh_from_db()
     assert hall.present == 1
+
+
+def test_a_member_the_host_marked_present_is_told_when(world, client, hall):
+    services.attendance_mark(world.secretary, hall, world.an, Status.PRESENT)
+    client.force_login(world.member_user)
+    body = _scan(client, hall.conference, tokens.token_make(hall)).content.decode()
+    assert "đã điểm danh lúc" in body
+    assert Attendance.objects.get().channel == Channel.ROSTER
 
 
 def test_a_member_of_another_unit_cannot_check_in(world, client, hall, cell2_point):
@@ -131,21 +138,38 @@ def test_a_member_marked_absent_by_the_host_is_sent_to_the_host(world, client, h
     assert Attendance.objects.get().status == Status.ABSENT_UNEXCUSED
 
 
-def test_the_check_in_api_answers_201_then_409_and_422_for_a_bad_code(world, client, hall):
+def test_the_check_in_api_answers_202_with_a_receipt_and_the_same_one_again(world, client, hall):
     _token, raw = ApiToken.issue(world.member_user, "điện thoại")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     url = f"/api/v1/conferences/{hall.conference_id}/checkin"
     ok = client.post(
         url, {"token": tokens.token_make(hall)}, content_type="application/json", **auth
     )
-    assert ok.status_code == 201 and ok.json()["status"] == "present"
+    assert ok.status_code == 202
+    receipt = ok.json()
+    assert receipt["state"] == "done" and receipt["mark"]["status"] == "present"
+    looked_up = client.get(receipt["url"], **auth)
+    assert looked_up.status_code == 200 and looked_up.json() == receipt
+
     again = client.post(
         url, {"token": tokens.token_make(hall)}, content_type="application/json", **auth
     )
-    assert again.status_code == 409 and "đã" in again.json()["detail"]
+    assert again.status_code == 202 and again.json()["id"] == receipt["id"]
     bad = client.post(url, {"token": "nonsense"}, content_type="application/json", **auth)
     assert bad.status_code == 422 and "không hợp lệ" in bad.json()["detail"]
     assert Attendance.objects.count() == 1
+
+
+def test_the_api_tells_a_refusal_and_whether_it_conflicts_with_a_mark(world, client, hall):
+    services.attendance_mark(world.secretary, hall, world.an, Status.ABSENT_UNEXCUSED)
+    _token, raw = ApiToken.issue(world.member_user, "điện thoại")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    url = f"/api/v1/conferences/{hall.conference_id}/checkin"
+    answer = client.post(
+        url, {"token": tokens.token_make(hall)}, content_type="application/json", **auth
+    ).json()
+    assert answer["state"] == "refused" and answer["conflict"] is True
+    assert "báo người chủ trì" in answer["detail"] and answer["mark"] is None
 
 
 def test_the_screen_shows_a_fresh_qr_code_only_to_those_who_run_the_point(world, client, hall):

@@ -1,5 +1,6 @@
 """Journey 2, on the demo data: the ward committee schedules a conference (1280 px), ticks
-the roster on a phone (375 px), shows the QR code, a member checks in by its link, the
+the roster on a phone (375 px), shows the QR code, a member checks in by its link (in a
+busy minute: the receipt first, the outcome once the drain has applied it), the
 committee downloads the attendance list and schedules a make-up briefing for the
 absentee it ticks."""
 
@@ -14,8 +15,9 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from campaigns.services import campaign_create
-from conferences import services
+from conferences import inbox, services
 from conferences.models import Attendance, BridgePoint, Makeup, Status
+from conferences.tests.inbox_builders import queue_busy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 375, "height": 740}
@@ -90,7 +92,12 @@ def test_the_ward_runs_its_conference_from_schedule_to_make_up(journey, tmp_path
     member.wait_for_load_state()
     member.goto(scanned)
     expect(member.locator("h1")).to_have_text(TITLE)
+    queue_busy()  # a province is checking in: the check-in waits for the drain
     member.get_by_role("button", name="Xác nhận có mặt").click()
+    expect(member.get_by_role("status")).to_have_text("Đã nhận, đang ghi nhận điểm danh…")
+    assert not Attendance.objects.filter(member=journey.member, campaign=campaign).exists()
+    assert len(inbox.checkin_drain()) == 1
+    # The receipt page reloads itself and shows the outcome.
     expect(member.get_by_role("status")).to_contain_text(
         f"Đã điểm danh có mặt lúc {timezone.localtime():%d/%m/%Y}"
     )

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conferences', '0006_checkin_inbox'),
-        ('conferences', '0007_subtree_tallies_counted'),
+        ("conferences", "0006_checkin_inbox"),
+        ("conferences", "0007_subtree_tallies_counted"),
     ]
 
-    operations = [
-    ]
+    operations = []

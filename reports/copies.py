@@ -6,16 +6,22 @@ texts its officer allows), and groups around a common source.
 every earlier report of its campaign the moment it arrives, across the whole country.
 Two near-copies submitted at once are ordered by locks on their marks (PostgreSQL), so
 the later one sees the earlier one's marks and pairs them in its own transaction.
-`campaign_reindex` rebuilds everything for a campaign (after its documents change).
+A campaign's marks live in their own PostgreSQL partition (`marks_partition`), so
+closing the campaign drops its index in one statement (`marks_drop`). A rebuild (after
+the campaign's documents change) runs in phases over ranges of report ids that any number
+of workers take in turn, each range committed on its own, so a killed run resumes where it
+stopped (`rebuild_start`, `rebuild_work`; `campaign_reindex` runs one in-process).
 """
 
 import hashlib
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 
 from campaigns.models import Campaign
 from documents.models import Attachment
@@ -27,6 +33,8 @@ from reports.models import (
     CrowdedMark,
     Fingerprint,
     Pair,
+    Rebuild,
+    RebuildBatch,
     Report,
     Version,
 )
@@ -76,6 +84,84 @@ def boilerplate_of(campaign_id: int) -> np.ndarray:
         hashes, _changed = boilerplate_refresh(Campaign.objects.get(pk=campaign_id))
         return hashes
     return similarity.from_bytes(data)
+
+
+# --- Partitions of the marks ------------------------------------------------------------
+
+# Campaigns whose partition this process has seen: checked once per process. A stale
+# entry (a partition dropped meanwhile) only sends marks to the default partition.
+_partitioned: set[int] = set()
+_PARTITION_LOCK = 0x6E71
+
+
+def _partition_name(campaign_id: int) -> str:
+    return f"reports_bandkey_c{int(campaign_id)}"
+
+
+def marks_partition(campaign_id: int) -> None:
+    """Give the campaign its own partition of the marks (PostgreSQL), moving there any of
+    its marks the default partition took meanwhile; nothing when it has one."""
+    if connection.vendor != "postgresql" or campaign_id in _partitioned:
+        return
+    name, value = _partition_name(campaign_id), int(campaign_id)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Two writers of a campaign's first marks: the second finds the partition made.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_PARTITION_LOCK, value % (1 << 31)])
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
+        if not cursor.fetchone()[0]:
+            # Built beside the table and attached: CREATE … PARTITION OF would fail while
+            # the default partition holds marks of the campaign. The CHECK spares the scan.
+            cursor.execute(
+                f"CREATE TABLE {name} (LIKE reports_bandkey, CHECK (campaign_id = {value}))"
+            )
+            cursor.execute(
+                f"WITH moved AS (DELETE FROM reports_bandkey_default WHERE campaign_id = %s"
+                f" RETURNING campaign_id, key, report_id) INSERT INTO {name} SELECT * FROM moved",
+                [value],
+            )
+            cursor.execute(
+                f"ALTER TABLE reports_bandkey ATTACH PARTITION {name} FOR VALUES IN ({value})"
+            )
+    _partitioned.add(campaign_id)
+
+
+def marks_drop(campaign_id: int) -> None:
+    """Forget every mark of the campaign: on PostgreSQL its partition is dropped (one
+    statement, however many marks), elsewhere the rows are deleted."""
+    _partitioned.discard(campaign_id)
+    if connection.vendor != "postgresql":
+        BandKey.objects.filter(campaign_id=campaign_id).delete()
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_partition_name(campaign_id)}")
+        # Marks written before the partition existed (normally none; the key is indexed).
+        cursor.execute("DELETE FROM reports_bandkey_default WHERE campaign_id = %s", [campaign_id])
+
+
+def marks_write(campaign_id: int, keys: list[int], report_ids: list[int]) -> None:
+    """Store marks (`keys[i]` of report `report_ids[i]`); a mark already stored is kept,
+    so a batch written again after a crash changes nothing. On PostgreSQL one statement
+    with two arrays, whatever the count."""
+    if not keys:
+        return
+    marks_partition(campaign_id)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO reports_bandkey (campaign_id, key, report_id)"
+                " SELECT %s, k, r FROM unnest(%s::integer[], %s::bigint[]) AS m(k, r)"
+                " ON CONFLICT DO NOTHING",
+                [campaign_id, keys, report_ids],
+            )
+        return
+    BandKey.objects.bulk_create(
+        (
+            BandKey(campaign_id=campaign_id, key=key, report_id=report_id)
+            for key, report_id in zip(keys, report_ids, strict=True)
+        ),
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
 
 
 # --- Indexing and candidates ----------------------------------------------------------
@@ -200,15 +286,19 @@ def _flags_refresh(report_ids) -> list[int]:
     return changed
 
 
-def unindex_report(report_id: int) -> list[int]:
+def unindex_report(report_id: int, campaign_id: int | None = None) -> list[int]:
     """Forget a report's fingerprint and pairs; returns the other reports it was paired
-    with (their flags must be refreshed)."""
+    with (their flags must be refreshed). Given the campaign, its marks are looked for in
+    the campaign's partition only."""
     partners = Pair.objects.filter(Q(a_id=report_id) | Q(b_id=report_id)).values_list(
         "a_id", "b_id"
     )
     others = {pk for pair in partners for pk in pair if pk != report_id}
     Pair.objects.filter(Q(a_id=report_id) | Q(b_id=report_id)).delete()
-    BandKey.objects.filter(report_id=report_id).delete()
+    marks = BandKey.objects.filter(report_id=report_id)
+    if campaign_id is not None:
+        marks = marks.filter(campaign_id=campaign_id)
+    marks.delete()
     Fingerprint.objects.filter(report_id=report_id).delete()
     return sorted(others)
 
@@ -231,7 +321,7 @@ def index_report(report: Report, text: str, version: int) -> Indexed:
     """Fingerprint the report's latest version, store its marks, verify every report of
     the campaign sharing a mark, and keep the pairs. Runs inside the caller's
     transaction."""
-    partners = unindex_report(report.pk)
+    partners = unindex_report(report.pk, report.campaign_id)
     boilerplate = boilerplate_of(report.campaign_id)
     ordered = similarity.sequence(text)
     raw = similarity.as_set(ordered)
@@ -252,9 +342,7 @@ def index_report(report: Report, text: str, version: int) -> Indexed:
     keys = similarity.keys_of(similarity.marks(ordered, boilerplate))
     _lock_marks(report.campaign_id, keys)
     found = compare(report.campaign_id, own, boilerplate, keys=keys, exclude=report.pk)
-    BandKey.objects.bulk_create(
-        BandKey(campaign_id=report.campaign_id, key=key, report_id=report.pk) for key in keys
-    )
+    marks_write(report.campaign_id, keys, [report.pk] * len(keys))
     result.compared = len(found)
     kept = {pk: overlap for pk, overlap in found.items() if _keep(overlap)}
     Pair.objects.bulk_create(
@@ -293,73 +381,213 @@ def _sequence_of(report_id: int, data: bytes | memoryview) -> np.ndarray:
     return similarity.sequence(version.text if version else "")
 
 
-def campaign_reindex(campaign: Campaign, progress=None) -> dict:
-    """Recompute boilerplate, marks and pairs for the whole campaign from the stored
-    fingerprints, a batch of reports at a time: every mark first, then each report
-    compared through the index as a submission would be, so memory holds one batch."""
-    boilerplate, _changed = boilerplate_refresh(campaign)
+# A rebuild's phases, in order; a range's `done` counts those it is through.
+_PHASES = [Rebuild.Phase.MARKS, Rebuild.Phase.PAIRS, Rebuild.Phase.FLAGS]
+
+
+def rebuild_start(campaign: Campaign, workers: int = 1, batch: int = BATCH) -> Rebuild:
+    """The campaign's unfinished rebuild, or a new one: boilerplate recomputed, the old
+    marks, crowded marks and pairs dropped, and the campaign's fingerprints cut into
+    ranges of `batch` reports (their ids read `batch` at a time). Readers meanwhile see the
+    rebuild's progress instead of pairs (`rebuild_progress`)."""
+    running = Rebuild.objects.filter(campaign=campaign, finished_at__isnull=True).first()
+    if running is not None:
+        return running
+    boilerplate_refresh(campaign)
     with transaction.atomic():
-        BandKey.objects.filter(campaign_id=campaign.pk).delete()
+        rebuild = Rebuild.objects.create(campaign=campaign, workers=workers)
+        marks_drop(campaign.pk)
         CrowdedMark.objects.filter(campaign_id=campaign.pk).delete()
         Pair.objects.filter(campaign=campaign).delete()
-        fingerprints = Fingerprint.objects.filter(campaign_id=campaign.pk).order_by("report_id")
-        total = fingerprints.count()
-        indexed: list[int] = []
+        ids = Fingerprint.objects.filter(campaign_id=campaign.pk).order_by("report_id")
+        ids = ids.values_list("report_id", flat=True)
+        ranges: list[RebuildBatch] = []
         after = 0
-        while True:
-            rows = list(
-                fingerprints.filter(report_id__gt=after).values_list(
-                    "report_id", "sequence", "size"
-                )[:BATCH]
-            )
-            if not rows:
-                break
-            marks = []
-            for report_id, ordered, size in rows:
-                ordered = _sequence_of(report_id, ordered)
-                mine = _own(similarity.as_set(ordered), boilerplate)
-                if size != len(mine):
-                    Fingerprint.objects.filter(report_id=report_id).update(size=len(mine))
-                if len(mine) < similarity.MIN_SHINGLES:
-                    continue
-                indexed.append(report_id)
-                marks.extend(
-                    BandKey(campaign_id=campaign.pk, key=key, report_id=report_id)
-                    for key in similarity.keys_of(similarity.marks(ordered, boilerplate))
-                )
-            BandKey.objects.bulk_create(marks, batch_size=BATCH * 4)
-            after = rows[-1][0]
-        for start in range(0, len(indexed), BATCH):
-            batch = indexed[start : start + BATCH]
-            found: dict[tuple[int, int], Pair] = {}
-            for report_id, data in fingerprints.filter(report_id__in=batch).values_list(
-                "report_id", "shingles"
-            ):
-                own = _own(similarity.from_bytes(data), boilerplate)
-                keys = list(
-                    BandKey.objects.filter(report_id=report_id).values_list("key", flat=True)
-                )
-                for other, overlap in compare(campaign.pk, own, boilerplate, keys=keys).items():
-                    if other != report_id and _keep(overlap):
-                        pair = _pair(campaign.pk, report_id, other, overlap)
-                        found[(pair.a_id, pair.b_id)] = pair
-            # A pair is met from both sides, the second time in a later batch.
-            Pair.objects.bulk_create(found.values(), batch_size=BATCH, ignore_conflicts=True)
-            if progress:
-                progress(start + len(batch), len(indexed))
-        pairs = Pair.objects.filter(campaign=campaign).count()
-        ids = list(
-            Report.objects.filter(campaign=campaign, versions_count__gt=0).values_list(
-                "pk", flat=True
-            )
+        while chunk := list(ids.filter(report_id__gt=after)[:batch]):
+            # Ranges meet, so every report id up to the last one falls in one.
+            ranges.append(RebuildBatch(rebuild=rebuild, first_id=after + 1, last_id=chunk[-1]))
+            rebuild.reports += len(chunk)
+            after = chunk[-1]
+            if len(ranges) >= BATCH:
+                RebuildBatch.objects.bulk_create(ranges)
+                rebuild.batches += len(ranges)
+                ranges = []
+        RebuildBatch.objects.bulk_create(ranges)
+        rebuild.batches += len(ranges)
+        rebuild.save(update_fields=["reports", "batches"])
+        marks_partition(campaign.pk)
+    return rebuild
+
+
+def rebuild_work(
+    rebuild_pk: int, changed: list[int] | None = None, pause: float = 0.2, rest: float = 0.0
+) -> int:
+    """Take ranges of the rebuild, one transaction each, until it is finished; several
+    workers may run this at once (ranges are claimed with SKIP LOCKED). Report ids whose
+    flag changed are added to `changed` when given; `rest` seconds between ranges leave
+    a busy database to its daytime users. Returns the ranges this worker did."""
+    done = 0
+    boilerplates: dict[str, np.ndarray] = {}
+    while True:
+        rebuild = Rebuild.objects.get(pk=rebuild_pk)
+        if rebuild.finished_at is not None:
+            return done
+        if rebuild.phase not in boilerplates:
+            # Read once a phase: the first phase may have refreshed it.
+            boilerplates = {rebuild.phase: boilerplate_of(rebuild.campaign_id)}
+        if _range_run(rebuild, boilerplates[rebuild.phase], changed):
+            done += 1
+            if rest:
+                time.sleep(rest)
+        elif not _phase_advance(rebuild):
+            time.sleep(pause)  # the phase's last ranges are with other workers
+
+
+def _range_run(rebuild: Rebuild, boilerplate: np.ndarray, changed: list[int] | None) -> bool:
+    phase = _PHASES.index(rebuild.phase) + 1
+    with transaction.atomic():
+        batch = (
+            RebuildBatch.objects.select_for_update(skip_locked=True)
+            .filter(rebuild=rebuild, done=phase - 1)
+            .order_by("first_id")
+            .first()
         )
-        changed = []
-        for start in range(0, len(ids), BATCH):
-            changed += _flags_refresh(ids[start : start + BATCH])
+        if batch is None:
+            return False
+        step = (_range_marks, _range_pairs, _range_flags)[phase - 1]
+        flipped = step(rebuild.campaign_id, batch, boilerplate)
+        if changed is not None:
+            changed.extend(flipped)
+        batch.done = phase
+        batch.save(update_fields=["done"])
+        # Last, so no lock is held on the progress row while waiting on another worker.
+        Rebuild.objects.filter(pk=rebuild.pk).update(last_report_id=batch.last_id)
+    return True
+
+
+def _phase_advance(rebuild: Rebuild) -> bool:
+    """Move the rebuild on once every range is through its phase; False while some are
+    still being worked on elsewhere."""
+    phase = _PHASES.index(rebuild.phase) + 1
+    with transaction.atomic():
+        current = Rebuild.objects.select_for_update().get(pk=rebuild.pk)
+        if current.phase != rebuild.phase:
+            return True
+        if RebuildBatch.objects.filter(rebuild=rebuild, done__lt=phase).exists():
+            return False
+        if phase == 1:
+            _crowded_record(rebuild.campaign_id)
+        if phase < len(_PHASES):
+            current.phase = _PHASES[phase]
+        else:
+            from reports.services import report_tally_rebuild
+
+            report_tally_rebuild(current.campaign)
+            current.phase = Rebuild.Phase.DONE
+            current.finished_at = timezone.now()
+        current.save(update_fields=["phase", "finished_at"])
+    return True
+
+
+def _crowded_record(campaign_id: int) -> None:
+    """Record every crowded mark once all marks are written, so the comparisons that
+    follow never insert one: workers inserting the same rows in different orders could
+    wait on each other. SQLite counts them at each lookup instead."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO reports_crowdedmark (campaign_id, key)"
+            " SELECT campaign_id, key FROM reports_bandkey WHERE campaign_id = %s"
+            " GROUP BY campaign_id, key HAVING count(*) > %s ON CONFLICT DO NOTHING",
+            [campaign_id, similarity.CROWDED_MARK],
+        )
+
+
+def _range_marks(campaign_id: int, batch: RebuildBatch, boilerplate: np.ndarray) -> list[int]:
+    """Write the marks of the range's reports, and their size once boilerplate is out."""
+    rows = Fingerprint.objects.filter(
+        campaign_id=campaign_id, report_id__gte=batch.first_id, report_id__lte=batch.last_id
+    ).values_list("report_id", "sequence", "size")
+    keys: list[int] = []
+    owners: list[int] = []
+    for report_id, ordered, size in rows:
+        ordered = _sequence_of(report_id, ordered)
+        mine = _own(similarity.as_set(ordered), boilerplate)
+        if size != len(mine):
+            Fingerprint.objects.filter(report_id=report_id).update(size=len(mine))
+        if len(mine) < similarity.MIN_SHINGLES:
+            continue
+        found = similarity.keys_of(similarity.marks(ordered, boilerplate))
+        keys.extend(found)
+        owners.extend([report_id] * len(found))
+    marks_write(campaign_id, keys, owners)
+    return []
+
+
+def _range_pairs(campaign_id: int, batch: RebuildBatch, boilerplate: np.ndarray) -> list[int]:
+    """Look each report of the range up through the complete index, as a submission
+    would be, and keep its verified pairs."""
+    keys: dict[int, list[int]] = defaultdict(list)
+    for report_id, key in BandKey.objects.filter(
+        campaign_id=campaign_id, report_id__range=(batch.first_id, batch.last_id)
+    ).values_list("report_id", "key"):
+        keys[report_id].append(key)
+    found: dict[tuple[int, int], Pair] = {}
+    for report_id, data in Fingerprint.objects.filter(report_id__in=list(keys)).values_list(
+        "report_id", "shingles"
+    ):
+        own = _own(similarity.from_bytes(data), boilerplate)
+        mine = sorted(keys[report_id])
+        for other, overlap in compare(
+            campaign_id, own, boilerplate, keys=mine, exclude=report_id
+        ).items():
+            if _keep(overlap):
+                pair = _pair(campaign_id, report_id, other, overlap)
+                found[(pair.a_id, pair.b_id)] = pair
+    # A pair is met from both sides, perhaps by two workers at once: inserted in one
+    # global order, so neither waits for the other while holding a row it wants.
+    Pair.objects.bulk_create(
+        [found[key] for key in sorted(found)], batch_size=BATCH, ignore_conflicts=True
+    )
+    return []
+
+
+def _range_flags(campaign_id: int, batch: RebuildBatch, _boilerplate) -> list[int]:
+    ids = Report.objects.filter(
+        campaign_id=campaign_id,
+        versions_count__gt=0,
+        pk__range=(batch.first_id, batch.last_id),
+    ).values_list("pk", flat=True)
+    return _flags_refresh(list(ids))
+
+
+def rebuild_progress(campaign: Campaign) -> dict | None:
+    """The campaign's unfinished rebuild as its phase and the share of the work done
+    (0–100), or None when none runs."""
+    rebuild = Rebuild.objects.filter(campaign=campaign, finished_at__isnull=True).first()
+    if rebuild is None:
+        return None
+    through = rebuild.ranges.aggregate(total=Sum("done"))["total"] or 0
+    steps = len(_PHASES) * max(rebuild.batches, 1)
     return {
-        "reports": total,
-        "pairs": pairs,
-        "changed": changed,
+        "rebuild": rebuild,
+        "phase": rebuild.get_phase_display(),
+        "percent": 100.0 * through / steps,
+    }
+
+
+def campaign_reindex(campaign: Campaign) -> dict:
+    """Rebuild the campaign's copy index in this process (resuming an unfinished
+    rebuild); memory holds one range of reports, never the campaign."""
+    rebuild = rebuild_start(campaign)
+    changed: list[int] = []
+    rebuild_work(rebuild.pk, changed)
+    rebuild.refresh_from_db()
+    return {
+        "reports": rebuild.reports,
+        "pairs": Pair.objects.filter(campaign=campaign).count(),
+        "changed": sorted(set(changed)),
     }
 
 

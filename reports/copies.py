@@ -564,7 +564,7 @@ def _range_flags(campaign_id: int, batch: RebuildBatch, _boilerplate) -> list[in
 
 def rebuild_progress(campaign: Campaign) -> dict | None:
     """The campaign's unfinished rebuild as its phase and the share of the work done
-    (0–100), or None when none runs."""
+    (`share` 0–1, `percent` 0–100), or None when none runs."""
     rebuild = Rebuild.objects.filter(campaign=campaign, finished_at__isnull=True).first()
     if rebuild is None:
         return None
@@ -573,6 +573,7 @@ def rebuild_progress(campaign: Campaign) -> dict | None:
     return {
         "rebuild": rebuild,
         "phase": rebuild.get_phase_display(),
+        "share": through / steps,
         "percent": 100.0 * through / steps,
     }
 

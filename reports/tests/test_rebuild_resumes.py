@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from reports import copies
-from reports.models import BandKey, Pair, Rebuild, RebuildBatch, Report
-from reports.tests.builders import crowd, essay, submit
+from reports.models import BandKey, Rebuild, RebuildBatch
+from reports.tests.builders import copy_families, index_state
 
 pytestmark = pytest.mark.django_db
 
@@ -16,34 +16,9 @@ class Crash(Exception):
     pass
 
 
-def index_state(campaign):
-    return {
-        "pairs": set(
-            Pair.objects.filter(campaign=campaign).values_list(
-                "a_id", "b_id", "jaccard", "containment", "shared"
-            )
-        ),
-        "marks": set(
-            BandKey.objects.filter(campaign_id=campaign.pk).values_list("key", "report_id")
-        ),
-        "flagged": set(Report.objects.filter(flagged=True).values_list("pk", "similarity")),
-    }
-
-
 @pytest.fixture
 def copied(world, campaign):
-    """Ten reports: three families of copies (a section, a pasted sample, a whole text
-    without diacritics) and unrelated ones."""
-    members = crowd(world.cell, 10)
-    for number, member in enumerate(members):
-        family = number % 4
-        shared = essay(900 + family, 220) if family < 3 else essay(950 + number, 220)
-        if family == 2 and number > 3:
-            from reports import similarity
-
-            shared = similarity.fold_aligned(shared)
-        submit(world, campaign, member, [shared, essay(1000 + number, 160)], actor=world.admin)
-    assert Pair.objects.filter(campaign=campaign).count() >= 3
+    copy_families(world, campaign)
     return campaign
 
 

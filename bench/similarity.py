@@ -826,9 +826,9 @@ class Database:
             # A partitioned table has no storage of its own: its partitions have.
             sizes = {
                 table: conn.execute(
-                    "SELECT pg_total_relation_size(%s::regclass) + coalesce((SELECT"
+                    "SELECT (pg_total_relation_size(%s::regclass) + coalesce((SELECT"
                     " sum(pg_total_relation_size(inhrelid)) FROM pg_inherits"
-                    " WHERE inhparent = %s::regclass), 0)",
+                    " WHERE inhparent = %s::regclass), 0))::bigint",
                     (table, table),
                 ).fetchone()[0]
                 for table in ("reports_bandkey", "reports_fingerprint")

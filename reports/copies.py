@@ -386,19 +386,22 @@ _PHASES = [Rebuild.Phase.MARKS, Rebuild.Phase.PAIRS, Rebuild.Phase.FLAGS]
 
 
 def rebuild_start(campaign: Campaign, workers: int = 1, batch: int = BATCH) -> Rebuild:
-    """The campaign's unfinished rebuild, or a new one: boilerplate recomputed, the old
-    marks, crowded marks and pairs dropped, and the campaign's fingerprints cut into
-    ranges of `batch` reports (their ids read `batch` at a time). Readers meanwhile see the
+    """The campaign's unfinished rebuild, or a new one: boilerplate recomputed, the
+    campaign's fingerprints cut into ranges of `batch` reports (their ids read `batch` at
+    a time), then the old index cleared (`_rebuild_clear`). Readers meanwhile see the
     rebuild's progress instead of pairs (`rebuild_progress`)."""
     running = Rebuild.objects.filter(campaign=campaign, finished_at__isnull=True).first()
-    if running is not None:
-        return running
+    if running is None:
+        running = _rebuild_plan(campaign, workers, batch)
+    _rebuild_clear(running)
+    return running
+
+
+def _rebuild_plan(campaign: Campaign, workers: int, batch: int) -> Rebuild:
     boilerplate_refresh(campaign)
+    # Reads and inserts only: submissions go on while a national campaign is cut up.
     with transaction.atomic():
         rebuild = Rebuild.objects.create(campaign=campaign, workers=workers)
-        marks_drop(campaign.pk)
-        CrowdedMark.objects.filter(campaign_id=campaign.pk).delete()
-        Pair.objects.filter(campaign=campaign).delete()
         ids = Fingerprint.objects.filter(campaign_id=campaign.pk).order_by("report_id")
         ids = ids.values_list("report_id", flat=True)
         ranges: list[RebuildBatch] = []
@@ -415,8 +418,28 @@ def rebuild_start(campaign: Campaign, workers: int = 1, batch: int = BATCH) -> R
         RebuildBatch.objects.bulk_create(ranges)
         rebuild.batches += len(ranges)
         rebuild.save(update_fields=["reports", "batches"])
-        marks_partition(campaign.pk)
     return rebuild
+
+
+def _rebuild_clear(rebuild: Rebuild) -> None:
+    """Forget the campaign's old index once: pairs and crowded marks first, then, in a
+    short transaction of its own, the marks' partition dropped and made again (dropping
+    a partition locks the whole marks table until commit, which every submission of
+    every campaign waits for)."""
+    if rebuild.cleared:
+        return
+    campaign_id = rebuild.campaign_id
+    with transaction.atomic():
+        CrowdedMark.objects.filter(campaign_id=campaign_id).delete()
+        Pair.objects.filter(campaign_id=campaign_id).delete()
+    with transaction.atomic():
+        current = Rebuild.objects.select_for_update().get(pk=rebuild.pk)
+        if not current.cleared:
+            marks_drop(campaign_id)
+            marks_partition(campaign_id)
+            current.cleared = True
+            current.save(update_fields=["cleared"])
+    rebuild.cleared = True
 
 
 def rebuild_work(
@@ -432,6 +455,7 @@ def rebuild_work(
         rebuild = Rebuild.objects.get(pk=rebuild_pk)
         if rebuild.finished_at is not None:
             return done
+        _rebuild_clear(rebuild)  # when the start was cut off before it
         if rebuild.phase not in boilerplates:
             # Read once a phase: the first phase may have refreshed it.
             boilerplates = {rebuild.phase: boilerplate_of(rebuild.campaign_id)}

@@ -397,6 +397,8 @@ class Rebuild(models.Model):
     batches = models.PositiveIntegerField(default=0)
     # The report id the last finished batch ended at, whichever phase it served.
     last_report_id = models.BigIntegerField(default=0)
+    # Whether the old marks, crowded marks and pairs are gone (after the ranges are cut).
+    cleared = models.BooleanField(default=False)
     workers = models.PositiveSmallIntegerField(default=1)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

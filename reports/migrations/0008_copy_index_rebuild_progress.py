@@ -36,6 +36,7 @@ class Migration(migrations.Migration):
                 ("reports", models.PositiveIntegerField(default=0)),
                 ("batches", models.PositiveIntegerField(default=0)),
                 ("last_report_id", models.BigIntegerField(default=0)),
+                ("cleared", models.BooleanField(default=False)),
                 ("workers", models.PositiveSmallIntegerField(default=1)),
                 ("started_at", models.DateTimeField(auto_now_add=True)),
                 ("finished_at", models.DateTimeField(blank=True, null=True)),

@@ -5,9 +5,9 @@ meanwhile the copies page says the index is being rebuilt."""
 import pytest
 from django.urls import reverse
 
-from reports import copies
-from reports.models import BandKey, Rebuild, RebuildBatch
-from reports.tests.builders import copy_families, index_state
+from reports import copies, tasks
+from reports.models import BandKey, Rebuild, RebuildBatch, Report
+from reports.tests.builders import copy_families, essay, index_state, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +89,24 @@ def test_a_finished_rebuild_is_not_resumed_but_started_anew(copied):
     copies.campaign_reindex(campaign)
     first = Rebuild.objects.get(campaign=campaign)
     assert copies.rebuild_start(campaign).pk != first.pk
+
+
+def test_a_report_submitted_again_during_a_rebuild_ends_with_its_new_marks(copied, world):
+    campaign = copied
+    rebuild = copies.rebuild_start(campaign, batch=2)
+    member = Report.objects.filter(campaign=campaign).order_by("-pk").first().member
+    # Its range is not written yet: the submission stores the new marks first.
+    submit(world, campaign, member, [essay(1200, 300), essay(1201, 200)], actor=world.admin)
+    copies.rebuild_work(rebuild.pk)
+    during = index_state(campaign)
+    copies.campaign_reindex(campaign)
+    assert index_state(campaign) == during
+
+
+def test_the_rebuild_job_shares_the_ranges_with_a_second_job(copied):
+    campaign = copied
+    copies.campaign_reindex(campaign)
+    whole = index_state(campaign)
+    result = tasks.copies_rebuild.call(campaign.pk, workers=2)
+    assert result["phase"] == Rebuild.Phase.DONE and result["reports"] == 10
+    assert index_state(campaign) == whole

@@ -601,7 +601,9 @@ def _range_marks(campaign_id: int, batch: RebuildBatch, boilerplate: np.ndarray)
 
 # The candidates of every report of a range at once, ranked as `_CANDIDATES_SQL` ranks
 # them. Crowded marks are all recorded before the comparisons start (`_crowded_record`),
-# so every other mark has at most CROWDED_MARK reports and needs no cap.
+# so every other mark has at most CROWDED_MARK reports and the cap cuts none: it is there
+# so the planner keeps one index probe per mark (a LIMIT stops the subquery from being
+# flattened into a join, which it plans as a scan of the whole partition per range).
 _RANGE_CANDIDATES_SQL = """
 WITH mine AS MATERIALIZED (
     SELECT m.report_id, m.key FROM reports_bandkey m
@@ -613,7 +615,10 @@ WITH mine AS MATERIALIZED (
 ),
 shared AS (
     SELECT mine.report_id, o.report_id AS other, count(*) AS n
-    FROM mine JOIN reports_bandkey o ON o.campaign_id = %(campaign)s AND o.key = mine.key
+    FROM mine CROSS JOIN LATERAL (
+        SELECT b.report_id FROM reports_bandkey b
+        WHERE b.campaign_id = %(campaign)s AND b.key = mine.key LIMIT %(cap)s
+    ) AS o
     WHERE o.report_id <> mine.report_id
     GROUP BY mine.report_id, o.report_id
 ),
@@ -649,6 +654,7 @@ def _range_candidates(campaign_id: int, batch: RebuildBatch, marks: dict[int, in
                 "last": batch.last_id,
                 "reports": reports,
                 "least": least,
+                "cap": similarity.CROWDED_MARK + 1,
                 "limit": MAX_CANDIDATES,
             },
         )

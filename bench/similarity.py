@@ -6,15 +6,17 @@ rensa, side by side on one synthetic corpus.
    phrases, 300-900 words, the campaign's prompts quoted) with injected near-duplicates
    (word edits, moved paragraphs, truncation, diacritics dropped) aimed at exact Jaccard
    bands; the truth is the exact Jaccard of the boilerplate-free 5-word shingle sets.
-2. Every engine gets the same shingles (`similarity.fingerprint`), 128 permutations in
-   32 bands of 4 rows, and the same exact verification (`similarity.overlap`) of every
-   candidate. The engine's index is the real `BandKey`/`Fingerprint` tables (bulk-loaded
-   with COPY, load timed) queried by `copies.compare`; the peers use their in-memory LSH.
+2. Every engine gets the same shingles (`similarity.fingerprint`) and the same exact
+   verification (`similarity.overlap`) of every candidate. The engine's index is the real
+   `BandKey` (winnowed marks) and `Fingerprint` tables (bulk-loaded with COPY, load
+   timed) queried by `copies.compare`; the peers (and the engine's in-process variant)
+   use MinHash LSH, 128 permutations in 32 bands of 4 rows, in memory.
 3. For each size (indexes grow from one size to the next), every injected copy and
    `--queries` unrelated reports are timed end to end (text -> fingerprint -> signature ->
    candidates -> verified overlaps): the engine's variants first alone, before the peers'
    indexes take memory, then all engines side by side in a random order per query. The
-   engine is also timed with its lookup as one SQL statement and with an in-process index.
+   engine is also timed through the whole submission path (`copies.index_report`, rolled
+   back after each query) and with an in-process index.
 
 Markdown tables go to stdout, progress to stderr, all figures to var/bench/similarity.json
 (var/bench/similarity-quick.json with --quick).
@@ -59,7 +61,8 @@ import rensa  # noqa: E402
 
 from reports import similarity  # noqa: E402
 
-DATABASE = "nghiquyet_bench_similarity"
+# Overridable, so that two runs on one server do not drop each other's database.
+DATABASE = os.environ.get("BENCH_SIMILARITY_DATABASE", "nghiquyet_bench_similarity")
 JSON_PATH = REPO / "var" / "bench" / "similarity.json"
 QUICK_JSON = str(REPO / "var" / "bench" / "similarity-quick.json")
 BLOCK = 2_000  # reports generated together; report i always comes out the same
@@ -523,11 +526,12 @@ def datasketch_template():
     return _TEMPLATE
 
 
-def work(task: tuple[int, int, int]) -> dict:
+def work(task: tuple[int, int, int, bool]) -> dict:
     """Reports start..stop-1 of one block: raw and boilerplate-free shingle sets (exactly
-    what `similarity.shingles` gives for their text), the engine's band keys and
-    datasketch's signatures, with the CPU time of each part."""
-    block, start, stop = task
+    what `similarity.shingles` gives for their text), their shingle sequences and the
+    marks the engine stores, and (`peers`) the MinHash band keys of the in-process engine
+    and datasketch's signatures, with the CPU time of each part."""
+    block, start, stop, peers = task
     clock = time.process_time()
     docs = block_bodies(block)[start - block * BLOCK : stop - block * BLOCK]
     sequences = [body_hashes(body, sections) for body, sections in docs]
@@ -543,7 +547,36 @@ def work(task: tuple[int, int, int]) -> dict:
     raw_counts = np.bincount(doc_of, minlength=len(docs))
     own_counts = np.bincount(doc_of[kept], minlength=len(docs))
     offsets = np.concatenate([[0], np.cumsum(own_counts)])
+    sequence = mixed[inside]
+    sequence_counts = np.bincount(owner[inside], minlength=len(docs))
     cpu = {"generate": time.process_time() - clock}
+
+    clock = time.process_time()
+    marks, mark_counts = [], np.zeros(len(docs), dtype=np.int64)
+    bounds = np.concatenate([[0], np.cumsum(sequence_counts)])
+    for i in range(len(docs)):
+        if own_counts[i] < similarity.MIN_SHINGLES:
+            continue  # not indexed, as `index_report` does
+        found = similarity.marks(sequence[bounds[i] : bounds[i + 1]], BOILERPLATE)
+        marks.append(found)
+        mark_counts[i] = len(found)
+    marks = np.concatenate(marks).astype(np.uint32) if marks else np.empty(0, np.uint32)
+    cpu["marks"] = time.process_time() - clock
+    result = {
+        "start": start,
+        "raw": raw,
+        "raw_counts": raw_counts,
+        "own": own,
+        "own_counts": own_counts,
+        "sequence": sequence,
+        "sequence_counts": sequence_counts,
+        "marks": marks.view(np.int32),
+        "mark_counts": mark_counts,
+        "words": int(lengths.sum()),
+        "cpu": cpu,
+    }
+    if not peers:
+        return result
 
     clock = time.process_time()
     keys = np.empty((len(docs), similarity.BANDS), dtype=np.int64)
@@ -559,17 +592,8 @@ def work(task: tuple[int, int, int]) -> dict:
         minhash.update_batch(own[offsets[i] : offsets[i + 1]])
         signatures[i] = minhash.hashvalues
     cpu["datasketch"] = time.process_time() - clock
-    return {
-        "start": start,
-        "raw": raw,
-        "raw_counts": raw_counts,
-        "own": own,
-        "own_counts": own_counts,
-        "keys": keys,
-        "datasketch": signatures,
-        "words": int(lengths.sum()),
-        "cpu": cpu,
-    }
+    result.update(keys=keys, datasketch=signatures)
+    return result
 
 
 class Store:
@@ -702,10 +726,11 @@ class Database:
         stored, _changed = copies.boilerplate_refresh(self.campaign)
         if not np.array_equal(stored, BOILERPLATE):
             raise RuntimeError("the campaign's boilerplate differs from the bench's prompts")
+        copies.marks_partition(self.campaign.pk)
         return time.perf_counter() - started
 
     def load(self, start: int, stop: int, results: list[dict]) -> dict:
-        """Members, reports, fingerprints and band keys of reports start..stop-1."""
+        """Members, reports, fingerprints and marks of reports start..stop-1."""
         from members.models import Member
         from reports.models import Report
 
@@ -780,16 +805,18 @@ class Database:
             self._copy_fingerprints(conn, results)
             timings["fingerprints_copy"] = time.perf_counter() - started
             started = time.perf_counter()
-            band_rows = self._copy_band_keys(conn, results)
+            band_rows = self._copy_marks(conn, results)
             timings["band_keys_copy"] = time.perf_counter() - started
             conn.commit()
             timings["commit"] = time.perf_counter() - started - timings["band_keys_copy"]
             started = time.perf_counter()
             for _name, definition in rebuild["reports_bandkey"]:
-                conn.execute(definition)
+                # A partitioned table's index reads "ON ONLY": built so, its partitions
+                # would have none.
+                conn.execute(definition.replace(" ON ONLY ", " ON "))
             conn.commit()
             timings["band_keys_indexes"] = time.perf_counter() - started
-            for table in ("members_member", "reports_report", "reports_bandkey"):
+            for table in ("members_member", "reports_report"):
                 conn.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
                     f" (SELECT max(id) FROM {table}))"
@@ -801,8 +828,14 @@ class Database:
             for table in ("reports_bandkey", "reports_fingerprint", "reports_report"):
                 conn.execute(f"VACUUM (ANALYZE) {table}")
             conn.execute("VACUUM (ANALYZE) members_member")
+            # A partitioned table has no storage of its own: its partitions have.
             sizes = {
-                table: conn.execute("SELECT pg_total_relation_size(%s)", (table,)).fetchone()[0]
+                table: conn.execute(
+                    "SELECT (pg_total_relation_size(%s::regclass) + coalesce((SELECT"
+                    " sum(pg_total_relation_size(inhrelid)) FROM pg_inherits"
+                    " WHERE inhparent = %s::regclass), 0))::bigint",
+                    (table, table),
+                ).fetchone()[0]
                 for table in ("reports_bandkey", "reports_fingerprint")
             }
             counted = conn.execute("SELECT count(*) FROM reports_bandkey").fetchone()[0]
@@ -827,23 +860,31 @@ class Database:
         return timings
 
     def _copy_fingerprints(self, conn, results: list[dict]) -> None:
+        """Fingerprints as `index_report` stores them: the raw shingle set, the shingle
+        sequence (which a rebuild winnows again) and the size once boilerplate is out."""
         types = column_types(conn, "reports_fingerprint")
         ints = [BINARY_INTS[types[c]] for c in ("report_id", "campaign_id", "version", "size")]
         head = struct.Struct(">h" + "".join("i" + STRUCT_INTS[fmt] for fmt in ints) + "i")
         widths = [int(fmt[2:]) for fmt in ints]
         campaign = self.campaign.pk
-        sql = "COPY reports_fingerprint (report_id, campaign_id, version, size, shingles)"
+        sql = "COPY reports_fingerprint (report_id, campaign_id, version, size, shingles, sequence)"
         with conn.cursor() as cur, cur.copy(sql + " FROM STDIN (FORMAT binary)") as copy:
             copy.write(PGCOPY_HEADER)
             for result in results:
                 data = result["raw"].astype("<u4", copy=False).tobytes()
                 ends = np.cumsum(result["raw_counts"]) * 4
                 begins = ends - result["raw_counts"] * 4
+                ordered = result["sequence"].astype("<u4", copy=False).tobytes()
+                stops = np.cumsum(result["sequence_counts"]) * 4
+                starts = stops - result["sequence_counts"] * 4
                 parts = []
-                for i, (begin, end) in enumerate(zip(begins.tolist(), ends.tolist(), strict=True)):
+                spans = zip(
+                    begins.tolist(), ends.tolist(), starts.tolist(), stops.tolist(), strict=True
+                )
+                for i, (begin, end, first, last) in enumerate(spans):
                     parts.append(
                         head.pack(
-                            5,
+                            6,
                             widths[0],
                             result["start"] + i + 1,
                             widths[1],
@@ -856,35 +897,34 @@ class Database:
                         )
                     )
                     parts.append(data[begin:end])
+                    parts.append(struct.pack(">i", last - first))
+                    parts.append(ordered[first:last])
                 copy.write(b"".join(parts))
             copy.write(PGCOPY_TRAILER)
 
-    def _copy_band_keys(self, conn, results: list[dict]) -> int:
-        """Band keys as the engine stores them (one row per band; reports with fewer than
-        MIN_SHINGLES shingles left out, as `index_report` does)."""
+    def _copy_marks(self, conn, results: list[dict]) -> int:
+        """Marks as `index_report` stores them (reports with fewer than MIN_SHINGLES own
+        shingles have none), into the campaign's partition."""
         types = column_types(conn, "reports_bandkey")
-        columns = ["id", "campaign_id", "band", "key", "report_id"]
+        columns = ["campaign_id", "key", "report_id"]
         layout = [("fields", ">i2")]
         for column in columns:
             layout += [(f"{column}_size", ">i4"), (column, BINARY_INTS[types[column]])]
         row = np.dtype(layout)
-        first_id = conn.execute("SELECT coalesce(max(id), 0) FROM reports_bandkey").fetchone()[0]
         written = 0
         sql = f"COPY reports_bandkey ({', '.join(columns)}) FROM STDIN (FORMAT binary)"
         with conn.cursor() as cur, cur.copy(sql) as copy:
             copy.write(PGCOPY_HEADER)
             for result in results:
-                indexed = np.flatnonzero(result["own_counts"] >= similarity.MIN_SHINGLES)
-                keys = result["keys"][indexed]
+                keys = result["marks"]
                 rows = np.zeros(keys.size, dtype=row)
                 rows["fields"] = len(columns)
                 for column in columns:
                     rows[f"{column}_size"] = row[column].itemsize
-                rows["id"] = first_id + written + 1 + np.arange(keys.size)
                 rows["campaign_id"] = self.campaign.pk
-                rows["band"] = np.tile(np.arange(similarity.BANDS), len(indexed))
-                rows["key"] = keys.reshape(-1)
-                rows["report_id"] = np.repeat(result["start"] + indexed + 1, similarity.BANDS)
+                rows["key"] = keys
+                owners = result["start"] + np.arange(len(result["mark_counts"])) + 1
+                rows["report_id"] = np.repeat(owners, result["mark_counts"])
                 copy.write(rows.tobytes())
                 written += keys.size
             copy.write(PGCOPY_TRAILER)
@@ -944,9 +984,11 @@ def available_mb() -> float:
 
 
 class EngineDatabase:
-    """The real path: `copies.compare` over the campaign's BandKey and Fingerprint rows."""
+    """The product's lookup: the text's shingle sequence, its own shingles and marks, then
+    `copies.compare` (one SQL statement for the candidates through the campaign's marks
+    and their fingerprints) and exact verification."""
 
-    name = "engine (PostgreSQL)"
+    name = "engine (PostgreSQL, copies.compare)"
     short = "engine"
 
     def __init__(self, campaign_id: int):
@@ -958,9 +1000,10 @@ class EngineDatabase:
 
     def query(self, text: str):
         t0 = time.perf_counter()
-        own = similarity.fingerprint(text, BOILERPLATE)
+        sequence = similarity.sequence(text)
+        own = own_of(sorted_set(sequence))
         t1 = time.perf_counter()
-        keys = similarity.band_keys(similarity.signature(own))
+        keys = similarity.keys_of(similarity.marks(sequence, BOILERPLATE))
         t2 = time.perf_counter()
         found = self.compare(self.campaign_id, own, BOILERPLATE, keys=keys)
         t3 = time.perf_counter()
@@ -968,52 +1011,61 @@ class EngineDatabase:
         return found, (t1 - t0, t2 - t1, t3 - t2, None)
 
 
-class EngineSql:
-    """The lookup of `copies.compare` (the campaign's reports sharing a band key, those
-    sharing the most bands first, at most `copies.MAX_CANDIDATES`, with their
-    fingerprints) as one SQL statement taking the keys as arrays: one round trip and no
-    ORM query building. Verification as in `compare`."""
+class EngineSubmit:
+    """The product's whole submission path: `copies.index_report` for a report of the
+    campaign (fingerprint and marks written, candidates verified, pairs and flags written),
+    in a transaction rolled back after each query so the index stays as loaded. Its
+    answer is the pairs it kept (so a candidate below KEEP thresholds is not counted)."""
 
-    name = "engine (PostgreSQL, one SQL statement)"
-    short = "engine-sql"
-    SQL = """
-        WITH wanted (band, key) AS (SELECT * FROM unnest(%s::smallint[], %s::bigint[])),
-        hits AS (
-            SELECT k.report_id, count(*) AS bands
-            FROM reports_bandkey k JOIN wanted w ON k.band = w.band AND k.key = w.key
-            WHERE k.campaign_id = %s
-            GROUP BY k.report_id ORDER BY bands DESC, k.report_id LIMIT %s
+    name = "engine (PostgreSQL, copies.index_report)"
+    short = "engine-submit"
+
+    def __init__(self, database: "Database"):
+        from members.models import Member
+        from reports.models import Report
+
+        member = Member.objects.create(
+            pk=2_000_000_000,
+            organization=database.organization,
+            full_name="Đảng viên nộp thử",
+            card_number="B-SUBMIT",
+            gender="M",
+            date_of_birth=dt.date(1980, 1, 1),
+            status="official",
+            admitted_on=dt.date(2005, 5, 19),
         )
-        SELECT f.report_id, f.shingles FROM hits JOIN reports_fingerprint f USING (report_id)
-    """
-
-    def __init__(self, campaign_id: int):
-        from django.db import connection
-
-        from reports import copies
-
-        self.connection = connection
-        self.limit = getattr(copies, "MAX_CANDIDATES", None)
-        self.campaign_id = campaign_id
-        self.bands = list(range(similarity.BANDS))
+        # An id past any indexed report's, whatever sizes are loaded later.
+        self.report = Report.objects.create(
+            pk=2_000_000_000,
+            campaign=database.campaign,
+            member=member,
+            organization=database.organization,
+            state="submitted",
+            versions_count=1,
+        )
         self.held = 0
 
     def query(self, text: str):
-        t0 = time.perf_counter()
-        own = similarity.fingerprint(text, BOILERPLATE)
-        t1 = time.perf_counter()
-        keys = similarity.band_keys(similarity.signature(own))
-        t2 = time.perf_counter()
-        with self.connection.cursor() as cursor:
-            cursor.execute(self.SQL, [self.bands, keys.tolist(), self.campaign_id, self.limit])
-            rows = cursor.fetchall()
-        t3 = time.perf_counter()
+        from django.db import transaction
+
+        from reports import copies
+        from reports.models import Pair
+
+        class Undo(Exception):
+            pass
+
         found = {}
-        for pk, data in rows:
-            shingles = similarity.from_bytes(data)
-            shingles = shingles[~np.isin(shingles, BOILERPLATE, assume_unique=True)]
-            found[pk - 1] = similarity.overlap(own, shingles)
-        return found, (t1 - t0, t2 - t1, t3 - t2, time.perf_counter() - t3)
+        try:
+            with transaction.atomic():
+                copies.index_report(self.report, text, 1)
+                for a, jaccard, containment, shared in Pair.objects.filter(
+                    b=self.report
+                ).values_list("a_id", "jaccard", "containment", "shared"):
+                    found[a - 1] = similarity.Overlap(jaccard, containment, shared)
+                raise Undo
+        except Undo:
+            pass
+        return found, (None, None, None, None)
 
 
 class EngineMemory:
@@ -1308,9 +1360,9 @@ def save(path: Path, report: dict) -> None:
     path.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def stage_tasks(start: int, stop: int) -> list[tuple[int, int, int]]:
+def stage_tasks(start: int, stop: int, peers: bool = True) -> list[tuple[int, int, int, bool]]:
     return [
-        (block, max(start, block * BLOCK), min(stop, (block + 1) * BLOCK))
+        (block, max(start, block * BLOCK), min(stop, (block + 1) * BLOCK), peers)
         for block in range(start // BLOCK, -(-stop // BLOCK))
     ]
 
@@ -1337,7 +1389,7 @@ def run(args) -> dict:
     store = Store()
     engines = {
         "engine": EngineDatabase(database.campaign.pk),
-        "engine-sql": EngineSql(database.campaign.pk),
+        "engine-submit": EngineSubmit(database),
         "engine-mem": EngineMemory(store),
         "rensa": Rensa(store),
         "datasketch": Datasketch(store),
@@ -1350,7 +1402,7 @@ def run(args) -> dict:
             stage = {"indexed": size, "engines": {}, "build": {}}
             say(f"== {size:,} indexed reports: generating {size - previous:,} more")
             t0 = time.perf_counter()
-            cpu = {"generate": 0.0, "engine": 0.0, "datasketch": 0.0}
+            cpu = {"generate": 0.0, "marks": 0.0, "engine": 0.0, "datasketch": 0.0}
             results = []
             for result in pool.imap(work, stage_tasks(previous, size)):
                 for part, value in result.pop("cpu").items():
@@ -1384,10 +1436,10 @@ def run(args) -> dict:
                 store.add(result["start"], result["own"], result["own_counts"])
             gc.collect()
             gc.freeze()
-            for short in ("engine", "engine-sql"):
+            for short in ("engine", "engine-submit"):
                 engines[short].held = size
                 stage["build"][short] = {
-                    "signature_cpu_s": stage["cpu_seconds"]["engine"],
+                    "signature_cpu_s": stage["cpu_seconds"]["marks"],
                     "index_s": stage["load"]["index_load_seconds"],
                     "index_mb": round(sum(stage["load"]["bytes"].values()) / 2**20),
                 }
@@ -1396,7 +1448,7 @@ def run(args) -> dict:
                 if short == "rensa":
                     if args.quiet_wait:
                         stage["quiet_alone"] = wait_quiet(args.quiet_wait)
-                    alone = {k: engines[k] for k in ("engine", "engine-sql", "engine-mem")}
+                    alone = {k: engines[k] for k in ("engine", "engine-submit", "engine-mem")}
                     say("   timing the engine before the peers' indexes take memory")
                     timing = measure(alone, queries, args.seed)
                     stage["engine_alone"] = {
@@ -1491,7 +1543,7 @@ def run(args) -> dict:
                     which: _ratio(engines[peer]["all_ms"][which], engines[base]["all_ms"][which])
                     for which in ("median", "p95")
                 }
-                for base in ("engine", "engine-sql", "engine-mem")
+                for base in ("engine", "engine-submit", "engine-mem")
             }
             for peer in ("datasketch", "rensa")
         }
@@ -1561,10 +1613,10 @@ def _fmt(value, digits: int = 4) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
-ORDER = ["engine", "engine-sql", "engine-mem", "datasketch", "rensa"]
+ORDER = ["engine", "engine-submit", "engine-mem", "datasketch", "rensa"]
 NAMES = {
     "engine": EngineDatabase.name,
-    "engine-sql": EngineSql.name,
+    "engine-submit": EngineSubmit.name,
     "engine-mem": EngineMemory.name,
     "datasketch": Datasketch.name,
     "rensa": Rensa.name,
@@ -1625,8 +1677,8 @@ def print_tables(report: dict) -> None:
             )
     print()
     print(
-        "| indexed | peer | peer ms ÷ engine (PostgreSQL) ms, median | p95 | ÷ engine (one SQL "
-        "statement), median | p95 | ÷ engine (in-process), median | p95 |"
+        "| indexed | peer | peer ms ÷ engine (PostgreSQL) ms, median | p95 | ÷ engine "
+        "(index_report), median | p95 | ÷ engine (in-process), median | p95 |"
     )
     print("|--:|---|--:|--:|--:|--:|--:|--:|")
     for stage in report["stages"]:
@@ -1663,8 +1715,8 @@ def print_tables(report: dict) -> None:
     print()
     print(
         "| indexed | reports added | members + reports COPY s | their indexes s | fingerprints "
-        "COPY s | band keys COPY s | commit s | band key indexes s | VACUUM ANALYZE s | "
-        "band key rows | BandKey + Fingerprint MB |"
+        "COPY s | marks COPY s | commit s | mark indexes s | VACUUM ANALYZE s | "
+        "mark rows | BandKey + Fingerprint MB |"
     )
     print("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     previous = 0
@@ -1691,7 +1743,7 @@ def print_tables(report: dict) -> None:
     print("| indexed | engine | alone: median ms | p95 ms | side by side: median ms | p95 ms |")
     print("|--:|---|--:|--:|--:|--:|")
     for stage in report["stages"]:
-        for short in ("engine", "engine-sql", "engine-mem"):
+        for short in ("engine", "engine-submit", "engine-mem"):
             alone, side = stage["engine_alone"][short]["all_ms"], stage["engines"][short]["all_ms"]
             print(
                 f"| {stage['indexed']:,} | {NAMES[short]} | {alone['median']:.2f} | "
@@ -2157,6 +2209,119 @@ def run_partial_database(args) -> dict:
     return report
 
 
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            for task in os.listdir(f"/proc/{current}/task"):
+                todo += Path(f"/proc/{current}/task/{task}/children").read_text().split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+        todo = [int(child) for child in todo]
+    return total / 1024
+
+
+def rebuild_once(url: str, campaign_id: int, workers: int) -> dict:
+    """`manage.py copies_rebuild` of the whole campaign as an operator runs it: its wall
+    time, and the peak resident memory of the command and its worker processes together
+    (sampled every 0.1 s; PostgreSQL's own memory is not counted)."""
+    env = {**os.environ, **PRODUCTION_LIKE, "DATABASE_URL": url}
+    command = [
+        sys.executable,
+        str(REPO / "manage.py"),
+        "copies_rebuild",
+        str(campaign_id),
+        f"--workers={workers}",
+    ]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.PIPE)
+    peak = 0.0
+    while process.poll() is None:
+        peak = max(peak, tree_rss_mb(process.pid))
+        time.sleep(0.1)
+    seconds = time.perf_counter() - started
+    output = process.stdout.read().decode().strip()
+    if process.returncode:
+        raise RuntimeError(f"copies_rebuild failed ({process.returncode}): {output}")
+    return {"workers": workers, "seconds": round(seconds, 1), "peak_rss_mb": round(peak)}
+
+
+def run_rebuild(args) -> dict:
+    """The national rebuild: for each size (loaded incrementally, with COPY, as the full
+    run loads them), the campaign's whole copy index rebuilt by `copies_rebuild` with
+    each number of workers, timed, with peak memory, marks and pairs counted."""
+    global LEX, BOILERPLATE, SEED
+    SEED = args.seed
+    started = time.perf_counter()
+    LEX = Lexicon(args.seed)
+    BOILERPLATE = similarity.shingles("\n".join(PROMPTS))
+    pool = multiprocessing.get_context("fork").Pool(args.workers)
+    database = Database(args)
+    database.create()
+    runs = []
+    previous = 0
+    try:
+        for size in args.reports:
+            say(f"== {size:,} reports: generating and loading {size - previous:,} more")
+            t0 = time.perf_counter()
+            results = list(pool.imap(work, stage_tasks(previous, size, peers=False)))
+            generated = time.perf_counter() - t0
+            load = database.load(previous, size, results)
+            del results
+            gc.collect()
+            say(f"   generated in {generated:.1f} s, loaded {load['index_load_seconds']} s")
+            for workers in args.rebuild_workers:
+                if args.quiet_wait:
+                    wait_quiet(args.quiet_wait)
+                load_before = os.getloadavg()[0]
+                figures = rebuild_once(database.url, database.campaign.pk, workers)
+                with psycopg.connect(database.url) as conn:
+                    marks, pairs = conn.execute(
+                        "SELECT (SELECT count(*) FROM reports_bandkey WHERE campaign_id = %s),"
+                        " (SELECT count(*) FROM reports_pair WHERE campaign_id = %s)",
+                        (database.campaign.pk, database.campaign.pk),
+                    ).fetchone()
+                figures.update(
+                    reports=size,
+                    marks=marks,
+                    pairs=pairs,
+                    reports_per_second=round(size / figures["seconds"]),
+                    load_average_before=round(load_before, 2),
+                )
+                say(f"   {figures}")
+                runs.append(figures)
+            previous = size
+    finally:
+        pool.terminate()
+        database.close()
+    return {
+        "benchmark": "bench/similarity.py --rebuild",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "command": " ".join([".venv/bin/python", "bench/similarity.py", *sys.argv[1:]]),
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+        "runs": runs,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def print_rebuild(report: dict) -> None:
+    print("\n### Rebuild of a campaign's copy index (`manage.py copies_rebuild`)\n")
+    print("| reports | workers | seconds | reports/s | peak RSS MB | marks | pairs | load |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for run in report["runs"]:
+        print(
+            f"| {run['reports']:,} | {run['workers']} | {run['seconds']} |"
+            f" {run['reports_per_second']:,} | {run['peak_rss_mb']:,} | {run['marks']:,} |"
+            f" {run['pairs']:,} | {run['load_average_before']} |"
+        )
+
+
 def _own_of_sequence(sequence: np.ndarray) -> np.ndarray:
     return own_of(sorted_set(sequence))
 
@@ -2233,7 +2398,30 @@ def main() -> None:
         help="with --partial: the engine alone through PostgreSQL, timed per query",
     )
     parser.add_argument("--copies", type=int, default=1_800, help="partial copies (--partial)")
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="time `manage.py copies_rebuild` of the whole campaign (--reports, --rebuild-workers)",
+    )
+    parser.add_argument(
+        "--reports",
+        default="100000",
+        help="with --rebuild: campaign sizes, ascending, loaded one after the other",
+    )
+    parser.add_argument(
+        "--rebuild-workers", default="1,2", help="with --rebuild: worker counts to time"
+    )
     args = parser.parse_args()
+    if args.rebuild:
+        args.reports = [int(n) for n in args.reports.split(",") if n.strip()]
+        args.rebuild_workers = [int(n) for n in args.rebuild_workers.split(",") if n.strip()]
+        args.quiet_wait = args.quiet_wait or 0
+        report = run_rebuild(args)
+        path = Path(args.json or REPO / "var" / "bench" / "similarity-rebuild.json")
+        save(path, report)
+        print_rebuild(report)
+        say(f"== {report['seconds']} s; figures in {path}")
+        return
     if args.partial and args.database:
         report = run_partial_database(args)
         path = Path(args.json or REPO / "var" / "bench" / "similarity-partial-db.json")

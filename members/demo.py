@@ -672,6 +672,8 @@ def demo_reset() -> None:
     for model in (
         Notice,
         reports.Reminder,
+        reports.RebuildBatch,
+        reports.Rebuild,
         reports.Pair,
         reports.BandKey,
         reports.CrowdedMark,

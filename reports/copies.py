@@ -6,16 +6,22 @@ texts its officer allows), and groups around a common source.
 every earlier report of its campaign the moment it arrives, across the whole country.
 Two near-copies submitted at once are ordered by locks on their marks (PostgreSQL), so
 the later one sees the earlier one's marks and pairs them in its own transaction.
-`campaign_reindex` rebuilds everything for a campaign (after its documents change).
+A campaign's marks live in their own PostgreSQL partition (`marks_partition`), so
+closing the campaign drops its index in one statement (`marks_drop`). A rebuild (after
+the campaign's documents change) runs in phases over ranges of report ids that any number
+of workers take in turn, each range committed on its own, so a killed run resumes where it
+stopped (`rebuild_start`, `rebuild_work`; `campaign_reindex` runs one in-process).
 """
 
 import hashlib
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 
 from campaigns.models import Campaign
 from documents.models import Attachment
@@ -27,6 +33,8 @@ from reports.models import (
     CrowdedMark,
     Fingerprint,
     Pair,
+    Rebuild,
+    RebuildBatch,
     Report,
     Version,
 )
@@ -76,6 +84,84 @@ def boilerplate_of(campaign_id: int) -> np.ndarray:
         hashes, _changed = boilerplate_refresh(Campaign.objects.get(pk=campaign_id))
         return hashes
     return similarity.from_bytes(data)
+
+
+# --- Partitions of the marks ------------------------------------------------------------
+
+# Campaigns whose partition this process has seen: checked once per process. A stale
+# entry (a partition dropped meanwhile) only sends marks to the default partition.
+_partitioned: set[int] = set()
+_PARTITION_LOCK = 0x6E71
+
+
+def _partition_name(campaign_id: int) -> str:
+    return f"reports_bandkey_c{int(campaign_id)}"
+
+
+def marks_partition(campaign_id: int) -> None:
+    """Give the campaign its own partition of the marks (PostgreSQL), moving there any of
+    its marks the default partition took meanwhile; nothing when it has one."""
+    if connection.vendor != "postgresql" or campaign_id in _partitioned:
+        return
+    name, value = _partition_name(campaign_id), int(campaign_id)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Two writers of a campaign's first marks: the second finds the partition made.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_PARTITION_LOCK, value % (1 << 31)])
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
+        if not cursor.fetchone()[0]:
+            # Built beside the table and attached: CREATE … PARTITION OF would fail while
+            # the default partition holds marks of the campaign. The CHECK spares the scan.
+            cursor.execute(
+                f"CREATE TABLE {name} (LIKE reports_bandkey, CHECK (campaign_id = {value}))"
+            )
+            cursor.execute(
+                f"WITH moved AS (DELETE FROM reports_bandkey_default WHERE campaign_id = %s"
+                f" RETURNING campaign_id, key, report_id) INSERT INTO {name} SELECT * FROM moved",
+                [value],
+            )
+            cursor.execute(
+                f"ALTER TABLE reports_bandkey ATTACH PARTITION {name} FOR VALUES IN ({value})"
+            )
+    _partitioned.add(campaign_id)
+
+
+def marks_drop(campaign_id: int) -> None:
+    """Forget every mark of the campaign: on PostgreSQL its partition is dropped (one
+    statement, however many marks), elsewhere the rows are deleted."""
+    _partitioned.discard(campaign_id)
+    if connection.vendor != "postgresql":
+        BandKey.objects.filter(campaign_id=campaign_id).delete()
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_partition_name(campaign_id)}")
+        # Marks written before the partition existed (normally none; the key is indexed).
+        cursor.execute("DELETE FROM reports_bandkey_default WHERE campaign_id = %s", [campaign_id])
+
+
+def marks_write(campaign_id: int, keys: list[int], report_ids: list[int]) -> None:
+    """Store marks (`keys[i]` of report `report_ids[i]`); a mark already stored is kept,
+    so a batch written again after a crash changes nothing. On PostgreSQL one statement
+    with two arrays, whatever the count."""
+    if not keys:
+        return
+    marks_partition(campaign_id)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO reports_bandkey (campaign_id, key, report_id)"
+                " SELECT %s, k, r FROM unnest(%s::integer[], %s::bigint[]) AS m(k, r)"
+                " ON CONFLICT DO NOTHING",
+                [campaign_id, keys, report_ids],
+            )
+        return
+    BandKey.objects.bulk_create(
+        (
+            BandKey(campaign_id=campaign_id, key=key, report_id=report_id)
+            for key, report_id in zip(keys, report_ids, strict=True)
+        ),
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
 
 
 # --- Indexing and candidates ----------------------------------------------------------
@@ -200,15 +286,19 @@ def _flags_refresh(report_ids) -> list[int]:
     return changed
 
 
-def unindex_report(report_id: int) -> list[int]:
+def unindex_report(report_id: int, campaign_id: int | None = None) -> list[int]:
     """Forget a report's fingerprint and pairs; returns the other reports it was paired
-    with (their flags must be refreshed)."""
+    with (their flags must be refreshed). Given the campaign, its marks are looked for in
+    the campaign's partition only."""
     partners = Pair.objects.filter(Q(a_id=report_id) | Q(b_id=report_id)).values_list(
         "a_id", "b_id"
     )
     others = {pk for pair in partners for pk in pair if pk != report_id}
     Pair.objects.filter(Q(a_id=report_id) | Q(b_id=report_id)).delete()
-    BandKey.objects.filter(report_id=report_id).delete()
+    marks = BandKey.objects.filter(report_id=report_id)
+    if campaign_id is not None:
+        marks = marks.filter(campaign_id=campaign_id)
+    marks.delete()
     Fingerprint.objects.filter(report_id=report_id).delete()
     return sorted(others)
 
@@ -231,7 +321,7 @@ def index_report(report: Report, text: str, version: int) -> Indexed:
     """Fingerprint the report's latest version, store its marks, verify every report of
     the campaign sharing a mark, and keep the pairs. Runs inside the caller's
     transaction."""
-    partners = unindex_report(report.pk)
+    partners = unindex_report(report.pk, report.campaign_id)
     boilerplate = boilerplate_of(report.campaign_id)
     ordered = similarity.sequence(text)
     raw = similarity.as_set(ordered)
@@ -252,9 +342,7 @@ def index_report(report: Report, text: str, version: int) -> Indexed:
     keys = similarity.keys_of(similarity.marks(ordered, boilerplate))
     _lock_marks(report.campaign_id, keys)
     found = compare(report.campaign_id, own, boilerplate, keys=keys, exclude=report.pk)
-    BandKey.objects.bulk_create(
-        BandKey(campaign_id=report.campaign_id, key=key, report_id=report.pk) for key in keys
-    )
+    marks_write(report.campaign_id, keys, [report.pk] * len(keys))
     result.compared = len(found)
     kept = {pk: overlap for pk, overlap in found.items() if _keep(overlap)}
     Pair.objects.bulk_create(
@@ -293,73 +381,369 @@ def _sequence_of(report_id: int, data: bytes | memoryview) -> np.ndarray:
     return similarity.sequence(version.text if version else "")
 
 
-def campaign_reindex(campaign: Campaign, progress=None) -> dict:
-    """Recompute boilerplate, marks and pairs for the whole campaign from the stored
-    fingerprints, a batch of reports at a time: every mark first, then each report
-    compared through the index as a submission would be, so memory holds one batch."""
-    boilerplate, _changed = boilerplate_refresh(campaign)
+# A rebuild's phases, in order; a range's `done` counts those it is through.
+_PHASES = [Rebuild.Phase.MARKS, Rebuild.Phase.PAIRS, Rebuild.Phase.FLAGS]
+
+
+def rebuild_start(campaign: Campaign, workers: int = 1, batch: int = BATCH) -> Rebuild:
+    """The campaign's unfinished rebuild, or a new one: boilerplate recomputed, the
+    campaign's fingerprints cut into ranges of `batch` reports (their ids read `batch` at
+    a time), then the old index cleared (`_rebuild_clear`). Readers meanwhile see the
+    rebuild's progress instead of pairs (`rebuild_progress`)."""
+    running = Rebuild.objects.filter(campaign=campaign, finished_at__isnull=True).first()
+    if running is None:
+        running = _rebuild_plan(campaign, workers, batch)
+    _rebuild_clear(running)
+    return running
+
+
+def _rebuild_plan(campaign: Campaign, workers: int, batch: int) -> Rebuild:
+    boilerplate_refresh(campaign)
+    # Reads and inserts only: submissions go on while a national campaign is cut up.
     with transaction.atomic():
-        BandKey.objects.filter(campaign_id=campaign.pk).delete()
-        CrowdedMark.objects.filter(campaign_id=campaign.pk).delete()
-        Pair.objects.filter(campaign=campaign).delete()
-        fingerprints = Fingerprint.objects.filter(campaign_id=campaign.pk).order_by("report_id")
-        total = fingerprints.count()
-        indexed: list[int] = []
+        rebuild = Rebuild.objects.create(campaign=campaign, workers=workers)
+        ids = Fingerprint.objects.filter(campaign_id=campaign.pk).order_by("report_id")
+        ids = ids.values_list("report_id", flat=True)
+        ranges: list[RebuildBatch] = []
         after = 0
-        while True:
-            rows = list(
-                fingerprints.filter(report_id__gt=after).values_list(
-                    "report_id", "sequence", "size"
-                )[:BATCH]
-            )
-            if not rows:
-                break
-            marks = []
-            for report_id, ordered, size in rows:
-                ordered = _sequence_of(report_id, ordered)
-                mine = _own(similarity.as_set(ordered), boilerplate)
-                if size != len(mine):
-                    Fingerprint.objects.filter(report_id=report_id).update(size=len(mine))
-                if len(mine) < similarity.MIN_SHINGLES:
-                    continue
-                indexed.append(report_id)
-                marks.extend(
-                    BandKey(campaign_id=campaign.pk, key=key, report_id=report_id)
-                    for key in similarity.keys_of(similarity.marks(ordered, boilerplate))
-                )
-            BandKey.objects.bulk_create(marks, batch_size=BATCH * 4)
-            after = rows[-1][0]
-        for start in range(0, len(indexed), BATCH):
-            batch = indexed[start : start + BATCH]
-            found: dict[tuple[int, int], Pair] = {}
-            for report_id, data in fingerprints.filter(report_id__in=batch).values_list(
-                "report_id", "shingles"
-            ):
-                own = _own(similarity.from_bytes(data), boilerplate)
-                keys = list(
-                    BandKey.objects.filter(report_id=report_id).values_list("key", flat=True)
-                )
-                for other, overlap in compare(campaign.pk, own, boilerplate, keys=keys).items():
-                    if other != report_id and _keep(overlap):
-                        pair = _pair(campaign.pk, report_id, other, overlap)
-                        found[(pair.a_id, pair.b_id)] = pair
-            # A pair is met from both sides, the second time in a later batch.
-            Pair.objects.bulk_create(found.values(), batch_size=BATCH, ignore_conflicts=True)
-            if progress:
-                progress(start + len(batch), len(indexed))
-        pairs = Pair.objects.filter(campaign=campaign).count()
-        ids = list(
-            Report.objects.filter(campaign=campaign, versions_count__gt=0).values_list(
-                "pk", flat=True
-            )
+        while chunk := list(ids.filter(report_id__gt=after)[:batch]):
+            # Ranges meet, so every report id up to the last one falls in one.
+            ranges.append(RebuildBatch(rebuild=rebuild, first_id=after + 1, last_id=chunk[-1]))
+            rebuild.reports += len(chunk)
+            after = chunk[-1]
+            if len(ranges) >= BATCH:
+                RebuildBatch.objects.bulk_create(ranges)
+                rebuild.batches += len(ranges)
+                ranges = []
+        RebuildBatch.objects.bulk_create(ranges)
+        rebuild.batches += len(ranges)
+        rebuild.save(update_fields=["reports", "batches"])
+    return rebuild
+
+
+def _rebuild_clear(rebuild: Rebuild) -> None:
+    """Forget the campaign's old index once: pairs and crowded marks first, then, in a
+    short transaction of its own, the marks' partition dropped and made again (dropping
+    a partition locks the whole marks table until commit, which every submission of
+    every campaign waits for)."""
+    if rebuild.cleared:
+        return
+    campaign_id = rebuild.campaign_id
+    with transaction.atomic():
+        CrowdedMark.objects.filter(campaign_id=campaign_id).delete()
+        Pair.objects.filter(campaign_id=campaign_id).delete()
+    with transaction.atomic():
+        current = Rebuild.objects.select_for_update().get(pk=rebuild.pk)
+        if not current.cleared:
+            marks_drop(campaign_id)
+            marks_partition(campaign_id)
+            current.cleared = True
+            current.save(update_fields=["cleared"])
+    rebuild.cleared = True
+
+
+def rebuild_work(
+    rebuild_pk: int, changed: list[int] | None = None, pause: float = 0.2, rest: float = 0.0
+) -> int:
+    """Take ranges of the rebuild, one transaction each, until it is finished; several
+    workers may run this at once (ranges are claimed with SKIP LOCKED). Report ids whose
+    flag changed are added to `changed` when given; `rest` seconds between ranges leave
+    a busy database to its daytime users. Returns the ranges this worker did."""
+    done = 0
+    boilerplates: dict[str, np.ndarray] = {}
+    while True:
+        rebuild = Rebuild.objects.get(pk=rebuild_pk)
+        if rebuild.finished_at is not None:
+            return done
+        _rebuild_clear(rebuild)  # when the start was cut off before it
+        if rebuild.phase not in boilerplates:
+            # Read once a phase: the first phase may have refreshed it.
+            boilerplates = {rebuild.phase: boilerplate_of(rebuild.campaign_id)}
+        if _range_run(rebuild, boilerplates[rebuild.phase], changed):
+            done += 1
+            if rest:
+                time.sleep(rest)
+        elif not _phase_advance(rebuild):
+            time.sleep(pause)  # the phase's last ranges are with other workers
+
+
+def _range_run(rebuild: Rebuild, boilerplate: np.ndarray, changed: list[int] | None) -> bool:
+    phase = _PHASES.index(rebuild.phase) + 1
+    with transaction.atomic():
+        batch = (
+            RebuildBatch.objects.select_for_update(skip_locked=True)
+            .filter(rebuild=rebuild, done=phase - 1)
+            .order_by("first_id")
+            .first()
         )
-        changed = []
-        for start in range(0, len(ids), BATCH):
-            changed += _flags_refresh(ids[start : start + BATCH])
+        if batch is None:
+            return False
+        step = (_range_marks, _range_pairs, _range_flags)[phase - 1]
+        flipped = step(rebuild.campaign_id, batch, boilerplate)
+        if changed is not None:
+            changed.extend(flipped)
+        batch.done = phase
+        batch.save(update_fields=["done"])
+        # Last, so no lock is held on the progress row while waiting on another worker.
+        Rebuild.objects.filter(pk=rebuild.pk).update(last_report_id=batch.last_id)
+    return True
+
+
+def _phase_advance(rebuild: Rebuild) -> bool:
+    """Move the rebuild on once every range is through its phase; False while some are
+    still being worked on elsewhere."""
+    phase = _PHASES.index(rebuild.phase) + 1
+    with transaction.atomic():
+        current = Rebuild.objects.select_for_update().get(pk=rebuild.pk)
+        if current.phase != rebuild.phase:
+            return True
+        if RebuildBatch.objects.filter(rebuild=rebuild, done__lt=phase).exists():
+            return False
+        if phase == 1:
+            _crowded_record(rebuild.campaign_id)
+            _statistics_refresh(rebuild.campaign_id)
+        if phase < len(_PHASES):
+            current.phase = _PHASES[phase]
+        else:
+            from reports.services import report_tally_rebuild
+
+            report_tally_rebuild(current.campaign)
+            current.phase = Rebuild.Phase.DONE
+            current.finished_at = timezone.now()
+        current.save(update_fields=["phase", "finished_at"])
+    if phase == 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # The visibility map lets the comparisons read the marks from the index alone;
+        # VACUUM cannot run in a transaction, and a late one only costs speed.
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM {_partition_name(rebuild.campaign_id)}")
+    return True
+
+
+def _statistics_refresh(campaign_id: int) -> None:
+    """A partition made by this rebuild has no statistics until autovacuum comes: without
+    them the planner takes a scan per mark for a cheap join."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {_partition_name(campaign_id)}")
+
+
+def _crowded_record(campaign_id: int) -> None:
+    """Record every crowded mark once all marks are written, so the comparisons that
+    follow never insert one: workers inserting the same rows in different orders could
+    wait on each other. SQLite counts them at each lookup instead."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO reports_crowdedmark (campaign_id, key)"
+            " SELECT campaign_id, key FROM reports_bandkey WHERE campaign_id = %s"
+            " GROUP BY campaign_id, key HAVING count(*) > %s ON CONFLICT DO NOTHING",
+            [campaign_id, similarity.CROWDED_MARK],
+        )
+
+
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_COPY_TRAILER = b"\xff\xff"
+_MARK_ROW = np.dtype(
+    [
+        ("fields", ">i2"),
+        ("campaign_size", ">i4"),
+        ("campaign", ">i8"),
+        ("key_size", ">i4"),
+        ("key", ">i4"),
+        ("report_size", ">i4"),
+        ("report", ">i8"),
+    ]
+)
+
+
+def _marks_copy(campaign_id: int, keys: list[int], owners: list[int]) -> None:
+    """Marks loaded with a binary COPY, built as one numpy array: the fastest way in."""
+    rows = np.zeros(len(keys), dtype=_MARK_ROW)
+    rows["fields"] = 3
+    rows["campaign_size"], rows["key_size"], rows["report_size"] = 8, 4, 8
+    rows["campaign"] = campaign_id
+    rows["key"] = keys
+    rows["report"] = owners
+    sql = "COPY reports_bandkey (campaign_id, key, report_id) FROM STDIN (FORMAT binary)"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        copy.write(_COPY_HEADER + rows.tobytes() + _COPY_TRAILER)
+
+
+def _range_marks(campaign_id: int, batch: RebuildBatch, boilerplate: np.ndarray) -> list[int]:
+    """Write the marks of the range's reports, and their size once boilerplate is out."""
+    rows = Fingerprint.objects.filter(
+        campaign_id=campaign_id, report_id__gte=batch.first_id, report_id__lte=batch.last_id
+    ).values_list("report_id", "sequence", "size")
+    keys: list[int] = []
+    owners: list[int] = []
+    for report_id, ordered, size in rows:
+        ordered = _sequence_of(report_id, ordered)
+        mine = _own(similarity.as_set(ordered), boilerplate)
+        if size != len(mine):
+            Fingerprint.objects.filter(report_id=report_id).update(size=len(mine))
+        if len(mine) < similarity.MIN_SHINGLES:
+            continue
+        found = similarity.keys_of(similarity.marks(ordered, boilerplate))
+        keys.extend(found)
+        owners.extend([report_id] * len(found))
+    if connection.vendor != "postgresql" or not keys:
+        marks_write(campaign_id, keys, owners)
+        return []
+    # A report of the range submitted again since the rebuild began has its marks
+    # already: cleared first, so the COPY meets no key it holds.
+    BandKey.objects.filter(
+        campaign_id=campaign_id, report_id__gte=batch.first_id, report_id__lte=batch.last_id
+    ).delete()
+    _marks_copy(campaign_id, keys, owners)
+    return []
+
+
+# The candidates of every report of a range at once, ranked as `_CANDIDATES_SQL` ranks
+# them. Crowded marks are all recorded before the comparisons start (`_crowded_record`),
+# so every other mark has at most CROWDED_MARK reports and the cap cuts none: it is there
+# so the planner keeps one index probe per mark (a LIMIT stops the subquery from being
+# flattened into a join, which it plans as a scan of the whole partition per range).
+_RANGE_CANDIDATES_SQL = """
+WITH mine AS MATERIALIZED (
+    SELECT m.report_id, m.key FROM reports_bandkey m
+    WHERE m.campaign_id = %(campaign)s AND m.report_id BETWEEN %(first)s AND %(last)s
+    AND NOT EXISTS (
+        SELECT 1 FROM reports_crowdedmark c
+        WHERE c.campaign_id = %(campaign)s AND c.key = m.key
+    )
+),
+shared AS (
+    SELECT mine.report_id, o.report_id AS other, count(*) AS n
+    FROM mine CROSS JOIN LATERAL (
+        SELECT b.report_id FROM reports_bandkey b
+        WHERE b.campaign_id = %(campaign)s AND b.key = mine.key LIMIT %(cap)s
+    ) AS o
+    WHERE o.report_id <> mine.report_id
+    GROUP BY mine.report_id, o.report_id
+),
+ranked AS (
+    SELECT s.report_id, s.other,
+        row_number() OVER (PARTITION BY s.report_id ORDER BY s.n DESC, s.other) AS place
+    FROM shared s JOIN unnest(%(reports)s::bigint[], %(least)s::integer[]) AS l(report_id, least)
+        ON l.report_id = s.report_id
+    WHERE s.n >= l.least
+)
+SELECT report_id, other FROM ranked WHERE place <= %(limit)s ORDER BY report_id, other
+"""
+# Reports verified together: bounds the fingerprints held at once.
+_VERIFIED_TOGETHER = 100
+
+
+def _range_candidates(campaign_id: int, batch: RebuildBatch, marks: dict[int, int]):
+    """{report: [candidates]} for the range's reports, one statement on PostgreSQL;
+    elsewhere None (each report is looked up as a submission is)."""
+    if connection.vendor != "postgresql":
+        return None
+    reports = sorted(marks)
+    least = [min(similarity.MIN_SHARED, marks[pk]) for pk in reports]
+    found: dict[int, list[int]] = {pk: [] for pk in reports}
+    with connection.cursor() as cursor:
+        # Room for the statement's sorts in memory: it counts a range's shared marks.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(
+            _RANGE_CANDIDATES_SQL,
+            {
+                "campaign": campaign_id,
+                "first": batch.first_id,
+                "last": batch.last_id,
+                "reports": reports,
+                "least": least,
+                "cap": similarity.CROWDED_MARK + 1,
+                "limit": MAX_CANDIDATES,
+            },
+        )
+        for report_id, other in cursor.fetchall():
+            found[report_id].append(other)
+    return found
+
+
+def _range_pairs(campaign_id: int, batch: RebuildBatch, boilerplate: np.ndarray) -> list[int]:
+    """Look each report of the range up through the complete index, as a submission
+    would be, and keep its verified pairs."""
+    keys: dict[int, list[int]] = defaultdict(list)
+    for report_id, key in BandKey.objects.filter(
+        campaign_id=campaign_id, report_id__gte=batch.first_id, report_id__lte=batch.last_id
+    ).values_list("report_id", "key"):
+        keys[report_id].append(key)
+    candidates = _range_candidates(campaign_id, batch, {pk: len(k) for pk, k in keys.items()})
+    found: dict[tuple[int, int], Pair] = {}
+    reports = sorted(keys)
+    for start in range(0, len(reports), _VERIFIED_TOGETHER):
+        chunk = reports[start : start + _VERIFIED_TOGETHER]
+        wanted = set(chunk)
+        if candidates is not None:
+            wanted.update(other for pk in chunk for other in candidates[pk])
+        stored = {
+            pk: _own(similarity.from_bytes(data), boilerplate)
+            for pk, data in Fingerprint.objects.filter(report_id__in=wanted).values_list(
+                "report_id", "shingles"
+            )
+        }
+        for report_id in chunk:
+            own = stored[report_id]
+            if candidates is None:
+                mine = sorted(keys[report_id])
+                overlaps = compare(campaign_id, own, boilerplate, keys=mine, exclude=report_id)
+            else:
+                overlaps = {
+                    other: similarity.overlap(own, stored[other])
+                    for other in candidates[report_id]
+                    if other in stored
+                }
+            for other, overlap in overlaps.items():
+                if _keep(overlap):
+                    pair = _pair(campaign_id, report_id, other, overlap)
+                    found[(pair.a_id, pair.b_id)] = pair
+    # A pair is met from both sides, perhaps by two workers at once: inserted in one
+    # global order, so neither waits for the other while holding a row it wants.
+    Pair.objects.bulk_create(
+        [found[key] for key in sorted(found)], batch_size=BATCH, ignore_conflicts=True
+    )
+    return []
+
+
+def _range_flags(campaign_id: int, batch: RebuildBatch, _boilerplate) -> list[int]:
+    ids = Report.objects.filter(
+        campaign_id=campaign_id,
+        versions_count__gt=0,
+        pk__range=(batch.first_id, batch.last_id),
+    ).values_list("pk", flat=True)
+    return _flags_refresh(list(ids))
+
+
+def rebuild_progress(campaign: Campaign) -> dict | None:
+    """The campaign's unfinished rebuild as its phase and the share of the work done
+    (`share` 0–1, `percent` 0–100), or None when none runs."""
+    rebuild = Rebuild.objects.filter(campaign=campaign, finished_at__isnull=True).first()
+    if rebuild is None:
+        return None
+    through = rebuild.ranges.aggregate(total=Sum("done"))["total"] or 0
+    steps = len(_PHASES) * max(rebuild.batches, 1)
     return {
-        "reports": total,
-        "pairs": pairs,
-        "changed": changed,
+        "rebuild": rebuild,
+        "phase": rebuild.get_phase_display(),
+        "share": through / steps,
+        "percent": 100.0 * through / steps,
+    }
+
+
+def campaign_reindex(campaign: Campaign) -> dict:
+    """Rebuild the campaign's copy index in this process (resuming an unfinished
+    rebuild); memory holds one range of reports, never the campaign."""
+    rebuild = rebuild_start(campaign)
+    changed: list[int] = []
+    rebuild_work(rebuild.pk, changed)
+    rebuild.refresh_from_db()
+    return {
+        "reports": rebuild.reports,
+        "pairs": Pair.objects.filter(campaign=campaign).count(),
+        "changed": sorted(set(changed)),
     }
 
 

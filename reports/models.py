@@ -333,20 +333,20 @@ class Fingerprint(models.Model):
 
 class BandKey(models.Model):
     """One winnowed mark of a report (`similarity.marks`): reports of a campaign sharing a
-    key are candidates. An indexed lookup, so any app server or worker can answer it."""
+    key are candidates. An indexed lookup, so any app server or worker can answer it.
 
-    id = models.BigAutoField(primary_key=True)
+    On PostgreSQL the table is partitioned by LIST (campaign_id), one partition per
+    campaign (`copies.marks_partition`) and a default one for safety, so a campaign's
+    index is dropped in one statement (`copies.marks_drop`). The key holds the partition
+    column, so there is no surrogate id: the primary key is the lookup itself."""
+
+    pk = models.CompositePrimaryKey("campaign_id", "key", "report_id")
     campaign_id = models.BigIntegerField()
     key = models.IntegerField()
     report_id = models.BigIntegerField()
 
     class Meta:
-        indexes = [
-            # The key first: it is the selective column, and a plan led by the campaign
-            # scans the whole campaign's keys for each one looked up.
-            models.Index(fields=["key", "campaign_id", "report_id"], name="bandkey_lookup"),
-            models.Index(fields=["report_id"], name="bandkey_report"),
-        ]
+        indexes = [models.Index(fields=["report_id"], name="bandkey_report")]
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.key}"
@@ -425,6 +425,59 @@ class Pair(models.Model):
     @property
     def score(self) -> float:
         return max(self.jaccard, self.containment)
+
+
+class Rebuild(models.Model):
+    """A campaign's copy index being rebuilt (`copies.rebuild_start`): marks, then pairs,
+    then flags, each over the same ranges of report ids (`RebuildBatch`), so any number
+    of workers share the work and a run killed halfway resumes where it stopped."""
+
+    class Phase(models.TextChoices):
+        MARKS = "marks", _("Ghi dấu của từng bài")
+        PAIRS = "pairs", _("So sánh các bài")
+        FLAGS = "flags", _("Cập nhật cờ nghi sao chép")
+        DONE = "done", _("Xong")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    phase = models.CharField(max_length=10, choices=Phase, default=Phase.MARKS)
+    reports = models.PositiveIntegerField(default=0)
+    batches = models.PositiveIntegerField(default=0)
+    # The report id the last finished batch ended at, whichever phase it served.
+    last_report_id = models.BigIntegerField(default=0)
+    # Whether the old marks, crowded marks and pairs are gone (after the ranges are cut).
+    cleared = models.BooleanField(default=False)
+    workers = models.PositiveSmallIntegerField(default=1)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One rebuild of a campaign runs at a time; a second start resumes it.
+            models.UniqueConstraint(
+                fields=["campaign"],
+                condition=models.Q(finished_at__isnull=True),
+                name="rebuild_one_running",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.phase}"
+
+
+class RebuildBatch(models.Model):
+    """Reports `first_id`..`last_id` of a rebuild; `done` is how many phases are through
+    (1 marks written, 2 pairs compared, 3 flags set), each in the transaction that did it."""
+
+    rebuild = models.ForeignKey(Rebuild, on_delete=models.CASCADE, related_name="ranges")
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    done = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["rebuild", "done", "first_id"], name="rebuild_batch_todo")]
+
+    def __str__(self) -> str:
+        return f"{self.rebuild_id}: {self.first_id}-{self.last_id}"
 
 
 class Export(GeneratedFile):

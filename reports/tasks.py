@@ -76,13 +76,23 @@ def upload_read(upload_pk: int) -> None:
 
 
 @task()
-def copies_rebuild(campaign_pk: int) -> dict:
-    """Recompute boilerplate, band keys and pairs of a campaign (after its documents or
-    prompts change), then the counters that depend on the flags."""
+def copies_rebuild(campaign_pk: int, workers: int = 2) -> dict:
+    """Rebuild a campaign's copy index (after its documents or allowed texts change):
+    marks, pairs, flags and the counters that depend on them. `workers - 1` more jobs
+    share the ranges; an unfinished rebuild is resumed, never started twice."""
     campaign = Campaign.objects.get(pk=campaign_pk)
-    result = copies.campaign_reindex(campaign)
-    result["tallies"] = services.report_tally_rebuild(campaign)
-    return {key: value for key, value in result.items() if key != "changed"}
+    rebuild = copies.rebuild_start(campaign, workers=workers)
+    for _other in range(workers - 1):
+        copies_rebuild_work.enqueue(rebuild.pk)
+    copies.rebuild_work(rebuild.pk)
+    rebuild.refresh_from_db()
+    return {"reports": rebuild.reports, "batches": rebuild.batches, "phase": rebuild.phase}
+
+
+@task()
+def copies_rebuild_work(rebuild_pk: int) -> int:
+    """One more worker on a rebuild: takes ranges until none is left."""
+    return copies.rebuild_work(rebuild_pk)
 
 
 @task()

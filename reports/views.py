@@ -654,6 +654,8 @@ def copy_pairs(request, campaign_pk):
             "rows": rows,
             "total": flagged.count(),
             "sort": order,
+            # Pairs are dropped when a rebuild starts and found again range by range.
+            "rebuilding": copies.rebuild_progress(campaign),
             "groups": [
                 {
                     "group": g,

@@ -2,7 +2,7 @@
 
 import random
 
-from reports import services
+from reports import services, similarity
 
 SYLLABLES = [
     "đảng",
@@ -146,3 +146,34 @@ def crowd(unit, count: int, first_card: int = 500_000) -> list:
         )
         for i in range(count)
     ]
+
+
+def copy_families(world, campaign, count: int = 10) -> None:
+    """`count` reports of `world.cell`: three families of copies (a section, a pasted
+    sample, a text retyped without diacritics) and unrelated ones."""
+    from reports.models import Pair
+
+    for number, member in enumerate(crowd(world.cell, count)):
+        family = number % 4
+        shared = essay(900 + family, 220) if family < 3 else essay(950 + number, 220)
+        if family == 2 and number > 3:
+            shared = similarity.fold_aligned(shared)
+        submit(world, campaign, member, [shared, essay(1000 + number, 160)], actor=world.admin)
+    assert Pair.objects.filter(campaign=campaign).count() >= 3
+
+
+def index_state(campaign) -> dict:
+    """Everything a rebuild writes for the campaign, comparable between two runs."""
+    from reports.models import BandKey, Pair, Report
+
+    return {
+        "pairs": set(
+            Pair.objects.filter(campaign=campaign).values_list(
+                "a_id", "b_id", "jaccard", "containment", "shared"
+            )
+        ),
+        "marks": set(
+            BandKey.objects.filter(campaign_id=campaign.pk).values_list("key", "report_id")
+        ),
+        "flagged": set(Report.objects.filter(flagged=True).values_list("pk", "similarity")),
+    }

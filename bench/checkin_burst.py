@@ -50,6 +50,10 @@ from harness import (
 
 DB_NAME = "nghiquyet_bench_checkin"
 HOST = "127.0.0.1"
+# The cache as in production (docs/production.md): admission control's counts, token use
+# and progress live there. A file cache lists its whole folder on every write once it
+# holds many keys, which is not what a server runs.
+REDIS_URL = "redis://127.0.0.1:6379/6"
 
 
 def server_env(url: str) -> dict[str, str]:
@@ -58,6 +62,7 @@ def server_env(url: str) -> dict[str, str]:
         **os.environ,
         **PRODUCTION_LIKE,
         "DATABASE_URL": url,
+        "REDIS_URL": REDIS_URL,
         "ALLOWED_HOSTS": HOST,
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "nghiquyet.settings",
@@ -739,6 +744,9 @@ def run_one(spec: str, args) -> tuple:
     url = database_url(args.admin_url, args.database)
     say(f"== creating database {args.database}")
     recreate(args.admin_url, args.database)
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()  # no counts left from an earlier run
     try:
         with psycopg.connect(url, autocommit=True) as conn:
             say(f"  autovacuum is {conn.execute('SHOW autovacuum').fetchone()[0]} on this server")

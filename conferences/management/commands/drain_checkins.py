@@ -43,10 +43,12 @@ class Command(BaseCommand):
                 time.sleep(options["interval"])
                 continue
             drained += len(rows)
-            if rows:
-                continue
-            if options["once"]:
+            if len(rows) >= options["batch"]:
+                continue  # more are waiting
+            if not rows and options["once"]:
                 break
+            # A short batch means the queue is empty or nearly: let arrivals gather, so
+            # that a burst is applied in batches of hundreds, not one row per transaction.
             close_old_connections()
             time.sleep(options["interval"])
         self.stdout.write(f"Đã xử lý {drained} lượt điểm danh.")

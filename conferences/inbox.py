@@ -47,6 +47,7 @@ from conferences.services import (
     report_due_after,
 )
 from members.models import Member
+from nghiquyet.caching import counter_add
 
 logger = logging.getLogger(__name__)
 
@@ -75,15 +76,6 @@ class CheckinBusy(Exception):
             % {"seconds": retry_after}
         )
         self.retry_after = retry_after
-
-
-def _bump(key: str, by: int = 1, timeout: int | None = None) -> int:
-    cache.add(key, 0, timeout)
-    try:
-        return cache.incr(key, by)
-    except ValueError:  # evicted in between
-        cache.set(key, by, timeout)
-        return by
 
 
 def expected_wait(waiting: int | None, rate: float | None) -> float:
@@ -171,8 +163,8 @@ def checkin_receive(user, conference_id: int, token: str) -> CheckinInbox:
         arrived_at=now,
         key=key,
     )
-    _bump(WAITING_KEY)
-    arrivals = _bump(ARRIVALS_KEY.format(second=int(time.time())), timeout=10)
+    counter_add(WAITING_KEY)
+    arrivals = counter_add(ARRIVALS_KEY.format(second=int(time.time())), timeout=10)
     if waiting <= INLINE_WAITING and arrivals <= INLINE_ARRIVALS_PER_SECOND:
         # A lone member is answered at once, by the drain the workers run. The row is
         # stored whatever happens here: a failed drain leaves it to the workers.

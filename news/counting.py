@@ -28,6 +28,8 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from nghiquyet.caching import counter_add
+
 PERIOD = 60  # seconds gathered in one batch
 ONLINE_MINUTES = 5
 KEEP = 3 * 86400  # seconds pending counts and notes live in the cache
@@ -79,15 +81,6 @@ def _atomic():
     return _file_lock(Path(backend._dir)) if isinstance(backend, FileBasedCache) else nullcontext()
 
 
-def _bump(key: str, by: int = 1, timeout: int = KEEP) -> int:
-    cache.add(key, 0, timeout)
-    try:
-        return cache.incr(key, by)
-    except ValueError:  # evicted in between
-        cache.set(key, by, timeout)
-        return by
-
-
 def _period(now: float | None = None) -> int:
     return int((now if now is not None else time.time()) // PERIOD)
 
@@ -97,17 +90,17 @@ def _pending_key(kind: str, pk: int, day: str) -> str:
 
 
 def _pending_add(kind: str, pk: int, day: str) -> None:
-    _bump(_pending_key(kind, pk, day))
+    counter_add(_pending_key(kind, pk, day), timeout=KEEP)
     period = _period()
     if cache.add(f"nq:mark:{period}:{kind}:{pk}:{day}", 1, KEEP):
-        slot = _bump(f"nq:dirty:{period}")
+        slot = counter_add(f"nq:dirty:{period}", timeout=KEEP)
         cache.set(f"nq:dirty:{period}:{slot}", f"{kind}:{pk}:{day}", KEEP)
 
 
 def _allowed(kind: str, pk: int, address: str) -> bool:
     """Spend one of the address's new readers of this item or site for the current hour."""
     hour = timezone.now().strftime("%Y%m%d%H")
-    return _bump("nq:addr:" + _digest(kind, str(pk), address, hour), timeout=3600) <= (
+    return counter_add("nq:addr:" + _digest(kind, str(pk), address, hour), timeout=3600) <= (
         READERS_PER_ADDRESS_HOUR
     )
 
@@ -120,7 +113,7 @@ def _online(site: int, reader: str, minute: int) -> None:
     key = f"nq:last:{site}:{reader}"
     last = cache.get(key)
     cache.set(key, minute, ONLINE_MINUTES * 60)
-    _bump(f"nq:on:{site}:{minute}", timeout=(ONLINE_MINUTES + 1) * 60)
+    counter_add(f"nq:on:{site}:{minute}", timeout=(ONLINE_MINUTES + 1) * 60)
     if last is not None and last != minute and minute - last < ONLINE_MINUTES:
         with suppress(ValueError):
             cache.decr(f"nq:on:{site}:{last}")

@@ -71,6 +71,17 @@ def cache_for_anonymous(seconds: int):
     return decorator
 
 
+def counter_add(key: str, by: int = 1, timeout: int | None = None) -> int:
+    """Add `by` to the counter at `key` in the shared cache (made at 0 if missing) and
+    return its new value; atomic where the cache's `add` and `incr` are (Redis)."""
+    cache.add(key, 0, timeout)
+    try:
+        return cache.incr(key, by)
+    except ValueError:  # evicted in between
+        cache.set(key, by, timeout)
+        return by
+
+
 def figures_cached(kind: str, campaign_pk: int, unit_pk: int, compute: Callable[[], T]) -> T:
     """A campaign's figures for one unit's subtree, shared for FIGURES_CACHE_SECONDS by
     everyone who may see that unit (the caller asks the access policy first).

@@ -83,6 +83,7 @@ class UnitChooser(forms.Widget):
     def render(self, name, value, attrs=None, renderer=None):
         chosen = self._chosen(value)
         offered = [u for u in matching(self.queryset, "") if u.pk not in {c.pk for c in chosen}]
+        offered = offered[: max(SHOWN - len(chosen), 0)]  # a short list, the chosen first
         url = reverse("organizations:choose")
         query = f"field={name}&action={self.action}&multiple={int(self.multiple)}"
         if self.within:

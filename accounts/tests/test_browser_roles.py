@@ -129,7 +129,7 @@ def test_the_city_propaganda_board_opens_a_campaign_on_a_registered_document(cas
     clicks.click(".actions >> text=Tạo đợt học tập")
     page.fill("#id_title", "Học tập Chương trình hành động 30-CTr/TU")
     # The board's only unit is already chosen; the document is picked from the registry.
-    assert page.input_value("#id_owner") == str(cast.city.pk)
+    assert page.is_checked(f"#id_owner_results input[value='{cast.city.pk}']")
     clicks.choose("#id_documents", str(programme.pk))
     page.fill("#id_conference_deadline", deadline.isoformat())
     clicks.click("form button.primary")

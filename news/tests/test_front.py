@@ -6,6 +6,8 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import RequestFactory, override_settings
 
 from news import counting, services
@@ -32,6 +34,17 @@ class Django:
     def __call__(self, environ, start_response):
         self.calls += 1
         return self.handler(environ, start_response)
+
+
+@pytest.fixture(autouse=True)
+def _one_connection():
+    """Requests here reach Django's handler directly, as a server's do; like the test
+    client, keep the test's database connection open across them."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

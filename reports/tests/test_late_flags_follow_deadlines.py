@@ -53,7 +53,7 @@ def test_an_extension_for_a_unit_makes_its_late_reports_on_time(world, overdue):
     assert _late(world.cuong) == (True, True)  # another commune, no extension
     assert _counts(overdue, world.cell) == (2, 0)
     assert _counts(overdue, world.commune_cell) == (0, 1)
-    assert services.report_tally_rebuild(overdue) == {"units": 0, "ratings": 0}
+    assert services.report_tally_rebuild(overdue) == {"units": 0, "ratings": 0, "subtrees": 0}
     granted = AuditEntry.objects.get(action="report.extend")
     assert granted.changes["reports_rejudged"] == [None, 2]
 
@@ -64,7 +64,7 @@ def test_an_extension_for_one_member_touches_only_their_report(world, overdue):
     )
     assert _late(world.an) == (False, False) and _late(world.binh) == (True, True)
     assert _counts(overdue, world.cell) == (1, 1)
-    assert services.report_tally_rebuild(overdue) == {"units": 0, "ratings": 0}
+    assert services.report_tally_rebuild(overdue) == {"units": 0, "ratings": 0, "subtrees": 0}
 
 
 def test_moving_the_campaigns_report_window_later_re_judges_the_reports(world, overdue):
@@ -73,7 +73,7 @@ def test_moving_the_campaigns_report_window_later_re_judges_the_reports(world, o
     )
     assert Report.objects.filter(late=True).count() == 0
     assert _counts(overdue, world.cell) == (2, 0) and _counts(overdue, world.commune_cell) == (1, 0)
-    assert services.report_tally_rebuild(overdue) == {"units": 0, "ratings": 0}
+    assert services.report_tally_rebuild(overdue) == {"units": 0, "ratings": 0, "subtrees": 0}
 
 
 def test_moving_the_conference_deadline_later_re_judges_the_reports(world, overdue):
@@ -81,7 +81,7 @@ def test_moving_the_conference_deadline_later_re_judges_the_reports(world, overd
     documents = list(overdue.documents.all())
     campaign_update(world.propaganda, overdue, documents=documents, conference_deadline=later)
     assert Report.objects.filter(late=True).count() == 0
-    assert services.report_tally_rebuild(overdue) == {"units": 0, "ratings": 0}
+    assert services.report_tally_rebuild(overdue) == {"units": 0, "ratings": 0, "subtrees": 0}
 
 
 def test_a_shorter_deadline_makes_reports_late_again_and_the_counters_follow(world, campaign):
@@ -94,5 +94,5 @@ def test_a_shorter_deadline_makes_reports_late_again_and_the_counters_follow(wor
     assert services.report_lateness_refresh(campaign) == 2
     assert _late(world.an) == (True, True)
     assert _counts(campaign, world.cell) == (0, 2)
-    assert services.report_tally_rebuild(campaign) == {"units": 0, "ratings": 0}
+    assert services.report_tally_rebuild(campaign) == {"units": 0, "ratings": 0, "subtrees": 0}
     assert services.report_lateness_refresh(campaign) == 0  # nothing left to move

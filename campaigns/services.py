@@ -48,6 +48,9 @@ def campaign_create(actor, *, documents, **fields) -> Campaign:
             "conference_deadline": [None, campaign.conference_deadline.isoformat()],
         },
     )
+    from reports.copies import marks_partition  # reports builds on campaigns
+
+    transaction.on_commit(lambda: marks_partition(campaign.pk))
     return campaign
 
 

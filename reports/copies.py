@@ -81,7 +81,11 @@ def boilerplate_of(campaign_id: int) -> np.ndarray:
     row = Boilerplate.objects.filter(campaign_id=campaign_id).values_list("shingles", flat=True)
     data = row.first()
     if data is None:
-        hashes, _changed = boilerplate_refresh(Campaign.objects.get(pk=campaign_id))
+        campaign = Campaign.objects.get(pk=campaign_id)
+        hashes = similarity.shingles(boilerplate_text(campaign))
+        # Stored once the caller's transaction has committed: two first submissions of a
+        # campaign inserting it inside theirs, beside their counter rows, locked each other.
+        transaction.on_commit(lambda: boilerplate_refresh(campaign))
         return hashes
     return similarity.from_bytes(data)
 
@@ -144,7 +148,9 @@ def marks_write(campaign_id: int, keys: list[int], report_ids: list[int]) -> Non
     with two arrays, whatever the count."""
     if not keys:
         return
-    marks_partition(campaign_id)
+    # No partition is made here: its DDL inside a submission's transaction, beside the
+    # counter rows, deadlocked first submissions. The campaign's creation makes it (after
+    # commit) and a rebuild moves any marks the default partition took meanwhile.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(

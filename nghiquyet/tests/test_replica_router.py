@@ -41,8 +41,8 @@ def test_the_rollup_page_sums_on_the_replica_and_marks_are_written_to_the_primar
         page = client.get(url).content.decode()
 
     assert "1/3 đảng viên phải học tập đã tham dự" in page
-    assert any("conferences_tally" in q["sql"] for q in on_replica.captured_queries)
-    assert not any("conferences_tally" in q["sql"] for q in on_primary.captured_queries)
+    assert any("conferences_subtreetally" in q["sql"] for q in on_replica.captured_queries)
+    assert not any("tally" in q["sql"] for q in on_primary.captured_queries)
     assert not any(
         q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
         for q in on_replica.captured_queries

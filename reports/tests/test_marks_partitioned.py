@@ -53,6 +53,7 @@ def test_dropping_a_campaigns_marks_leaves_the_others(world, campaign, other):
 
 @on_postgresql
 def test_marks_go_to_their_campaigns_partition_and_its_drop_is_one_table(world, campaign):
+    copies.marks_partition(campaign.pk)  # as the campaign's creation does
     submit(world, campaign, world.an, [essay(710, 300), essay(711, 200)])
     name = f"reports_bandkey_c{campaign.pk}"
     count = scalar(f"SELECT count(*) FROM {name}")
@@ -81,6 +82,7 @@ def test_marks_written_before_their_partition_move_into_it(other):
 def test_a_lookup_reads_only_its_campaigns_partition_through_its_index(campaign, other):
     # Enough marks in both campaigns that the planner weighs a scan against the index.
     for campaign_id in (campaign.pk, other.pk):
+        copies.marks_partition(campaign_id)  # as the campaign's creation does
         keys = list(range(-40_000, 40_000))
         copies.marks_write(campaign_id, keys, [k % 997 + 1 for k in keys])
     with connection.cursor() as cursor:
@@ -101,3 +103,21 @@ def test_a_lookup_reads_only_its_campaigns_partition_through_its_index(campaign,
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert f"Index Only Scan using reports_bandkey_c{campaign.pk}_pkey" in plan, plan
     assert f"reports_bandkey_c{other.pk}" not in plan and "reports_bandkey_default" not in plan
+
+
+def test_a_new_campaign_gets_its_partition_once_created(
+    world, campaign, django_capture_on_commit_callbacks
+):
+    from campaigns.services import campaign_create
+
+    if connection.vendor != "postgresql":
+        pytest.skip("các phân vùng chỉ có trên PostgreSQL")
+    with django_capture_on_commit_callbacks(execute=True):
+        created = campaign_create(
+            world.propaganda,
+            documents=list(campaign.documents.all()),
+            title="Học tập chuyên đề",
+            owner=world.city,
+            conference_deadline=campaign.conference_deadline,
+        )
+    assert scalar("SELECT to_regclass(%s) IS NOT NULL", [f"reports_bandkey_c{created.pk}"])

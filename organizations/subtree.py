@@ -9,9 +9,11 @@ closing changes which rows a unit counts into, so the apps register a recount of
 scopes touching a subtree (`subtree_recounts`) that the organisation services call.
 """
 
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
+from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.functions import Substr
 
@@ -42,10 +44,12 @@ def subtree_add(model, scope: dict, changes: dict[str, Counter]) -> None:
     """Add each unit's counter changes (keyed by the unit's path) to its subtree row and to
     every ancestor's, in the caller's transaction.
 
-    The rows are locked first in one statement, in one global order (reverse path order,
-    deepest first), so concurrent writers cannot deadlock on them; then one UPDATE per
-    distinct change, so one unit's change costs two statements at any depth (every
-    ancestor moves by the same amounts)."""
+    Every writer of a scope moves the scope's top rows, so writers of one scope take turns
+    anyway: on PostgreSQL they queue on one advisory lock per (table, scope) before
+    touching a row. Row locks alone cannot order them, because a row missing from one
+    writer's snapshot is created (and locked) after the rows it already holds. Then one
+    UPDATE per distinct change, so one unit's change costs a few statements at any depth
+    (every ancestor moves by the same amounts)."""
     moved: dict[str, Counter] = defaultdict(Counter)
     for path, fields in changes.items():
         for prefix in ancestor_paths(path):
@@ -53,6 +57,7 @@ def subtree_add(model, scope: dict, changes: dict[str, Counter]) -> None:
     moved = {path: fields for path, fields in moved.items() if any(fields.values())}
     if not moved:
         return
+    _take_turn(model, scope)
     rows = model.objects.filter(path__in=moved, **scope)
     locked = set(rows.select_for_update().order_by("-path").values_list("path", flat=True))
     if len(locked) < len(moved):
@@ -66,6 +71,17 @@ def subtree_add(model, scope: dict, changes: dict[str, Counter]) -> None:
         model.objects.filter(path__in=paths, **scope).update(
             **{name: F(name) + n for name, n in fields}
         )
+
+
+def _take_turn(model, scope: dict) -> None:
+    """Wait for the other writers of this table's scope (its first key, e.g. the campaign)
+    to commit. The one-number key space is apart from the two-number keys of the marks."""
+    if connection.vendor != "postgresql":
+        return  # SQLite serialises its writers already
+    first = next(iter(scope.values()), 0)
+    key = (zlib.crc32(model._meta.db_table.encode()) << 32 | (first & 0xFFFFFFFF)) - (1 << 63)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def subtree_counted(source: QuerySet, unit: str, scope: Iterable[str], **sums) -> dict:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from accounts.policy import Action
 from members.models import Gender, Member, MemberStatus, Transfer
-from members.services import EDITABLE, card_form, member_derive, member_problems
+from members.services import EDITABLE, card_form, member_problems, search_text
 from nghiquyet.uploads import (
     MB,
     UploadError,
@@ -490,11 +490,28 @@ class PlannedWrite:
     values: dict[str, Any]  # every EDITABLE field, in stored form
     unit: Organization
     from_unit_id: int | None  # set when the member moves to another cell
-    changes: dict[str, list]  # {field: [old, new]} for the audit entry
+    changes: dict[str, list]  # {field: [old, new]} of an update; see audit_changes
     fields: list[str]  # model fields to update
+    # member_derive's forms, made when the file was read.
+    sort_key: str = ""
+    search_text: str = ""
 
     def member(self) -> Member:
-        return member_derive(Member(pk=self.member_id, organization=self.unit, **self.values))
+        return Member(
+            pk=self.member_id,
+            organization=self.unit,
+            sort_key=self.sort_key,
+            search_text=self.search_text,
+            **self.values,
+        )
+
+    def audit_changes(self) -> dict[str, list]:
+        """The changes of the audit entry; a new member's are only made when written."""
+        if self.member_id is not None:
+            return self.changes
+        changes = {key: [None, _plain(self.values[key])] for key in EDITABLE}
+        changes["organization"] = [None, self.unit.name]
+        return changes
 
 
 @dataclass
@@ -571,6 +588,7 @@ class _Checker:
         self.rows_by_card: dict[str, list[int]] = defaultdict(list)
         self.units: dict[str, Organization] = {}
         self.known: dict[str, dict] = {}
+        self.unit_details: dict[int, str] = {}
 
     def prepare(self, rows: list[RosterRow]) -> None:
         codes: set[str] = set()
@@ -660,12 +678,17 @@ class _Checker:
         self, row: RosterRow, card: str, name: str, unit: Organization, member: dict | None
     ) -> tuple[RowOutcome, PlannedWrite | None]:
         values = {key: row.values[key] for key in EDITABLE}
+        derived = {
+            "sort_key": row.sort_key,
+            "search_text": search_text(row.folded_name, values["card_number"]),
+        }
         if member is None:
-            changes = {key: [None, _plain(values[key])] for key in EDITABLE}
-            changes["organization"] = [None, unit.name]
-            details = [_("Chi bộ: %(name)s") % {"name": unit.name}]
-            plan = PlannedWrite(row.number, None, values, unit, None, changes, [])
-            return RowOutcome(row.number, card, name, CREATE, details), plan
+            detail = self.unit_details.get(unit.pk)
+            if detail is None:
+                detail = _("Chi bộ: %(name)s") % {"name": unit.name}
+                self.unit_details[unit.pk] = detail
+            plan = PlannedWrite(row.number, None, values, unit, None, {}, [], **derived)
+            return RowOutcome(row.number, card, name, CREATE, [detail]), plan
         fields = [key for key in COMPARED if values[key] != member[key]]
         changes = {key: [_plain(member[key]), _plain(values[key])] for key in fields}
         details = [
@@ -692,6 +715,7 @@ class _Checker:
             member["organization_id"] if moved else None,
             changes,
             fields,
+            **derived,
         )
         return RowOutcome(row.number, card, name, UPDATE, details), plan
 

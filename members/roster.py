@@ -389,7 +389,6 @@ def read_roster(path: Path, progress: Progress | None = None) -> list[RosterRow]
         lines = [[line[i] if i < len(line) else None for i in wanted] for line in rows_of]
     finally:
         close()
-    report("read", 0, max(estimate, len(lines)))
     by_column = zip(*lines, strict=True) if lines else [[] for _ in COLUMNS]
     parsed = zip(
         *(_column(c, list(cells)) for c, cells in zip(COLUMNS, by_column, strict=True)),
@@ -409,6 +408,8 @@ def read_roster(path: Path, progress: Progress | None = None) -> list[RosterRow]
                 % {"n": format_int(MAX_ROWS)}
             )
         rows.append(row)
+        if len(rows) % PROGRESS_EVERY == 0:
+            report("read", len(rows), max(estimate, len(rows)))
     if not rows:
         raise RosterError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
     forms = _name_forms(row.values["full_name"] for row in rows if row.values["full_name"])
@@ -432,14 +433,13 @@ def parsed_file(path: Path) -> Path:
 
 
 def rows_save(path: Path, rows: list[RosterRow]) -> None:
-    def plain(values: dict) -> dict:
-        return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
-
     data = [
-        [row.number, plain(row.values), row.errors, row.raw_name, row.sort_key, row.folded_name]
+        [row.number, row.values, row.errors, row.raw_name, row.sort_key, row.folded_name]
         for row in rows
     ]
-    parsed_file(path).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    # Dates are the only values JSON lacks; rows_load knows their columns.
+    text = json.dumps(data, ensure_ascii=False, default=dt.date.isoformat)
+    parsed_file(path).write_text(text, encoding="utf-8")
 
 
 def rows_load(path: Path) -> list[RosterRow] | None:
@@ -644,8 +644,9 @@ class _Checker:
     def _member(self, row: RosterRow, card: str, errors: dict[str, str]) -> dict | None:
         if not card or "card_number" in errors:
             return None
-        others = [n for n in self.rows_by_card[card] if n != row.number]
-        if others:
+        numbers = self.rows_by_card[card]
+        if len(numbers) > 1:
+            others = [n for n in numbers if n != row.number]
             errors["card_number"] = _('Số thẻ "%(card)s" trùng với dòng %(rows)s.') % {
                 "card": card,
                 "rows": ", ".join(str(n) for n in others),

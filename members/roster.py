@@ -374,7 +374,7 @@ def _row(number: int, outcomes: tuple, cells: list | tuple) -> RosterRow | None:
             values[column.key] = outcome
     row = RosterRow(number, values, errors)
     if "full_name" in errors:
-        row.raw_name = _text(cells[1] or "")
+        row.raw_name = _text(cells[KEYS.index("full_name")] or "")
     return row
 
 

@@ -14,18 +14,19 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from django.db import connection
 from django.db.models import Max
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import policy
 from accounts.policy import Action
 from members.models import Gender, Member, MemberStatus, Transfer
-from members.services import EDITABLE, member_derive, member_problems
+from members.services import EDITABLE, card_form, member_problems, search_text
 from nghiquyet.uploads import (
     MB,
     UploadError,
@@ -135,11 +136,6 @@ def _limited(field_name: str) -> Callable[[Any], str]:
     return parse
 
 
-def _repeated(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """`parse` remembered per cell value: a column repeats the same few values."""
-    return lru_cache(maxsize=10_000, typed=True)(parse)
-
-
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -158,12 +154,12 @@ class Column:
 COLUMNS = (
     Column("card_number", "Số thẻ đảng viên", _limited("card_number"), aliases=("so the",)),
     Column("full_name", "Họ và tên", _limited("full_name"), width=28),
-    Column("gender", "Giới tính", _repeated(_gender), width=10),
-    Column("date_of_birth", "Ngày sinh", _repeated(_date), width=12),
-    Column("status", "Trạng thái", _repeated(_status), width=18),
-    Column("admitted_on", "Ngày vào Đảng", _repeated(_date), width=15),
-    Column("official_on", "Ngày chính thức", _repeated(_date), required=False, width=16),
-    Column("unit_code", "Mã chi bộ", _repeated(_text), aliases=("ma don vi",), width=18),
+    Column("gender", "Giới tính", _gender, width=10),
+    Column("date_of_birth", "Ngày sinh", _date, width=12),
+    Column("status", "Trạng thái", _status, width=18),
+    Column("admitted_on", "Ngày vào Đảng", _date, width=15),
+    Column("official_on", "Ngày chính thức", _date, required=False, width=16),
+    Column("unit_code", "Mã chi bộ", _text, aliases=("ma don vi",), width=18),
 )
 HEADERS = {column.key: column.header for column in COLUMNS}
 DATE_COLUMNS = ("date_of_birth", "admitted_on", "official_on")
@@ -271,12 +267,18 @@ def _csv_sheet(path: Path) -> tuple[Iterator[list], int, Callable[[], None]]:
 
 @dataclass(slots=True)
 class RosterRow:
-    """One data row: parsed values by column key, and the problem of each bad cell."""
+    """One data row: parsed values by column key, and the problem of each bad cell.
+
+    `sort_key` and `folded_name` are member_derive's forms of the parsed name, made once
+    per distinct name at reading so that neither the check nor the apply makes them again.
+    """
 
     number: int
     values: dict[str, Any]
     errors: dict[str, str]
     raw_name: str = ""
+    sort_key: str = ""
+    folded_name: str = ""
 
 
 def _positions(header: tuple | list | None) -> dict[str, int]:
@@ -300,36 +302,79 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _parse_row(
-    number: int, cells: tuple | list, positions: dict[str, int], scratch: Member
-) -> RosterRow | None:
-    raw = {key: cells[i] if i < len(cells) else None for key, i in positions.items()}
-    if all(_blank(value) for value in raw.values()):
+@dataclass(frozen=True, slots=True)
+class _Bad:
+    """A cell that cannot be stored: blank (BLANK) or not understood (the message)."""
+
+    message: str
+
+
+BLANK = _Bad("")
+KEYS = tuple(column.key for column in COLUMNS)
+
+
+def _cell(column: Column, value: Any) -> Any:
+    """The stored form of one cell's value, or a _Bad."""
+    if _blank(value):
+        return BLANK
+    try:
+        parsed = column.parse(value)
+    except ValueError as error:
+        return _Bad(str(error))
+    if column.key == "full_name":
+        return names.display_name(parsed)  # what member_derive stores
+    if column.key == "card_number" and not _stored_card(parsed):
+        return card_form(parsed)
+    return parsed
+
+
+def _stored_card(card: str) -> bool:
+    # Plain upper-case letters and digits are already in stored form: skip card_form.
+    return card.isascii() and card.isalnum() and card == card.upper()
+
+
+def _column(column: Column, cells: list) -> list:
+    """Every cell of a column parsed, each distinct value once: a roster repeats the same
+    names, dates, choices and unit codes on thousands of rows."""
+    if column.key == "card_number":  # every card differs; most are stored as typed
+        limit = Member._meta.get_field("card_number").max_length
+        return [
+            value
+            if type(value) is str and len(value) <= limit and _stored_card(value)
+            else _cell(column, value)
+            for value in cells
+        ]
+    # Non-text cells keyed with their type: 1, 1.0 and True are one key of a dict.
+    keys = [value if type(value) is str else (type(value), value) for value in cells]
+    parsed = {}
+    for key in set(keys):
+        parsed[key] = _cell(column, key if type(key) is str else key[1])
+    return [parsed[key] for key in keys]
+
+
+def _name_forms(display_names: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """member_derive's sort key and folded search text of each distinct display name."""
+    return {name: (names.sort_key(name), fold(name)) for name in set(display_names)}
+
+
+def _row(number: int, outcomes: tuple, cells: list | tuple) -> RosterRow | None:
+    """The row of a line with a blank or bad cell; None for a blank line."""
+    if all(outcome is BLANK for outcome in outcomes):
         return None
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for column in COLUMNS:
-        value = raw[column.key]
+    for column, outcome in zip(COLUMNS, outcomes, strict=True):
         values[column.key] = None
-        if _blank(value):
+        if outcome is BLANK:
             if column.required:
                 errors[column.key] = _("Không được để trống.")
-            continue
-        try:
-            values[column.key] = column.parse(value)
-        except ValueError as error:
-            errors[column.key] = str(error)
+        elif type(outcome) is _Bad:
+            errors[column.key] = outcome.message
+        else:
+            values[column.key] = outcome
     row = RosterRow(number, values, errors)
     if "full_name" in errors:
-        row.raw_name = _text(raw["full_name"] or "")
-    if values["full_name"]:
-        # What member_derive stores; its sort key and search text are built when written.
-        values["full_name"] = names.display_name(values["full_name"])
-    card = values["card_number"]
-    # Plain upper-case letters and digits are already in stored form; skip the work.
-    if card and not (card.isascii() and card.isalnum() and card == card.upper()):
-        scratch.full_name, scratch.card_number = "", card
-        values["card_number"] = member_derive(scratch).card_number
+        row.raw_name = _text(cells[KEYS.index("full_name")] or "")
     return row
 
 
@@ -341,24 +386,38 @@ def read_roster(path: Path, progress: Progress | None = None) -> list[RosterRow]
     rows_of, estimate, close = _xlsx_sheet(path) if kind == "xlsx" else _csv_sheet(path)
     try:
         positions = _positions(next(rows_of, None))
-        scratch = Member()  # reused: only member_derive's card form is wanted here
-        rows: list[RosterRow] = []
-        for number, cells in enumerate(rows_of, start=2):
-            row = _parse_row(number, cells, positions, scratch)
-            if row is None:
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise RosterError(
-                    _("Tệp có quá %(n)s dòng dữ liệu; hãy chia thành nhiều tệp nhỏ hơn.")
-                    % {"n": format_int(MAX_ROWS)}
-                )
-            rows.append(row)
-            if len(rows) % PROGRESS_EVERY == 0:
-                report("read", len(rows), max(estimate, len(rows)))
+        # The columns this import reads, row by row; a short line has blanks at its end.
+        wanted = [positions[key] for key in KEYS]
+        lines = [[line[i] if i < len(line) else None for i in wanted] for line in rows_of]
     finally:
         close()
+    by_column = zip(*lines, strict=True) if lines else [[] for _ in COLUMNS]
+    parsed = zip(
+        *(_column(c, list(cells)) for c, cells in zip(COLUMNS, by_column, strict=True)),
+        strict=True,
+    )
+    rows: list[RosterRow] = []
+    for number, (outcomes, cells) in enumerate(zip(parsed, lines, strict=True), start=2):
+        if _Bad in map(type, outcomes):
+            row = _row(number, outcomes, cells)
+            if row is None:
+                continue
+        else:
+            row = RosterRow(number, dict(zip(KEYS, outcomes, strict=True)), {})
+        if len(rows) >= MAX_ROWS:
+            raise RosterError(
+                _("Tệp có quá %(n)s dòng dữ liệu; hãy chia thành nhiều tệp nhỏ hơn.")
+                % {"n": format_int(MAX_ROWS)}
+            )
+        rows.append(row)
+        if len(rows) % PROGRESS_EVERY == 0:
+            report("read", len(rows), max(estimate, len(rows)))
     if not rows:
         raise RosterError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
+    forms = _name_forms(row.values["full_name"] for row in rows if row.values["full_name"])
+    for row in rows:
+        if row.values["full_name"]:
+            row.sort_key, row.folded_name = forms[row.values["full_name"]]
     report("read", len(rows), len(rows))
     return rows
 
@@ -376,25 +435,30 @@ def parsed_file(path: Path) -> Path:
 
 
 def rows_save(path: Path, rows: list[RosterRow]) -> None:
-    def plain(values: dict) -> dict:
-        return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
-
-    data = [[row.number, plain(row.values), row.errors, row.raw_name] for row in rows]
-    parsed_file(path).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    data = [
+        [row.number, row.values, row.errors, row.raw_name, row.sort_key, row.folded_name]
+        for row in rows
+    ]
+    # Dates are the only values JSON lacks; rows_load knows their columns.
+    text = json.dumps(data, ensure_ascii=False, default=dt.date.isoformat)
+    parsed_file(path).write_text(text, encoding="utf-8")
 
 
 def rows_load(path: Path) -> list[RosterRow] | None:
-    """The rows `rows_save` kept for the file at `path`, or None if there are none."""
+    """The rows `rows_save` kept for the file at `path`, or None if there are none (or
+    they were kept in an older layout: the file is then read again)."""
     try:
         data = json.loads(parsed_file(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    if any(len(item) != 6 for item in data):
+        return None
     rows = []
-    for number, values, errors, raw_name in data:
+    for number, values, errors, raw_name, sort_key, folded_name in data:
         for key in DATE_COLUMNS:
             if values.get(key):
                 values[key] = dt.date.fromisoformat(values[key])
-        rows.append(RosterRow(number, values, errors, raw_name))
+        rows.append(RosterRow(number, values, errors, raw_name, sort_key, folded_name))
     return rows
 
 
@@ -428,11 +492,28 @@ class PlannedWrite:
     values: dict[str, Any]  # every EDITABLE field, in stored form
     unit: Organization
     from_unit_id: int | None  # set when the member moves to another cell
-    changes: dict[str, list]  # {field: [old, new]} for the audit entry
+    changes: dict[str, list]  # {field: [old, new]} of an update; see audit_changes
     fields: list[str]  # model fields to update
+    # member_derive's forms, made when the file was read.
+    sort_key: str = ""
+    search_text: str = ""
 
     def member(self) -> Member:
-        return member_derive(Member(pk=self.member_id, organization=self.unit, **self.values))
+        return Member(
+            pk=self.member_id,
+            organization=self.unit,
+            sort_key=self.sort_key,
+            search_text=self.search_text,
+            **self.values,
+        )
+
+    def audit_changes(self) -> dict[str, list]:
+        """The changes of the audit entry; a new member's are only made when written."""
+        if self.member_id is not None:
+            return self.changes
+        changes = {key: [None, _plain(self.values[key])] for key in EDITABLE}
+        changes["organization"] = [None, self.unit.name]
+        return changes
 
 
 @dataclass
@@ -476,20 +557,31 @@ def _units_by_code(user, codes: set[str]) -> dict[str, Organization]:
     return found
 
 
+def _one_of(values: list, db_type: str) -> Any:
+    """The right side of an `__in` lookup: on PostgreSQL one array parameter rather than
+    one parameter per value, which costs the driver more than the query costs the server."""
+    if connection.vendor == "postgresql":
+        return RawSQL(f"SELECT unnest(%s::{db_type}[])", (values,))
+    return values
+
+
 def _members_by_card(user, cards: list[str]) -> dict[str, dict]:
     known = {
         row["card_number"]: row
-        for row in Member.objects.filter(card_number__in=cards).values(
+        for row in Member.objects.filter(card_number__in=_one_of(cards, "text")).values(
             "pk", "card_number", *COMPARED, "organization_id", "organization__name", "left_on"
         )
     }
+    if not known:  # all new cards, the common case: nothing more to ask
+        return known
+    pks = [row["pk"] for row in known.values()]
     in_scope = set(
         policy.members_for(user, Action.MANAGE_MEMBERS)
-        .filter(card_number__in=cards)
+        .filter(pk__in=_one_of(pks, "bigint"))
         .values_list("pk", flat=True)
     )
     last_moves = dict(
-        Transfer.objects.filter(member_id__in=in_scope)
+        Transfer.objects.filter(member_id__in=_one_of(list(in_scope), "bigint"))
         .order_by()
         .values("member_id")
         .annotate(last=Max("transferred_on"))
@@ -509,6 +601,7 @@ class _Checker:
         self.rows_by_card: dict[str, list[int]] = defaultdict(list)
         self.units: dict[str, Organization] = {}
         self.known: dict[str, dict] = {}
+        self.unit_details: dict[int, str] = {}
 
     def prepare(self, rows: list[RosterRow]) -> None:
         codes: set[str] = set()
@@ -564,8 +657,9 @@ class _Checker:
     def _member(self, row: RosterRow, card: str, errors: dict[str, str]) -> dict | None:
         if not card or "card_number" in errors:
             return None
-        others = [n for n in self.rows_by_card[card] if n != row.number]
-        if others:
+        numbers = self.rows_by_card[card]
+        if len(numbers) > 1:
+            others = [n for n in numbers if n != row.number]
             errors["card_number"] = _('Số thẻ "%(card)s" trùng với dòng %(rows)s.') % {
                 "card": card,
                 "rows": ", ".join(str(n) for n in others),
@@ -598,12 +692,17 @@ class _Checker:
         self, row: RosterRow, card: str, name: str, unit: Organization, member: dict | None
     ) -> tuple[RowOutcome, PlannedWrite | None]:
         values = {key: row.values[key] for key in EDITABLE}
+        derived = {
+            "sort_key": row.sort_key,
+            "search_text": search_text(row.folded_name, values["card_number"]),
+        }
         if member is None:
-            changes = {key: [None, _plain(values[key])] for key in EDITABLE}
-            changes["organization"] = [None, unit.name]
-            details = [_("Chi bộ: %(name)s") % {"name": unit.name}]
-            plan = PlannedWrite(row.number, None, values, unit, None, changes, [])
-            return RowOutcome(row.number, card, name, CREATE, details), plan
+            detail = self.unit_details.get(unit.pk)
+            if detail is None:
+                detail = _("Chi bộ: %(name)s") % {"name": unit.name}
+                self.unit_details[unit.pk] = detail
+            plan = PlannedWrite(row.number, None, values, unit, None, {}, [], **derived)
+            return RowOutcome(row.number, card, name, CREATE, [detail]), plan
         fields = [key for key in COMPARED if values[key] != member[key]]
         changes = {key: [_plain(member[key]), _plain(values[key])] for key in fields}
         details = [
@@ -630,6 +729,7 @@ class _Checker:
             member["organization_id"] if moved else None,
             changes,
             fields,
+            **derived,
         )
         return RowOutcome(row.number, card, name, UPDATE, details), plan
 

@@ -29,10 +29,19 @@ MIN_AGE_AT_ADMISSION = 18
 def member_derive(member: Member) -> Member:
     """Fill the stored forms of the name used for display, sorting and search."""
     member.full_name = names.display_name(member.full_name)
-    member.card_number = normalize(member.card_number).replace(" ", "").upper()
+    member.card_number = card_form(member.card_number)
     member.sort_key = names.sort_key(member.full_name)
-    member.search_text = f" {fold(member.full_name)} {member.card_number.lower()}"[:300]
+    member.search_text = search_text(fold(member.full_name), member.card_number)
     return member
+
+
+def card_form(card_number: str) -> str:
+    return normalize(card_number).replace(" ", "").upper()
+
+
+def search_text(folded_name: str, card_number: str) -> str:
+    """The stored search text from the folded display name and the stored card number."""
+    return f" {folded_name} {card_number.lower()}"[:300]
 
 
 def _years_between(start: dt.date, end: dt.date) -> int:

@@ -20,7 +20,8 @@ from django_tasks import task
 
 from accounts import policy
 from accounts.policy import Action
-from audit.services import audit_entry, audit_record
+from audit.models import AuditEntry
+from audit.services import AUDIT_COLUMNS, audit_entry, audit_record, audit_rows
 from members.models import Member, MemberStatus, RosterImport, Transfer
 from members.roster import (
     BATCH,
@@ -39,7 +40,8 @@ from members.roster import (
     rows_save,
     stored_file,
 )
-from nghiquyet.bulkload import bulk_insert
+from members.services import EDITABLE
+from nghiquyet.bulkload import bulk_insert, insert_rows
 from organizations.services import member_count_add
 
 logger = logging.getLogger(__name__)
@@ -224,6 +226,31 @@ def _batches(plans: list[PlannedWrite]) -> Iterator[list[PlannedWrite]]:
         yield plans[start : start + BATCH]
 
 
+MEMBER_COLUMNS = (
+    *EDITABLE,
+    "organization_id",
+    "sort_key",
+    "search_text",
+    "left_on",
+    "left_reason",
+    "user_id",
+)
+
+
+def _member_row(plan: PlannedWrite) -> tuple:
+    """A new member's row of MEMBER_COLUMNS, from the plan alone."""
+    values = plan.values
+    return (
+        *(values[key] for key in EDITABLE),
+        plan.unit.pk,
+        plan.sort_key,
+        plan.search_text,
+        None,
+        "",
+        None,
+    )
+
+
 def _write(result: CheckResult, roster: RosterImport, actor, report: _Reporter) -> None:
     """All the writes of a checked import; the caller holds the transaction."""
     today = timezone.localdate()
@@ -235,13 +262,13 @@ def _write(result: CheckResult, roster: RosterImport, actor, report: _Reporter) 
     transferred = 0
 
     for batch in _batches(creates):
-        members = [plan.member() for plan in batch]
-        bulk_insert(members)
-        bulk_insert(
-            [
-                audit_entry(actor, "member.import_create", member, plan.changes)
-                for member, plan in zip(members, batch, strict=True)
-            ]
+        ids = insert_rows(Member, MEMBER_COLUMNS, [_member_row(plan) for plan in batch])
+        about = [
+            (pk, plan.values["full_name"], plan.unit.pk, plan.audit_changes())
+            for pk, plan in zip(ids, batch, strict=True)
+        ]
+        insert_rows(
+            AuditEntry, AUDIT_COLUMNS, audit_rows(actor, "member.import_create", Member, about)
         )
         deltas.update(plan.unit.pk for plan in batch)
         exempt.update(plan.unit.pk for plan in batch if plan.values["status"] == EXEMPT)

@@ -1,12 +1,13 @@
-"""Rows written by bulk_insert are stored whole, with their keys, on every engine."""
+"""Rows written by bulk_insert and insert_rows are stored whole, with their keys, on every
+engine."""
 
 import datetime as dt
 
 from audit.models import AuditEntry
-from audit.services import audit_entry
+from audit.services import AUDIT_COLUMNS, audit_entry, audit_rows
 from members.models import Member
-from members.services import member_derive
-from nghiquyet.bulkload import bulk_insert
+from members.services import EDITABLE, member_derive
+from nghiquyet.bulkload import bulk_insert, insert_rows
 
 
 def test_new_members_and_their_audit_entries_are_stored_with_their_keys(world):
@@ -67,3 +68,40 @@ def test_keys_taken_for_copied_rows_are_not_handed_out_again(world):
         organization=world.cell,
     )
     assert first.pk < copy.pk < later.pk
+
+
+def test_plain_rows_and_their_audit_rows_are_stored_as_instances_would_be(world):
+    columns = (*EDITABLE, "organization_id", "sort_key", "search_text", "left_reason")
+    made = [
+        member_derive(
+            Member(
+                full_name=f"Lê Thị Mai {n}",
+                gender="F",
+                date_of_birth=dt.date(1990, 1, 2),
+                card_number=f"66{n:04d}",
+                status="official",
+                admitted_on=dt.date(2015, 3, 4),
+                official_on=None,
+                organization=world.cell,
+            )
+        )
+        for n in range(3)
+    ]
+
+    ids = insert_rows(Member, columns, [tuple(getattr(m, c) for c in columns) for m in made])
+    about = [
+        (pk, m.full_name, world.cell.pk, {"x": [None, "ạ"]})
+        for pk, m in zip(ids, made, strict=True)
+    ]
+    entry_ids = insert_rows(
+        AuditEntry, AUDIT_COLUMNS, audit_rows(world.clerk, "m.x", Member, about)
+    )
+
+    stored = Member.objects.in_bulk(ids)
+    assert [stored[pk].card_number for pk in ids] == ["660000", "660001", "660002"]
+    assert stored[ids[1]].search_text == made[1].search_text and stored[ids[1]].left_on is None
+    expected = audit_entry(world.clerk, "m.x", stored[ids[2]], {"x": [None, "ạ"]})
+    entry = AuditEntry.objects.get(pk=entry_ids[2])
+    fields = [f.attname for f in AuditEntry._meta.concrete_fields if f.attname not in ("id", "at")]
+    assert [getattr(entry, f) for f in fields] == [getattr(expected, f) for f in fields]
+    assert entry.at is not None

@@ -243,15 +243,18 @@ def _candidates(campaign_id: int, keys: list[int], exclude: int | None):
 _CAMPAIGN_LOCK = 0x6E72
 
 
-def marks_lock_campaign(campaign_id: int) -> None:
+def marks_lock_campaign(campaign_id: int, *, wait: bool = True) -> bool:
     """Index the campaign's reports alone until the transaction ends: a drain applying a
     batch (reports/inbox.py) takes this instead of each report's marks, which would be
     thousands of locks per batch, taken report by report in no common order. Single
-    submissions (`_lock_marks`) hold it shared, so they wait for the batch and it for them."""
+    submissions (`_lock_marks`) hold it shared, so they wait for the batch and it for them.
+    Without `wait`, False at once when someone else holds it."""
     if connection.vendor != "postgresql":
-        return
+        return True
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_CAMPAIGN_LOCK, campaign_id])
+        take = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+        cursor.execute(f"SELECT {take}(%s, %s)", [_CAMPAIGN_LOCK, campaign_id])
+        return wait or cursor.fetchone()[0]
 
 
 def _lock_marks(campaign_id: int, keys: list[int]) -> None:

@@ -132,10 +132,11 @@ def submission_receive(
     if row.pk is None:  # the same submission arrived twice at once
         return existing.get()
     if BACKLOG.arrived(waiting):
-        # A lone member is answered at once, by the drain the workers run. The row is
-        # stored whatever happens here: a failed drain leaves it to the workers.
+        # A lone member is answered at once, by the drain the workers run (a few rows,
+        # and only while no worker indexes the campaign). The row is stored whatever
+        # happens here: a failed drain leaves it to the workers.
         try:
-            drained = submission_drain()
+            drained = submission_drain(INLINE_WAITING, unless_busy=campaign.pk)
         except DatabaseError:
             logger.exception("submission drained in the request failed; left to the workers")
             drained = []
@@ -148,14 +149,20 @@ def submission_receive(
 # --- Draining -----------------------------------------------------------------------------
 
 
-def submission_drain(limit: int = BATCH) -> list[SubmissionInbox]:
+def submission_drain(
+    limit: int = BATCH, *, unless_busy: int | None = None
+) -> list[SubmissionInbox]:
     """Apply a batch of waiting submissions; returns the rows, now done or refused.
 
     PostgreSQL hands concurrent drains disjoint batches (SKIP LOCKED); SQLite runs one
-    writing transaction at a time, so there a plain ordered select is enough.
+    writing transaction at a time, so there a plain ordered select is enough. With
+    `unless_busy` (a campaign: the request draining itself), nothing when another drain
+    is indexing that campaign: the request would only wait for it, and it takes the rows.
     """
     started = time.monotonic()
     with transaction.atomic():
+        if unless_busy is not None and not copies.marks_lock_campaign(unless_busy, wait=False):
+            return []
         rows = list(
             SubmissionInbox.objects.filter(state=Inbox.WAITING)
             .order_by("pk")

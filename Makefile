@@ -41,12 +41,13 @@ demo: migrate
 run: demo
 	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 
-## The workers: the default queue, `files` (reading uploaded PDF/DOCX) and the QR
-## check-in drain beside it.
+## The workers: the default queue, `files` (reading uploaded PDF/DOCX), and the drains
+## of QR check-ins and of learning-report submissions beside it.
 worker: $(VENV)/.installed
 	$(PY) manage.py db_worker --queue-name files & FILES=$$!; \
 	$(PY) manage.py drain_checkins & CHECKINS=$$!; \
-	trap 'kill $$FILES $$CHECKINS 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py drain_submissions & SUBMISSIONS=$$!; \
+	trap 'kill $$FILES $$CHECKINS $$SUBMISSIONS 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py db_worker
 
 lint: $(VENV)/.installed-dev

@@ -16,7 +16,7 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # calls only; a full token makes every call its user's roles allow.
 SCOPE_CALLS: dict[str, set[tuple[str, str]]] = {
     Scope.CHECKIN: {("POST", "conference_checkin"), ("GET", "checkin_receipt")},
-    Scope.SUBMIT: {("POST", "report_submit")},
+    Scope.SUBMIT: {("POST", "report_submit"), ("GET", "submission_receipt")},
 }
 SCOPE_REFUSALS = {
     Scope.READ: "Mã truy cập này chỉ được đọc (GET).",

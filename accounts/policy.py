@@ -31,7 +31,7 @@ from programmes.models import Inspection, Programme, Target, Task
 from reporting.models import File as ReportFile
 from reporting.models import Request as ReportRequest
 from reporting.models import Snapshot
-from reports.models import Export, Pair, Report, Upload, Version
+from reports.models import Export, Pair, Report, SubmissionInbox, Upload, Version
 
 
 class Action(models.TextChoices):
@@ -602,6 +602,27 @@ def get_upload_for(user, pk) -> Upload:
     try:
         return uploads.get(pk=pk)
     except (Upload.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_submission_for(user, pk) -> SubmissionInbox:
+    """A submission's receipt: for the member it belongs to, whoever handed it in, and the
+    officers who review or enter reports in the member's subtree."""
+    rows = SubmissionInbox.objects.select_related(
+        "campaign", "member", "member__organization", "version"
+    )
+    if not user.is_authenticated:
+        raise Http404
+    q = Q(member__user=user) | Q(actor=user)
+    for action in (Action.REVIEW_REPORTS, Action.ENTER_REPORTS):
+        paths = scope_paths(user, action)
+        if paths is EVERYWHERE:
+            q = Q()
+            break
+        q |= under_any(paths, "member__organization__path")
+    try:
+        return rows.filter(q).get(pk=pk)
+    except (SubmissionInbox.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 

@@ -1,24 +1,28 @@
-"""Learning-report submissions through gunicorn, with the copy check in every request.
+"""Learning-report submissions through gunicorn and the inbox, drained by processes.
 
 A fresh database (nghiquyet_bench_submissions) gets the demo tree (seed_demo), a login and
 an API token for every member, and a campaign of the root with the two default prompts.
-Then gunicorn serves the project and `--clients` closed-loop clients (stdlib threads,
-keep-alive http.client connections) post reports to /api/v1/campaigns/<id>/reports with
-`Authorization: Bearer <token>` and a fresh `Idempotency-Key`, for `--seconds` or until
-`--count` submissions have been sent. Reports are synthetic Vietnamese of 400-900 words in
-two sections; a few percent are near-copies of an earlier report (of one answered long
-ago, or of the one sent just before, still in flight), a few are partial copies and a few
-are a member's second version. Some submissions are sent again with the same key after
-their answer (must answer 200, `repeated`), and some twice at once (one 201, one 200).
+Then gunicorn serves the project, `--drains` processes run `manage.py drain_submissions`,
+and an open-loop client (stdlib threads, keep-alive http.client connections) posts
+reports to /api/v1/campaigns/<id>/reports at `--rate` per second for `--seconds`, with
+`Authorization: Bearer <token>` and a fresh `Idempotency-Key`. Reports are synthetic
+Vietnamese of 400-900 words in two sections; a few percent are near-copies of an earlier
+report (of one sent seconds before, or of the one sent just before, in the same batch),
+a few are partial copies and a few a member's second version. Some are sent again with
+the same key two seconds later and some twice at once: every send must be answered 202
+with the same receipt. A 503 (admission control) is sent again after its Retry-After, as
+a member would press submit again; a connection the server dropped is sent again with
+the same key. With `--kill`, half-way through one gunicorn worker and one drain are
+killed with SIGKILL (the drain is started again).
 
-Afterwards the database is counted: versions must equal the 201 answers (the same keys),
-reports the members answered, the report counters must need no correction, and the
-stored pairs are compared with a recount from the stored fingerprints and band keys.
-Exits 1 if a version is lost or extra or a repeated submission was counted twice.
-Progress goes to stderr, the Markdown table to stdout, everything to
-var/bench/submissions.json.
-Usage: .venv/bin/python bench/submissions.py [--quick] [--members 20000] [--seconds 90]
-       [--count N] [--clients 32] [--server gthread:2x4] [--keep]
+Once the drains have emptied the inbox the database is counted: acknowledged receipts =
+stored rows, none refused after acceptance, one version per key, the report counters
+needing no correction, and the stored pairs compared with a recount from the stored
+fingerprints and marks. Exits 1 otherwise. CPU is put down per submission to gunicorn,
+the drains and PostgreSQL. Progress goes to stderr, the Markdown table to stdout,
+everything to var/bench/submissions.json.
+Usage: .venv/bin/python bench/submissions.py [--quick] [--members 20000] [--seconds 60]
+       [--rate 300] [--drains 1] [--server gthread:2x4] [--kill] [--keep]
 """
 
 import argparse
@@ -26,6 +30,7 @@ import bisect
 import http.client
 import json
 import os
+import queue
 import random
 import secrets
 import signal
@@ -36,7 +41,7 @@ import sys
 import threading
 import time
 import unicodedata
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +62,9 @@ DB_NAME = "nghiquyet_bench_submissions"
 HOST = "127.0.0.1"
 OUTPUT = REPO / "var" / "bench" / "submissions.json"
 TICK = os.sysconf("SC_CLK_TCK")
+# The cache as in production: admission control's counts are shared by every gunicorn
+# worker and drain there.
+REDIS_URL = "redis://127.0.0.1:6379/8"
 
 
 def server_env(url: str) -> dict[str, str]:
@@ -65,6 +73,7 @@ def server_env(url: str) -> dict[str, str]:
         **os.environ,
         **PRODUCTION_LIKE,
         "DATABASE_URL": url,
+        "REDIS_URL": REDIS_URL,
         "ALLOWED_HOSTS": HOST,
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "nghiquyet.settings",
@@ -547,11 +556,16 @@ class Job:
 class Send:
     job: Job
     kind: str  # first, retry, dup
+    at: float = 0.0  # when it is due, seconds from the start
     status: int | str = 0
-    answer: dict | None = None
+    receipt: int = 0  # the receipt's id, answered 202
+    state: str = ""  # the receipt's state then: waiting, done or refused
     detail: str = ""
+    busy: int = 0  # 503 answers before the 202
+    resets: int = 0  # connections dropped by the server (a killed worker) and sent again
     sent: float = 0.0
     done: float = 0.0
+    finished: threading.Event | None = field(default=None, repr=False)
 
 
 def plan(
@@ -664,7 +678,7 @@ def setup() -> Setup:
     from django.db import connection
     from django.utils import timezone
 
-    from accounts.models import ApiToken, User
+    from accounts.models import ApiToken, Scope, User
     from campaigns.services import campaign_create
     from documents.models import Document, Kind
     from documents.services import document_register
@@ -688,10 +702,19 @@ def setup() -> Setup:
     )
     members = []
     tokens = []
+    expires = timezone.now() + dt.timedelta(days=30)
     for pk, user_id in active.values_list("pk", "user_id"):
         raw = "nq_" + secrets.token_urlsafe(32)
         members.append((pk, raw))
-        tokens.append(ApiToken(user_id=user_id, name="bench", digest=ApiToken.hash(raw)))
+        tokens.append(
+            ApiToken(
+                user_id=user_id,
+                name="bench",
+                digest=ApiToken.hash(raw),
+                scope=Scope.FULL,
+                expires_at=expires,
+            )
+        )
     ApiToken.objects.bulk_create(tokens, batch_size=5000)
     say(f"  {len(unlinked):,} logins and {len(tokens):,} API tokens")
 
@@ -780,7 +803,9 @@ class Server:
     def read(self) -> None:
         current: list[str] = []
         for line in self.process.stderr:
-            if line.startswith(("Conflict: ", "Unprocessable Entity: ", "Not Found: ")):
+            if line.startswith(
+                ("Conflict: ", "Unprocessable Entity: ", "Not Found: ", "Service Unavailable: ")
+            ):
                 self.log[line.split(":")[0]] += 1
                 continue
             if line.startswith(("Internal Server Error: ", "Bad Request: ")):
@@ -859,106 +884,138 @@ def wait_ready(port: int, setup_: Setup, server: Server, warmup: int) -> None:
 # --- the load ----------------------------------------------------------------------------
 
 
-class Dispenser:
-    """Hands out sends in plan order: the twin of a job marked `dup` right after it, so
-    that the two are in flight together; a job marked `retry` again once it was answered
-    2xx; nothing new once the time is up (retries still waiting are sent afterwards)."""
-
-    def __init__(self, jobs: list[Job], deadline: float | None):
-        self.jobs = jobs
-        self.deadline = deadline
-        self.lock = threading.Lock()
-        self.at = 0
-        self.urgent: deque[Send] = deque()
-        self.retries: deque[Send] = deque()
-        self.sends: list[Send] = []
-        self.ran_out = False
-
-    def next(self) -> Send | None:
-        with self.lock:
-            if self.urgent:
-                send = self.urgent.popleft()
-            elif self.deadline is not None and time.monotonic() >= self.deadline:
-                return None
-            elif self.retries:
-                send = self.retries.popleft()
-            elif self.at >= len(self.jobs):
-                self.ran_out = self.deadline is not None
-                return None
-            else:
-                job = self.jobs[self.at]
-                self.at += 1
-                send = Send(job, "first")
-                if job.repeat == "dup":
-                    self.urgent.append(Send(job, "dup"))
-            self.sends.append(send)
-            return send
-
-    def answered(self, send: Send) -> None:
-        if send.kind == "first" and send.job.repeat == "retry" and send.status in (200, 201):
-            with self.lock:
-                self.retries.append(Send(send.job, "retry"))
-
-    def leftover(self) -> list[Send]:
-        with self.lock:
-            waiting = list(self.urgent) + list(self.retries)
-            self.urgent.clear()
-            self.retries.clear()
-            self.sends.extend(waiting)
-            return waiting
+def schedule(jobs: list[Job], rate: float, retry_after: float, dup_ms: float) -> list[Send]:
+    """Every job's first send at a uniform rate (open loop: nothing waits for an answer);
+    a job marked `dup` sent again `dup_ms` later (both in flight together), one marked
+    `retry` sent again `retry_after` seconds later (a phone that lost the answer)."""
+    sends = []
+    for i, job in enumerate(jobs):
+        first = Send(job, "first", at=i / rate)
+        sends.append(first)
+        if job.repeat == "dup":
+            sends.append(Send(job, "dup", at=first.at + dup_ms / 1000))
+        elif job.repeat == "retry":
+            sends.append(Send(job, "retry", at=first.at + retry_after))
+    sends.sort(key=lambda s: s.at)
+    return sends
 
 
-def post(conn: http.client.HTTPConnection, path: str, send: Send, reconnects: Counter):
+MAX_BUSY = 20  # 503 answers a member puts up with before giving up
+MAX_RESETS = 5  # connections lost (a killed worker) before giving up
+
+
+def post(conn: http.client.HTTPConnection, path: str, send: Send) -> float:
+    """Send once (again on a fresh connection when the server dropped it: the phone does
+    not know whether it arrived, and the same key makes it count once); returns the
+    seconds to wait before sending again after a 503, else 0."""
     headers = {
         "Authorization": f"Bearer {send.job.raw}",
         "Idempotency-Key": send.job.key,
         "Content-Type": "application/json; charset=utf-8",
     }
-    send.sent = time.monotonic()
-    for attempt in range(2):
+    while True:
         try:
-            status, answer = request(conn, "POST", path, send.job.body, headers)
-            send.status = status
-            if status in (200, 201):
-                send.answer = json.loads(answer)
+            conn.request("POST", path, body=send.job.body, headers=headers)
+            response = conn.getresponse()
+            answer = response.read()
+            send.status = response.status
+            if send.status == 202:
+                receipt = json.loads(answer)
+                send.receipt, send.state = receipt["id"], receipt["state"]
+            elif send.status == 503 and send.busy < MAX_BUSY:
+                return float(response.getheader("Retry-After") or 1)
             else:
                 try:
                     send.detail = str(json.loads(answer)["detail"])[:80]
                 except (ValueError, KeyError, TypeError):
                     send.detail = answer.decode(errors="replace")[:80]
-            break
+            return 0.0
         except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-            # A kept-alive connection the server had closed: sent once more, and counted.
             conn.close()
-            if attempt:
+            send.resets += 1
+            if send.resets > MAX_RESETS:
                 send.status = "reset"
-            else:
-                reconnects["reconnect"] += 1
+                return 0.0
         except OSError as error:
             conn.close()
             send.status = type(error).__name__
-            break
-    send.done = time.monotonic()
+            return 0.0
 
 
-def client(port: int, path: str, dispenser: Dispenser, reconnects: Counter) -> None:
+def client(port: int, path: str, jobs: queue.Queue) -> None:
     conn = http.client.HTTPConnection(HOST, port, timeout=120)
-    while (send := dispenser.next()) is not None:
-        post(conn, path, send, reconnects)
-        dispenser.answered(send)
+    while (send := jobs.get()) is not None:
+        if not send.sent:
+            send.sent = time.monotonic()
+        wait = post(conn, path, send)
+        if wait:  # the member presses submit again once told to; the connection serves others
+            send.busy += 1
+            threading.Timer(wait, jobs.put, args=(send,)).start()
+            continue
+        send.done = time.monotonic()
+        send.finished.set()
     conn.close()
+
+
+def drains_start(url: str, n: int) -> list[subprocess.Popen]:
+    command = [sys.executable, str(REPO / "manage.py"), "drain_submissions", "--interval", "0.05"]
+    return [
+        subprocess.Popen(command, env=server_env(url), cwd=REPO, stdout=subprocess.DEVNULL)
+        for _ in range(n)
+    ]
+
+
+def drains_stop(drains: list[subprocess.Popen]) -> None:
+    for drain in drains:
+        if drain.poll() is None:
+            drain.send_signal(signal.SIGTERM)
+    for drain in drains:
+        try:
+            drain.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            drain.kill()
+            drain.wait()
+
+
+def drained(url: str, timeout: float = 1200) -> float:
+    """Wait until no submission waits in the inbox; returns when that was (monotonic)."""
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(url, autocommit=True) as conn:
+        while True:
+            (waiting,) = conn.execute(
+                "SELECT count(*) FROM reports_submissioninbox WHERE state = 'waiting'"
+            ).fetchone()
+            if not waiting:
+                return time.monotonic()
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{waiting:,} submissions still waiting after {timeout:g} s")
+            time.sleep(0.2)
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if int(text[text.rindex(")") + 2 :].split()[1]) == pid:
+            found.append(int(stat.parent.name))
+    return sorted(found)
 
 
 class Watch:
     """Every 0.25 s: the backends of the bench database that are active and those waiting
     for a lock (pg_stat_activity), and the CPU used by each process (/proc), so that CPU can
-    be put down to gunicorn, this database's postgres backends, other postgres work, this
-    client and anything else on the machine."""
+    be put down to gunicorn, the drains, this database's postgres backends, other postgres
+    work, this client and anything else on the machine, even for processes that ended
+    meanwhile (a killed worker or drain, a backend after CONN_MAX_AGE)."""
 
-    def __init__(self, url: str, server_pid: int):
+    def __init__(self, url: str, server_pid: int, drain_pids: set[int]):
         self.url = url
         self.server_pid = server_pid
-        self.samples: list[tuple[int, int]] = []
+        self.drain_pids = drain_pids  # the caller adds a drain started again
+        self.samples: list[tuple[int, int, int]] = []
         self.first: dict[int, float] = {}
         self.last: dict[int, tuple[str, str, float]] = {}
         self.ours: set[int] = set()  # backends of the bench database
@@ -981,6 +1038,8 @@ class Watch:
                 kind = "client"
             elif self.server_pid in (pid, int(fields[1])):
                 kind = "gunicorn"
+            elif pid in self.drain_pids:
+                kind = "drain"
             elif name == "postgres":
                 kind = "postgres"
             else:
@@ -999,7 +1058,10 @@ class Watch:
                 self.ours.update(pid for pid, _state, _wait in rows)
                 active = sum(1 for _pid, state, _wait in rows if state == "active")
                 waiting = sum(1 for _pid, _state, wait in rows if wait == "Lock")
-                self.samples.append((active, waiting))
+                (queued,) = conn.execute(
+                    "SELECT count(*) FROM reports_submissioninbox WHERE state = 'waiting'"
+                ).fetchone()
+                self.samples.append((active, waiting, queued))
                 self.scan()
         self.scan()
 
@@ -1030,150 +1092,161 @@ def idle_share(seconds: float) -> float:
     return (machine_busy() - start_busy) / ((time.monotonic() - start) * (os.cpu_count() or 1))
 
 
-def load(server: Server, port: int, setup_: Setup, jobs: list[Job], url: str, args):
+def load(server: Server, drains: list, port: int, setup_: Setup, sends: list[Send], url, args):
+    """Send every submission at its time; with `--kill`, half-way through one gunicorn
+    worker and one drain are killed with SIGKILL (the drain is started again, as a
+    supervisor would; gunicorn's master starts a new worker itself)."""
     path = f"/api/v1/campaigns/{setup_.campaign_id}/reports"
-    deadline = None if args.count else time.monotonic() + args.seconds
-    dispenser = Dispenser(jobs, deadline)
-    reconnects: Counter = Counter()
-    watch = Watch(url, server.pid)
-    helpers = [threading.Thread(target=watch.run)]
-    analyzed: list[float] = []
-    if args.analyze_every:
-
-        def analyze_now_and_then() -> None:
-            """What autovacuum would do (it may be off on the bench server): new statistics
-            for the tables the load fills, so that plans follow their growth."""
-            with psycopg.connect(url, autocommit=True) as conn:
-                while not watch.stop.wait(args.analyze_every):
-                    conn.execute("ANALYZE")
-                    analyzed.append(time.monotonic())
-
-        helpers.append(threading.Thread(target=analyze_now_and_then))
-    for helper in helpers:
-        helper.start()
-    say(
-        f"== load: {args.clients} clients, "
-        + (f"{len(jobs):,} submissions" if args.count else f"{args.seconds:g} s")
-    )
-    start = time.monotonic()
-    if deadline is not None:
-        dispenser.deadline = start + args.seconds
+    jobs: queue.Queue = queue.Queue()
     workers = [
-        threading.Thread(target=client, args=(port, path, dispenser, reconnects), daemon=True)
-        for _ in range(args.clients)
+        threading.Thread(target=client, args=(port, path, jobs), daemon=True)
+        for _ in range(args.connections)
     ]
     for worker in workers:
         worker.start()
+    for send in sends:
+        send.finished = threading.Event()
+    watch = Watch(url, server.pid, {drain.pid for drain in drains})
+    helpers = [threading.Thread(target=watch.run)]
+    killed: dict = {}
+    start = time.monotonic()
+    if args.kill:
+
+        def kill_midway() -> None:
+            if watch.stop.wait(args.seconds / 2):
+                return
+            workers_ = children(server.pid)
+            if workers_:
+                os.kill(workers_[0], signal.SIGKILL)
+                killed["gunicorn worker"] = workers_[0]
+            victim = drains[0]
+            victim.kill()
+            victim.wait()
+            killed["drain"] = victim.pid
+            killed["at_s"] = round(time.monotonic() - start, 1)
+            (again,) = drains_start(url, 1)
+            watch.drain_pids.add(again.pid)
+            drains[0] = again
+            say(f"  !! killed {killed} with SIGKILL; a new drain runs")
+
+        helpers.append(threading.Thread(target=kill_midway))
+    for helper in helpers:
+        helper.start()
+    say(
+        f"== load: {len(sends):,} requests over {args.seconds:g} s "
+        f"({args.rate:g} submissions/s offered), {args.connections} client connections"
+    )
     done = threading.Event()
 
     def progress() -> None:
         while not done.wait(10):
-            with dispenser.lock:
-                sends = list(dispenser.sends)
+            now = time.monotonic() - start
+            sent = sum(1 for s in sends if s.sent)
             answered = [s for s in sends if s.done]
-            created = sum(1 for s in answered if s.status == 201)
-            recent = [s.done - s.sent for s in answered[-200:]]
+            accepted = sum(1 for s in answered if s.status == 202)
+            busy = sum(s.busy for s in sends)
+            queued = watch.samples[-1][2] if watch.samples else 0
             say(
-                f"  {time.monotonic() - start:5.0f} s: {len(sends):,} sent, "
-                f"{created:,} × 201, median of the last 200 "
-                f"{statistics.median(recent) * 1000 if recent else 0:.0f} ms"
+                f"  {now:5.0f} s: {sent:,} sent, {len(answered):,} answered "
+                f"({accepted:,} × 202, {busy:,} × 503 so far), {sent - len(answered):,} "
+                f"in flight, {queued:,} waiting in the inbox"
             )
 
     reporter = threading.Thread(target=progress)
     reporter.start()
+    for send in sends:
+        delay = start + send.at - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        jobs.put(send)
+    for send in sends:  # including those told to come back later
+        send.finished.wait()
+    for _ in workers:
+        jobs.put(None)
     for worker in workers:
         worker.join()
     elapsed = time.monotonic() - start
-    late = dispenser.leftover()
-    if late:
-        conn = http.client.HTTPConnection(HOST, port, timeout=120)
-        for send in late:
-            post(conn, path, send, reconnects)
-        conn.close()
+    emptied = drained(url) - start
     done.set()
     watch.stop.set()
     for helper in [*helpers, reporter]:
         helper.join()
     used, others, busy, wall = watch.cpu()
-    active = [a for a, _ in watch.samples] or [0]
-    waiting = [w for _, w in watch.samples] or [0]
+    for send in sends:
+        send.sent -= start
+        send.done -= start
+    active = [a for a, _w, _q in watch.samples] or [0]
+    waiting = [w for _a, w, _q in watch.samples] or [0]
+    queued = [q for _a, _w, q in watch.samples] or [0]
     observed = {
         "elapsed_s": elapsed,
-        "sent_after_the_clock": len(late),
-        "plan_exhausted": dispenser.ran_out,
+        "inbox_empty_at_s": emptied,
+        "killed": killed,
         "machine_busy_share": busy,
         "cpu_s": {kind: round(value, 2) for kind, value in used.items()},
         "wall_s": wall,
         "busiest_other_processes": {n: round(s, 2) for n, s in others.most_common(5)},
-        "client_reconnects": reconnects["reconnect"],
-        "analyze_runs": len(analyzed),
+        "client_send_lag_max_ms": max((s.sent - s.at) * 1000 for s in sends),
         "active_backends_mean": statistics.mean(active),
         "active_backends_max": max(active),
         "lock_waiting_backends_mean": statistics.mean(waiting),
         "lock_waiting_backends_max": max(waiting),
         "samples_with_a_lock_wait": sum(1 for w in waiting if w),
+        "inbox_waiting_max": max(queued),
         "samples": len(watch.samples),
         "server_log": dict(server.log),
         "server_tracebacks": server.tracebacks,
     }
-    return dispenser.sends, observed
+    return observed
 
 
 # --- checking ----------------------------------------------------------------------------
 
 
 def outcome(sends: list[Send]) -> dict:
-    """Answers against expectations: a first send 201 and not repeated; a retry 200,
-    repeated, with the first receipt; of a dup pair one 201 and one 200 with one receipt."""
+    """Answers against expectations: every send of a job answered 202, all with the same
+    receipt (a retry, a double tap, a send again after a dropped connection)."""
     by_job: dict[int, list[Send]] = defaultdict(list)
     for send in sends:
         by_job[send.job.index].append(send)
     unexpected: Counter = Counter()
     statuses: Counter = Counter(str(s.status) for s in sends)
-    refusals = Counter(f"{s.status} {s.detail}" for s in sends if s.status not in (200, 201))
-    created_keys = set()
-    retries = {"sent": 0, "repeated": 0, "same_receipt": 0}
-    dups = {"sent": 0, "one_201_one_200": 0, "same_receipt": 0, "overlapped": 0}
-
-    def receipt(send: Send):
-        answer = send.answer or {}
-        return answer.get("report_id"), answer.get("version")
-
+    refusals = Counter(f"{s.status} {s.detail}" for s in sends if s.status != 202)
+    same = {"retry": [0, 0], "dup": [0, 0]}
     for sends_of_job in by_job.values():
-        first = next(s for s in sends_of_job if s.kind == "first")
-        others = [s for s in sends_of_job if s.kind != "first"]
+        receipts = {s.receipt for s in sends_of_job if s.status == 202}
         for send in sends_of_job:
-            if send.status == 201:
-                created_keys.add(send.job.key)
-        if not others:
-            if first.status != 201 or (first.answer or {}).get("repeated"):
-                unexpected[f"{first.status} (single)"] += 1
-            continue
-        other = others[0]
-        if other.kind == "retry":
-            retries["sent"] += 1
-            repeated = other.status == 200 and (other.answer or {}).get("repeated") is True
-            retries["repeated"] += repeated
-            retries["same_receipt"] += repeated and receipt(other) == receipt(first)
-            if first.status != 201 or not repeated:
-                unexpected[f"{first.status}+{other.status} (retry)"] += 1
-        else:
-            dups["sent"] += 1
-            pair = sorted(map(str, (first.status, other.status)))
-            good = pair == ["200", "201"]
-            dups["one_201_one_200"] += good
-            dups["same_receipt"] += good and receipt(first) == receipt(other)
-            dups["overlapped"] += other.sent < first.done
-            if not good:
-                unexpected[f"{'+'.join(pair)} (dup)"] += 1
+            if send.status != 202:
+                unexpected[f"{send.status} ({send.kind})"] += 1
+            elif send.kind in same:
+                same[send.kind][0] += 1
+        if len(receipts) > 1:
+            unexpected["two receipts for one key"] += 1
+        for send in sends_of_job:
+            if send.kind in same and send.status == 202 and len(receipts) == 1:
+                same[send.kind][1] += 1
     return {
         "statuses": dict(statuses),
         "unexpected": dict(unexpected),
         "refusals": dict(refusals.most_common(5)),
-        "created_keys": created_keys,
-        "retries": retries,
-        "dups": dups,
+        "same_receipt": {kind: f"{ok} of {n}" for kind, (n, ok) in same.items()},
     }
+
+
+def inbox_counts(url: str, campaign_id: int) -> dict:
+    """The inbox rows and the versions, as stored."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT id, key, state, repeated, version_id, outcome FROM reports_submissioninbox"
+            " WHERE campaign_id = %s",
+            [campaign_id],
+        ).fetchall()
+        versions = conn.execute(
+            "SELECT v.id, v.idempotency_key, r.id FROM reports_version v"
+            " JOIN reports_report r ON r.id = v.report_id WHERE r.campaign_id = %s",
+            [campaign_id],
+        ).fetchall()
+    return {"rows": rows, "versions": versions}
 
 
 def database_counts(url: str, campaign_id: int) -> dict:
@@ -1241,7 +1314,7 @@ def table_reads(url: str) -> dict:
     }
 
 
-def pair_check(setup_: Setup, jobs: list[Job], sends: list[Send]) -> dict:
+def pair_check(setup_: Setup, jobs: list[Job], report_of: dict[int, int]) -> dict:
     """The stored pairs against a recount from the stored fingerprints and marks (what
     `campaign_reindex` would find, computed read-only), and for the deliberate copies
     whether the pair with their source was stored, by kind."""
@@ -1290,10 +1363,6 @@ def pair_check(setup_: Setup, jobs: list[Job], sends: list[Send]) -> dict:
     missing = set(expected) - set(stored)
     extra = set(stored) - set(expected)
 
-    report_of = {}
-    for send in sends:
-        if send.status in (200, 201) and send.answer:
-            report_of[send.job.index] = send.answer["report_id"]
     by_kind: dict[str, Counter] = defaultdict(Counter)
     for job in jobs:
         if job.kind not in ("copy", "twin", "partial"):
@@ -1368,7 +1437,7 @@ def one_submission(setup_: Setup, rng: random.Random) -> dict:
                     )
                     result["ms"] = (time.perf_counter() - started) * 1000
                     result["cpu_ms"] = (time.process_time() - cpu) * 1000
-                assert response.status_code == 201, response.content
+                assert response.status_code == 202, response.content
             queries = captured.captured_queries
             result["statements"] = len(queries)
             plans = {}
@@ -1433,45 +1502,49 @@ def git_state() -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="2,000 members, 16 clients, 20 s")
+    parser.add_argument("--quick", action="store_true", help="2,000 members, 20 s")
     parser.add_argument("--members", type=int, default=20_000)
-    parser.add_argument("--seconds", type=float, default=90.0, help="length of the load")
-    parser.add_argument("--count", type=int, default=0, help="send N submissions instead")
-    parser.add_argument("--clients", type=int, default=32, help="concurrent client connections")
+    parser.add_argument("--seconds", type=float, default=60.0, help="length of the load")
+    parser.add_argument("--rate", type=float, default=300.0, help="submissions offered per s")
+    parser.add_argument("--connections", type=int, default=64, help="client connections")
     parser.add_argument("--server", default="gthread:2x4", help="sync:N or gthread:WxT")
+    parser.add_argument("--drains", type=int, default=1, help="drain_submissions processes")
+    parser.add_argument(
+        "--kill", action="store_true", help="kill -9 a gunicorn worker and a drain mid-run"
+    )
     parser.add_argument("--copy-share", type=float, default=0.03, help="near-copies")
     parser.add_argument("--twin-share", type=float, default=0.01, help="copies of one in flight")
     parser.add_argument("--partial-share", type=float, default=0.01, help="partial copies")
     parser.add_argument("--rewrite-share", type=float, default=0.01, help="second versions")
     parser.add_argument("--retry-share", type=float, default=0.01, help="sent again later")
     parser.add_argument("--dup-share", type=float, default=0.005, help="sent twice at once")
-    parser.add_argument(
-        "--analyze-every",
-        type=float,
-        default=0,
-        help="run ANALYZE every N seconds during the load, as autovacuum would (0: never)",
-    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--admin-url", default=ADMIN_URL, help="where to CREATE DATABASE")
+    parser.add_argument("--database", default=DB_NAME, help="name of the database to (re)create")
     parser.add_argument("--output", default=str(OUTPUT), help="where to write the JSON")
     args = parser.parse_args()
     if args.quick:
-        args.members, args.seconds, args.clients = 2_000, 20.0, 16
+        args.members, args.seconds = 2_000, 20.0
     command = " ".join([".venv/bin/python", "bench/submissions.py", *sys.argv[1:]])
 
-    url = database_url(args.admin_url, DB_NAME)
+    url = database_url(args.admin_url, args.database)
     os.environ.update(server_env(url))
     sys.path.insert(0, str(REPO))
     import django
+    import redis
 
     django.setup()
 
+    load_before = os.getloadavg()
     before = idle_share(5.0)
-    say(f"== machine busy before the run: {before:.0%} of {os.cpu_count()} cores")
-    say(f"== creating database {DB_NAME}")
-    recreate(args.admin_url, DB_NAME)
-    failed = False
+    say(
+        f"== machine busy before the run: {before:.0%} of {os.cpu_count()} cores, load average "
+        + " ".join(f"{n:.2f}" for n in load_before)
+    )
+    say(f"== creating database {args.database}")
+    recreate(args.admin_url, args.database)
+    redis.Redis.from_url(REDIS_URL).flushdb()  # no queue estimates left from an earlier run
     try:
         with psycopg.connect(url, autocommit=True) as conn:
             autovacuum = conn.execute("SHOW autovacuum").fetchone()[0]
@@ -1491,9 +1564,14 @@ def main() -> None:
             "retry": args.retry_share,
             "dup": args.dup_share,
         }
-        size = args.count or len(prepared.members)
+        size = round(args.rate * args.seconds)
         started = time.perf_counter()
-        jobs = plan(prepared.members, prepared.prompts, size, shares, 4 * args.clients, args.seed)
+        # Copies take an original sent at least two seconds before.
+        jobs = plan(
+            prepared.members, prepared.prompts, size, shares, round(2 * args.rate), args.seed
+        )
+        if len(jobs) < size:
+            say(f"  !! {len(jobs):,} submissions only: more --members are needed for {size:,}")
         lengths = [sum(syllables(s) for s in job.sections) for job in jobs]
         say(
             f"  planned {len(jobs):,} submissions in {time.perf_counter() - started:.1f} s: "
@@ -1501,21 +1579,35 @@ def main() -> None:
             f"{min(lengths)}-{max(lengths)} (median {statistics.median(lengths):.0f}), "
             f"body median {statistics.median(len(j.body) for j in jobs) / 1024:.1f} KiB"
         )
+        sends = schedule(jobs, args.rate, retry_after=2.0, dup_ms=30.0)
         analyze(url)
 
         port = free_port()
         server = Server(url, port, args.server)
+        say(f"== {args.drains} × manage.py drain_submissions")
+        drains = drains_start(url, args.drains)
         try:
-            wait_ready(port, prepared, server, warmup=args.clients)
-            sends, observed = load(server, port, prepared, jobs, url, args)
+            wait_ready(port, prepared, server, warmup=args.connections)
+            observed = load(server, drains, port, prepared, sends, url, args)
         finally:
             server.stop()
+            drains_stop(drains)
+        load_after = os.getloadavg()
 
         checked = outcome(sends)
+        stored = inbox_counts(url, prepared.campaign_id)
         counted = database_counts(url, prepared.campaign_id)
         reads = table_reads(url)
+        report_of_key = {key: report for _pk, key, report in stored["versions"]}
+        version_of = {pk: report for pk, _key, report in stored["versions"]}
+        row_report = {
+            key: version_of.get(version) for _pk, key, _s, _r, version, _o in stored["rows"]
+        }
+        report_of = {
+            job.index: row_report.get(job.key) or report_of_key.get(job.key) for job in jobs
+        }
         say("== checking the pairs")
-        pairs = pair_check(prepared, jobs, sends)
+        pairs = pair_check(prepared, jobs, {i: r for i, r in report_of.items() if r})
         explained = one_submission(prepared, random.Random(args.seed + 7))
         corrections = tally_corrections(prepared.campaign_id)
     finally:
@@ -1525,152 +1617,136 @@ def main() -> None:
         if args.keep:
             say(f"== kept {url}")
         else:
-            drop(args.admin_url, DB_NAME)
+            drop(args.admin_url, args.database)
 
-    created = [s for s in sends if s.status == 201]
-    acked = [s for s in sends if s.status in (200, 201)]
-    repeated = [s for s in sends if s.status == 200]
+    accepted = [s for s in sends if s.status == 202]
+    acknowledged = {s.receipt for s in accepted}
+    rows = stored["rows"]
+    stored_ids = {pk for pk, *_rest in rows}
+    done_new = [
+        key for _pk, key, state, repeated, _v, _o in rows if state == "done" and not repeated
+    ]
+    refused = Counter(outcome_ for _pk, _k, state, _r, _v, outcome_ in rows if state == "refused")
+    version_keys = [key for _pk, key, _report in stored["versions"]]
+    lost = len(acknowledged - stored_ids)
+    unacknowledged = len(stored_ids - acknowledged)
+    duplicated = len(version_keys) - len(set(version_keys))
+    without_version = len(set(done_new) - set(version_keys))
     elapsed = observed["elapsed_s"]
-    rate = len(created) / elapsed
-    latencies = sorted((s.done - s.sent) * 1000 for s in created)
-    repeat_latencies = sorted((s.done - s.sent) * 1000 for s in repeated) or [0.0]
-    created_keys = checked.pop("created_keys")
-    version_keys = counted.pop("version_keys")
-    members_created = len({s.job.member for s in created})
-    lost = len(created_keys - version_keys)
-    phantom = len(version_keys - created_keys)
-    extra_versions = counted["versions"] - len(created)
+    emptied = observed["inbox_empty_at_s"]
+    firsts = [s for s in accepted if s.kind == "first"]
+    last = max((s.done for s in accepted), default=elapsed)
+    rate = len(firsts) / max(args.seconds, last)
+    applied = len(rows) / max(args.seconds, emptied)
+    # Time to the 202 from the scheduled send (waits after a 503 included).
+    latencies = sorted((s.done - s.at) * 1000 for s in accepted) or [0.0]
     problems = []
     if lost:
-        problems.append(f"{lost} versions answered 201 are not in the database")
-    if phantom:
-        problems.append(f"{phantom} versions in the database were never answered 201")
-    if extra_versions:
-        problems.append(f"versions {counted['versions']:,} ≠ 201 answers {len(created):,}")
-    if counted["reports_submitted"] != members_created:
-        problems.append(
-            f"submitted reports {counted['reports_submitted']:,} ≠ members answered 201 "
-            f"{members_created:,}"
-        )
+        problems.append(f"{lost} acknowledged receipts are not in the database")
+    if unacknowledged:
+        problems.append(f"{unacknowledged} stored submissions were never acknowledged")
+    if duplicated:
+        problems.append(f"{duplicated} versions share a key with another")
+    if without_version:
+        problems.append(f"{without_version} rows done without their version")
+    if refused:
+        problems.append(f"refused after acceptance: {dict(refused)}")
     if checked["unexpected"]:
         problems.append(f"unexpected answers {checked['unexpected']}")
+    if observed["server_log"].get("Internal Server Error"):
+        problems.append(f"{observed['server_log']['Internal Server Error']} answers 500")
     if any(corrections.values()):
         problems.append(f"report counters needed corrections {corrections}")
-    failed = bool(lost or phantom or extra_versions or checked["unexpected"])
+    failed = bool(problems)
 
     cpu = observed["cpu_s"]
-    ours = sum(cpu.get(k, 0.0) for k in ("gunicorn", "postgres", "client"))
-    foreign = cpu.get("other", 0.0) + cpu.get("postgres (other)", 0.0)
-    wall = observed["wall_s"]
     cores = os.cpu_count() or 1
+    wall = observed["wall_s"]
+    foreign = cpu.get("other", 0.0) + cpu.get("postgres (other)", 0.0)
     busy_by_others = foreign / wall
-    machine_was_busy = busy_by_others > 0.15 or before > 0.10
-    for key in (
-        "elapsed_s",
-        "machine_busy_share",
-        "active_backends_mean",
-        "lock_waiting_backends_mean",
-    ):
-        observed[key] = round(observed[key], 3)
-    say(f"  elapsed {elapsed:.1f} s, {len(sends):,} requests, statuses {checked['statuses']}")
+    per = max(1, len(rows))
+    cpu_ms = {
+        kind: round(cpu.get(kind, 0.0) * 1000 / per, 1)
+        for kind in ("gunicorn", "drain", "postgres", "client", "postgres (other)", "other")
+    }
+    cpu_ms["kernel"] = round(cpu.get("kernel", 0.0) * 1000 / per, 1)
     say(
-        "  CPU ms per 201: "
-        + ", ".join(
-            f"{kind} {cpu.get(kind, 0.0) * 1000 / max(1, len(created)):.1f}"
-            for kind in ("gunicorn", "postgres", "client", "postgres (other)", "other", "kernel")
-        )
+        f"  elapsed {elapsed:.1f} s, inbox empty at {emptied:.1f} s, statuses {checked['statuses']}"
     )
+    say(f"  CPU ms per submission: {cpu_ms}")
     say(
         f"  machine busy {observed['machine_busy_share']:.0%} of {cores} cores during the load; "
         f"other processes {busy_by_others:.2f} cores ({observed['busiest_other_processes']}); "
-        f"before the run {before:.0%}"
+        f"before the run {before:.0%}; load average before "
+        + " ".join(f"{n:.2f}" for n in load_before)
+        + ", after "
+        + " ".join(f"{n:.2f}" for n in load_after)
     )
     say(
         f"  backends active mean/max {observed['active_backends_mean']:.1f}/"
         f"{observed['active_backends_max']}, waiting for a lock mean/max "
         f"{observed['lock_waiting_backends_mean']:.2f}/{observed['lock_waiting_backends_max']}"
-        f" ({observed['samples_with_a_lock_wait']} of {observed['samples']} samples)"
+        f"; inbox waiting max {observed['inbox_waiting_max']:,}"
     )
     say(f"  server log: {observed['server_log'] or 'nothing'}")
     for text in observed["server_tracebacks"]:
         say("  first lines of a 500:\n" + text[:2000])
-    say(f"  refusals: {checked['refusals'] or 'none'}")
-    say(f"  retries {checked['retries']}, dups {checked['dups']}")
-    say(f"  database {counted}")
+    say(f"  refusals: {checked['refusals'] or 'none'}; same receipt {checked['same_receipt']}")
+    say(
+        f"  acknowledged {len(acknowledged):,}, stored {len(rows):,} (done {len(done_new):,} new"
+        f" versions, refused {sum(refused.values())}), versions {len(version_keys):,}"
+    )
+    say(f"  database { ({k: v for k, v in counted.items() if k != 'version_keys'}) }")
     say(f"  pairs {pairs}")
     say(f"  report tables read: {reads}")
     say(
-        f"  one more submission in-process: {explained.get('ms', 0):.0f} ms, "
-        f"{explained.get('cpu_ms', 0):.0f} ms CPU, {explained.get('statements')} statements, "
-        f"{explained.get('selects')} SELECTs taking {explained.get('selects_ms', 0):.1f} ms"
+        f"  one more submission in-process (quiet queue, drained in the request): "
+        f"{explained.get('ms', 0):.0f} ms, {explained.get('cpu_ms', 0):.0f} ms CPU, "
+        f"{explained.get('statements')} statements, {explained.get('selects')} SELECTs taking "
+        f"{explained.get('selects_ms', 0):.1f} ms"
     )
-    say(f"    sequential scans in those plans: {explained.get('seq_scans_in_plans') or 'none'}")
     for slow in explained.get("slowest", []):
         say(f"    {slow['ms']:.3f} ms: {slow['plan']} | {slow['sql'][:90]}")
-    for line in explained.get("slowest_plan", [])[:12]:
-        say(f"    | {line[:160]}")
     say(f"  report counters rebuilt: {corrections}")
     for problem in problems:
         say(f"  !! {problem}")
-    if observed["plan_exhausted"]:
-        say("  !! the plan ran out before the time was up")
 
     result = {
-        "benchmark": "submissions",
+        "benchmark": "submissions through the inbox",
         "command": command,
         "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
         "git": git_state(),
         "cores": cores,
-        "config": {
-            "members": args.members,
-            "seconds": None if args.count else args.seconds,
-            "count": args.count or None,
-            "clients": args.clients,
-            "server": args.server,
-            "seed": args.seed,
-            "shares": shares,
-            "autovacuum": autovacuum,
-            "analyze_every_s": args.analyze_every or None,
-            "planned": len(jobs),
-            "planned_kinds": dict(Counter(job.kind for job in jobs)),
-            "syllables_median": statistics.median(lengths),
-        },
+        "load_average_before": load_before,
+        "load_average_after": load_after,
+        "config": {**vars(args), "shares": shares, "autovacuum": autovacuum},
         "results": {
             "requests": len(sends),
-            "acknowledged_2xx": len(acked),
-            "created_201": len(created),
-            "repeated_200": len(repeated),
-            "first_sends_201": sum(1 for s in created if s.kind == "first"),
-            "acks_per_s": len(acked) / elapsed,
-            "created_per_s": rate,
-            "latency_ms_201": {
-                "p50": percentile(latencies, 0.50) if latencies else None,
-                "p95": percentile(latencies, 0.95) if latencies else None,
-                "p99": percentile(latencies, 0.99) if latencies else None,
-                "max": latencies[-1] if latencies else None,
+            "accepted_per_s": rate,
+            "applied_per_s": applied,
+            "latency_ms_202": {
+                "p50": percentile(latencies, 0.50),
+                "p95": percentile(latencies, 0.95),
+                "p99": percentile(latencies, 0.99),
+                "max": latencies[-1],
             },
-            "latency_ms_200_repeated": {
-                "p50": percentile(repeat_latencies, 0.50),
-                "max": repeat_latencies[-1],
-            },
+            "answers_503": sum(s.busy for s in sends),
+            "connection_resets": sum(s.resets for s in sends),
+            "acknowledged": len(acknowledged),
+            "stored": len(rows),
+            "lost": lost,
+            "unacknowledged": unacknowledged,
+            "duplicated_versions": duplicated,
+            "refused_after_acceptance": dict(refused),
+            "cpu_ms_per_submission": cpu_ms,
             **checked,
         },
-        "database": {
-            **counted,
-            "members_answered_201": members_created,
-            "versions_answered_201_missing": lost,
-            "versions_never_answered_201": phantom,
-        },
+        "database": {k: v for k, v in counted.items() if k != "version_keys"},
         "pairs": pairs,
         "report_counter_corrections": corrections,
         "observed": observed,
-        "machine": {
-            "busy_before_share": round(before, 3),
-            "busy_during_share": observed["machine_busy_share"],
-            "other_processes_cores": round(busy_by_others, 3),
-            "ours_cpu_s": round(ours, 1),
-            "busy_by_others": machine_was_busy,
-        },
+        "machine_busy_before_share": before,
+        "other_processes_cores": busy_by_others,
         "table_reads": reads,
         "one_submission_in_process": explained,
         "problems": problems,
@@ -1682,18 +1758,19 @@ def main() -> None:
     say(f"== wrote {output}")
 
     print(
-        "| server | members | clients | seconds | 201 | 200 repeated | 2xx/s | p50 ms | p95 ms "
-        "| p99 ms | errors | versions | reports | pairs | machine busy by others |"
+        "| server | drains | kill | offered/s | accepted/s | applied/s | p50 ms | p95 ms | p99 ms "
+        "| 503 | unexpected | acknowledged | stored | refused after | lost | doubled "
+        "| counter fixes | CPU ms/submission gunicorn · drain · postgres |"
     )
-    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|---|")
+    print("|---|--:|---|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|---|---|")
     errors = "; ".join(f"{k}: {v}" for k, v in checked["unexpected"].items()) or "none"
-    lat = result["results"]["latency_ms_201"]
+    lat = result["results"]["latency_ms_202"]
     print(
-        f"| {args.server} | {args.members:,} | {args.clients} | {elapsed:.0f} | {len(created):,} "
-        f"| {len(repeated)} | {len(acked) / elapsed:.1f} | {lat['p50']:.0f} | {lat['p95']:.0f} "
-        f"| {lat['p99']:.0f} | {errors} | {counted['versions']:,} "
-        f"| {counted['reports_submitted']:,} | {counted['pairs']:,} "
-        f"| {'yes' if machine_was_busy else 'no'} ({busy_by_others:.2f} cores) |"
+        f"| {args.server} | {args.drains} | {'yes' if args.kill else 'no'} | {args.rate:g} "
+        f"| {rate:.1f} | {applied:.1f} | {lat['p50']:.0f} | {lat['p95']:.0f} | {lat['p99']:.0f} "
+        f"| {result['results']['answers_503']} | {errors} | {len(acknowledged):,} | {len(rows):,} "
+        f"| {sum(refused.values())} | {lost} | {duplicated} | {corrections} "
+        f"| {cpu_ms['gunicorn']} · {cpu_ms['drain']} · {cpu_ms['postgres']} |"
     )
     sys.exit(1 if failed else 0)
 

@@ -8,19 +8,16 @@ applies the same rules and messages as a check-in always had, writes the marks i
 multi-row insert, sums the counters per batch and marks the rows done or refused, all in
 one transaction: a drain killed in the middle leaves its rows waiting for the next one.
 
-Admission control: the drain keeps in the cache how many rows wait and how fast the
-drains have been taking them. A check-in that would wait longer than
+Admission control (`nghiquyet.backlog`): a check-in that would wait longer than
 CHECKIN_MAX_WAIT_SECONDS is answered "busy, retry after n seconds" and nothing is stored.
 """
 
 import datetime as dt
 import logging
-import math
 import time
 from collections import Counter, defaultdict
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
@@ -47,19 +44,18 @@ from conferences.services import (
     report_due_after,
 )
 from members.models import Member
-from nghiquyet.caching import counter_add
+from nghiquyet.backlog import Backlog, Full
 
 logger = logging.getLogger(__name__)
 
 BATCH = 500
-WAITING_KEY = "nq:checkin:waiting"  # rows waiting, as the last drain counted them, plus arrivals
-RATE_KEY = "nq:checkin:rate"  # rows per second the drains took while rows were waiting
-BUSY_KEY = "nq:checkin:busy"  # (since, rows drained) of the current stretch of full batches
-ARRIVALS_KEY = "nq:checkin:arrived:{second}"
-RATE_WINDOW = 30  # seconds of full batches one rate estimate covers
 # A check-in drains itself in the request only when the queue is this quiet.
 INLINE_WAITING = 20
 INLINE_ARRIVALS_PER_SECOND = 5
+BACKLOG = Backlog(
+    "checkin", inline_waiting=INLINE_WAITING, inline_arrivals_per_second=INLINE_ARRIVALS_PER_SECOND
+)
+WAITING_KEY, RATE_KEY, BUSY_KEY = BACKLOG.waiting_key, BACKLOG.rate_key, BACKLOG.busy_key
 
 Inbox = CheckinInbox.State
 
@@ -78,22 +74,12 @@ class CheckinBusy(Exception):
         self.retry_after = retry_after
 
 
-def expected_wait(waiting: int | None, rate: float | None) -> float:
-    """Seconds the rows now waiting will take to drain; 0 while nothing is measured."""
-    if not waiting or not rate:
-        return 0.0
-    return waiting / rate
-
-
 def _admission() -> int:
     """How many waiting rows there are, or CheckinBusy when one more would wait too long."""
-    found = cache.get_many([WAITING_KEY, RATE_KEY])
-    waiting = max(found.get(WAITING_KEY) or 0, 0)
-    wait = expected_wait(waiting, found.get(RATE_KEY))
-    limit = settings.CHECKIN_MAX_WAIT_SECONDS
-    if wait > limit:
-        raise CheckinBusy(max(1, math.ceil(wait - limit)))
-    return waiting
+    try:
+        return BACKLOG.admit(settings.CHECKIN_MAX_WAIT_SECONDS)
+    except Full as full:
+        raise CheckinBusy(full.retry_after) from None
 
 
 def _insert(user_id: int, ticket, key: str, now: dt.datetime) -> int | None:
@@ -163,9 +149,7 @@ def checkin_receive(user, conference_id: int, token: str) -> CheckinInbox:
         arrived_at=now,
         key=key,
     )
-    counter_add(WAITING_KEY)
-    arrivals = counter_add(ARRIVALS_KEY.format(second=int(time.time())), timeout=10)
-    if waiting <= INLINE_WAITING and arrivals <= INLINE_ARRIVALS_PER_SECOND:
+    if BACKLOG.arrived(waiting):
         # A lone member is answered at once, by the drain the workers run. The row is
         # stored whatever happens here: a failed drain leaves it to the workers.
         try:
@@ -358,22 +342,9 @@ def _problem(row, members, conferences, points, assignments, marks) -> tuple[str
 
 
 def _measure(drained: int, limit: int, seconds: float) -> None:
-    """Keep the estimates admission control reads: rows waiting now, and the rate at
-    which the drains together take rows while there are more than a batch waiting."""
-    if not drained:
-        cache.set(WAITING_KEY, 0, None)
-        cache.delete(BUSY_KEY)
-        return
-    waiting = CheckinInbox.objects.filter(state=Inbox.WAITING).count()
-    cache.set(WAITING_KEY, waiting, None)
-    if drained < limit:  # the queue ran dry: what was measured is arrivals, not capacity
-        cache.delete(BUSY_KEY)
-        return
-    now = time.time()
-    since, total = cache.get(BUSY_KEY) or (now - seconds, 0)
-    total += drained
-    if now - since >= 1:
-        cache.set(RATE_KEY, total / (now - since), None)
-    if now - since > RATE_WINDOW:  # a fresh window, so the estimate follows the machine
-        since, total = now, 0
-    cache.set(BUSY_KEY, (since, total), 3 * RATE_WINDOW)
+    BACKLOG.measure(
+        drained,
+        limit,
+        seconds,
+        lambda: CheckinInbox.objects.filter(state=Inbox.WAITING).count(),
+    )

@@ -219,6 +219,9 @@ CACHES = {
 # A QR check-in that would wait longer than this in the queue is answered 503 with
 # Retry-After instead (conferences/inbox.py); validity is judged when it arrives.
 CHECKIN_MAX_WAIT_SECONDS = envint("CHECKIN_MAX_WAIT_SECONDS", 30)
+# Likewise a learning report (reports/inbox.py): the page keeps the text and says when
+# to hand it in again.
+SUBMISSION_MAX_WAIT_SECONDS = envint("SUBMISSION_MAX_WAIT_SECONDS", 60)
 # Dashboard figures per (campaign, unit) are shared for this many seconds (0: never cached).
 FIGURES_CACHE_SECONDS = envint("FIGURES_CACHE_SECONDS", 20)
 

@@ -240,6 +240,23 @@ def _candidates(campaign_id: int, keys: list[int], exclude: int | None):
     return Fingerprint.objects.filter(report_id__in=chosen).values_list("report_id", "shingles")
 
 
+_CAMPAIGN_LOCK = 0x6E72
+
+
+def marks_lock_campaign(campaign_id: int, *, wait: bool = True) -> bool:
+    """Index the campaign's reports alone until the transaction ends: a drain applying a
+    batch (reports/inbox.py) takes this instead of each report's marks, which would be
+    thousands of locks per batch, taken report by report in no common order. Single
+    submissions (`_lock_marks`) hold it shared, so they wait for the batch and it for them.
+    Without `wait`, False at once when someone else holds it."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        take = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+        cursor.execute(f"SELECT {take}(%s, %s)", [_CAMPAIGN_LOCK, campaign_id])
+        return wait or cursor.fetchone()[0]
+
+
 def _lock_marks(campaign_id: int, keys: list[int]) -> None:
     """Wait for any uncommitted submission of the campaign holding one of these marks.
     Taken in key order, so two submissions never wait for each other; reports sharing no
@@ -247,6 +264,7 @@ def _lock_marks(campaign_id: int, keys: list[int]) -> None:
     if connection.vendor != "postgresql" or not keys:
         return
     with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [_CAMPAIGN_LOCK, campaign_id])
         cursor.execute(
             "SELECT count(pg_advisory_xact_lock(%s, k))"
             " FROM (SELECT k FROM unnest(%s::integer[]) AS k ORDER BY k) AS ordered",
@@ -323,10 +341,10 @@ def _own(raw: np.ndarray, boilerplate: np.ndarray) -> np.ndarray:
     return raw[~np.isin(raw, boilerplate, assume_unique=True)] if len(boilerplate) else raw
 
 
-def index_report(report: Report, text: str, version: int) -> Indexed:
+def index_report(report: Report, text: str, version: int, *, marks_locked: bool = False) -> Indexed:
     """Fingerprint the report's latest version, store its marks, verify every report of
     the campaign sharing a mark, and keep the pairs. Runs inside the caller's
-    transaction."""
+    transaction; `marks_locked` when it holds `marks_lock_campaign`."""
     partners = unindex_report(report.pk, report.campaign_id)
     boilerplate = boilerplate_of(report.campaign_id)
     ordered = similarity.sequence(text)
@@ -346,7 +364,8 @@ def index_report(report: Report, text: str, version: int) -> Indexed:
         result.flag_changed = _flags_refresh([report.pk, *partners])
         return result
     keys = similarity.keys_of(similarity.marks(ordered, boilerplate))
-    _lock_marks(report.campaign_id, keys)
+    if not marks_locked:
+        _lock_marks(report.campaign_id, keys)
     found = compare(report.campaign_id, own, boilerplate, keys=keys, exclude=report.pk)
     marks_write(report.campaign_id, keys, [report.pk] * len(keys))
     result.compared = len(found)

@@ -3,6 +3,7 @@ the level above's confirmations, per-unit counters, and the copy-detection index
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -100,6 +101,69 @@ class Version(models.Model):
     @property
     def text(self) -> str:
         return "\n\n".join(self.sections)
+
+
+class SubmissionInbox(models.Model):
+    """A submission as it arrived: checked cheaply (who may hand it in, the sections, the
+    deadline) and written in one statement; a drain (reports/inbox.py) then makes it a
+    version, runs copy detection and moves the counters, in a batch with others, or
+    refuses it with the reason the member sees. A retry carries the same key and finds
+    this row: one per (campaign, member, key)."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Đang chờ ghi nhận")
+        DONE = "done", _("Đã ghi nhận")
+        REFUSED = "refused", _("Không ghi nhận")
+
+    # No foreign key constraint on the campaign: every insert of a national burst would
+    # share a lock on the same campaign row. The drain refuses a row whose campaign is gone.
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+"
+    )
+    # Who pressed submit: the member, or a secretary entering it on their behalf.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
+    sections = models.JSONField()
+    source = models.CharField(max_length=10, choices=Source, default=Source.TYPED)
+    file_name = models.CharField(max_length=255, blank=True)
+    key = models.CharField(max_length=64)
+    received_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    outcome = models.CharField(max_length=500, blank=True)
+    version = models.ForeignKey(
+        Version,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The version already held this text or this key: the submission counted once.
+    repeated = models.BooleanField(default=False)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt nộp bài thu hoạch")
+        verbose_name_plural = _("lượt nộp bài thu hoạch")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "member", "key"], name="submission_received_once"
+            )
+        ]
+        indexes = [
+            # The drain's queue: only waiting rows, oldest first.
+            models.Index(
+                fields=["id"], name="submission_inbox_waiting", condition=Q(state="waiting")
+            )
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Lượt nộp số %(n)s") % {"n": self.pk}
 
 
 class Decision(models.TextChoices):

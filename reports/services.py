@@ -10,7 +10,7 @@ import datetime as dt
 import html
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -395,6 +395,19 @@ class Receipt:
     version: Version
     repeated: bool  # the same submit arrived again and was counted once
     unchanged: bool = False  # a new submit of the very text of the latest version
+    # Other reports whose `flagged` copy detection changed (their counters moved too).
+    flags_moved: list[int] = field(default_factory=list)
+
+
+def submission_check(actor, campaign: Campaign, member: Member, key: str) -> str:
+    """What a submission is checked for before anything else; returns the key, stripped."""
+    key = (key or "").strip()
+    if not key or len(key) > MAX_KEY:
+        raise SubmitRefused(_("Thiếu mã nộp bài; hãy tải lại trang rồi nộp lại."))
+    if not may_enter_for(actor, member):
+        raise SubmitRefused(_("Bạn không được nộp bài thay đồng chí này."))
+    _check_member(campaign, member)
+    return key
 
 
 def report_submit(
@@ -408,78 +421,108 @@ def report_submit(
     file_name: str = "",
 ) -> Receipt:
     """Submit a version of the member's report. A retried submit with the same key
-    returns the first receipt; copy detection runs before the transaction commits."""
-    key = (key or "").strip()
-    if not key or len(key) > MAX_KEY:
-        raise SubmitRefused(_("Thiếu mã nộp bài; hãy tải lại trang rồi nộp lại."))
-    if not may_enter_for(actor, member):
-        raise SubmitRefused(_("Bạn không được nộp bài thay đồng chí này."))
-    _check_member(campaign, member)
+    returns the first receipt; copy detection runs before the transaction commits.
+    (The web form and the API go through the inbox, `reports.inbox`, which applies
+    submissions in batches by `version_add`.)"""
+    key = submission_check(actor, campaign, member, key)
     existing = Version.objects.filter(
         report__campaign=campaign, report__member=member, idempotency_key=key
     ).select_related("report")
     if (found := existing.first()) is not None:
         return Receipt(found.report, found, repeated=True)
     sections = clean_sections(campaign, raw)
-    on_behalf = not (member.user_id is not None and member.user_id == actor.pk)
     with transaction.atomic():
         report = _report_locked(campaign, member)
-        if (found := report.versions.filter(idempotency_key=key).first()) is not None:
-            return Receipt(report, found, repeated=True)
-        deadline = _check_open(campaign, member, report)
-        if (latest := _same_as_latest(report, sections)) is not None:
-            return Receipt(report, latest, repeated=True, unchanged=True)
-        now = timezone.now()
-        today = timezone.localdate(now)
-        before = _counts(report)
-        version = Version.objects.create(
-            report=report,
-            number=report.versions_count + 1,
-            sections=sections,
-            source=source if on_behalf or source != Source.PAPER else Source.TYPED,
-            file_name=file_name[:255],
-            entered_by=actor,
-            on_behalf=on_behalf,
-            submitted_at=now,
-            due=deadline.due,
-            late=deadline.is_late(today),
-            idempotency_key=key,
-        )
-        report.versions_count = version.number
-        report.submitted_at = now
-        report.late = version.late
-        report.state = State.SUBMITTED
-        report.rating = ""
-        report.draft = []
-        report.draft_saved_at = None
-        indexed = copies.index_report(report, version.text, version.number)
-        report.refresh_from_db(fields=["flagged", "similarity"])
-        report.save(
-            update_fields=[
-                "versions_count",
-                "submitted_at",
-                "late",
-                "state",
-                "rating",
-                "draft",
-                "draft_saved_at",
-            ]
-        )
         changes = _Changes()
-        changes.move(report, before)
-        _flags_moved(changes, indexed.flag_changed, report)
-        changes.apply()
-        audit_record(
+        receipt = version_add(
             actor,
-            "report.submit",
+            campaign,
+            member,
             report,
-            {
-                "version": [version.number - 1 or None, version.number],
-                "on_behalf": [None, on_behalf],
-                "late": [None, version.late],
-            },
+            sections,
+            key=key,
+            source=source,
+            file_name=file_name,
+            at=timezone.now(),
+            changes=changes,
         )
-    return Receipt(report, version, repeated=False)
+        changes.apply()
+    return receipt
+
+
+def version_add(
+    actor,
+    campaign: Campaign,
+    member: Member,
+    report: Report,
+    sections: list[str],
+    *,
+    key: str,
+    source: str,
+    file_name: str,
+    at: dt.datetime,
+    changes: "_Changes",
+    marks_locked: bool = False,
+) -> Receipt:
+    """A new version of `report` (locked by the caller) handed in at `at`: numbered,
+    judged late or not on that day, indexed for copy detection; the counter moves go to
+    `changes`, which the caller applies. Raises SubmitRefused when the report may not take
+    it (rated, confirmed, closed, or the same text after a return for rewriting)."""
+    if (found := report.versions.filter(idempotency_key=key).first()) is not None:
+        return Receipt(report, found, repeated=True)
+    today = timezone.localdate(at)
+    deadline = _check_open(campaign, member, report, today)
+    if (latest := _same_as_latest(report, sections)) is not None:
+        return Receipt(report, latest, repeated=True, unchanged=True)
+    on_behalf = not (member.user_id is not None and member.user_id == actor.pk)
+    before = _counts(report)
+    version = Version.objects.create(
+        report=report,
+        number=report.versions_count + 1,
+        sections=sections,
+        source=source if on_behalf or source != Source.PAPER else Source.TYPED,
+        file_name=file_name[:255],
+        entered_by=actor,
+        on_behalf=on_behalf,
+        submitted_at=at,
+        due=deadline.due,
+        late=deadline.is_late(today),
+        idempotency_key=key,
+    )
+    report.versions_count = version.number
+    report.submitted_at = at
+    report.late = version.late
+    report.state = State.SUBMITTED
+    report.rating = ""
+    report.draft = []
+    report.draft_saved_at = None
+    indexed = copies.index_report(report, version.text, version.number, marks_locked=marks_locked)
+    report.refresh_from_db(fields=["flagged", "similarity"])
+    report.save(
+        update_fields=[
+            "versions_count",
+            "submitted_at",
+            "late",
+            "state",
+            "rating",
+            "draft",
+            "draft_saved_at",
+        ]
+    )
+    changes.move(report, before)
+    _flags_moved(changes, indexed.flag_changed, report)
+    audit_record(
+        actor,
+        "report.submit",
+        report,
+        {
+            "version": [version.number - 1 or None, version.number],
+            "on_behalf": [None, on_behalf],
+            "late": [None, version.late],
+        },
+    )
+    others = [pk for pk in indexed.flag_changed if pk != report.pk]
+    return Receipt(report, version, repeated=False, flags_moved=others)
 
 
 def _same_as_latest(report: Report, sections: list[str]) -> Version | None:
@@ -498,8 +541,18 @@ def _same_as_latest(report: Report, sections: list[str]) -> Version | None:
     return latest
 
 
-def _check_open(campaign: Campaign, member: Member, report: Report) -> Deadline:
-    if report.state == State.RATED:
+def submission_open(campaign: Campaign, member: Member) -> Deadline:
+    """The deadline, or SubmitRefused when the member's report takes no version now."""
+    report = Report.objects.filter(campaign=campaign, member=member).first()
+    return _check_open(campaign, member, report)
+
+
+def _check_open(
+    campaign: Campaign, member: Member, report: Report | None, today: dt.date | None = None
+) -> Deadline:
+    """The member's deadline, or SubmitRefused when the report takes no version on `today`
+    (by default today): rated, the unit's results confirmed, or the deadline closed."""
+    if report is not None and report.state == State.RATED:
         raise SubmitRefused(_("Bài đã được đánh giá; không nộp lại được."))
     deadline = deadline_for(campaign, member, report)
     if deadline.confirmed_on is not None:
@@ -510,7 +563,7 @@ def _check_open(campaign: Campaign, member: Member, report: Report) -> Deadline:
             )
             % {"date": format_date(deadline.confirmed_on)}
         )
-    if not deadline.is_open(timezone.localdate()):
+    if not deadline.is_open(today or timezone.localdate()):
         raise SubmitRefused(
             _("Đã hết hạn nhận bài từ ngày %(date)s. Hãy đề nghị chi bộ gia hạn.")
             % {"date": format_date(deadline.closes)}

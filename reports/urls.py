@@ -24,6 +24,7 @@ urlpatterns = [
     path("campaign/<int:campaign_pk>/export/", views.export_start, name="export-start"),
     path("exports/<int:export_pk>/", views.export_detail, name="export"),
     path("exports/<int:export_pk>/download/", views.export_download, name="export-download"),
+    path("receipts/<int:receipt_pk>/", views.receipt, name="receipt"),
     path("<int:report_pk>/", views.report_detail, name="detail"),
     path("<int:report_pk>/compare/<int:other_pk>/", views.compare, name="compare"),
 ]

@@ -22,7 +22,7 @@ from members.models import Member
 from nghiquyet.forms import add_service_errors, confirmed_in_page, posted
 from nghiquyet.uploads import MB, UploadError, private_file
 from organizations.models import Organization
-from reports import copies, reminders, services, similarity, tasks, uploads
+from reports import copies, inbox, reminders, services, similarity, tasks, uploads
 from reports.anonymity import Anonymity
 from reports.forms import AllowedTextForm, ExportForm, ExtensionForm, ReviewForm, UploadForm
 from reports.models import (
@@ -35,6 +35,7 @@ from reports.models import (
     Report,
     Source,
     State,
+    SubmissionInbox,
     Upload,
 )
 from reports.pending import REQUIRED, Pending, pending_members
@@ -99,7 +100,7 @@ def _writer(request, campaign: Campaign, member: Member):
             sections = _sections_from(request, campaign)
             source = Source.PAPER if on_behalf and data.get("paper") else Source.TYPED
             try:
-                receipt = services.report_submit(
+                receipt = inbox.submission_receive(
                     request.user,
                     campaign,
                     member,
@@ -107,36 +108,19 @@ def _writer(request, campaign: Campaign, member: Member):
                     key=data.get("key", ""),
                     source=source,
                 )
+            except inbox.SubmissionBusy as busy:
+                errors = {None: [str(busy)]}
             except ValidationError as error:
                 errors = (
                     error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
                 )
             else:
-                if receipt.unchanged:
-                    messages.info(
-                        request,
-                        _(
-                            "Bài không thay đổi so với lần nộp trước; hệ thống giữ lần nộp "
-                            "%(n)s lúc %(at)s."
-                        )
-                        % {
-                            "n": receipt.version.number,
-                            "at": format_datetime(receipt.version.submitted_at),
-                        },
-                    )
-                elif receipt.repeated:
-                    messages.info(request, _("Bài này đã được nhận trước đó; không nộp lặp."))
+                if receipt.state == SubmissionInbox.State.REFUSED:
+                    errors = {None: [receipt.outcome]}
                 else:
-                    messages.success(
-                        request,
-                        _("Đã nộp bài (lần %(n)s) lúc %(at)s.")
-                        % {
-                            "n": receipt.version.number,
-                            "at": format_datetime(receipt.version.submitted_at),
-                        },
-                    )
-                # A member who wrote on their own page goes back to it.
-                return redirect("accounts:mine" if data.get("back") == "mine" else request.path)
+                    _receipt_message(request, receipt)
+                    # A member who wrote on their own page goes back to it.
+                    return redirect("accounts:mine" if data.get("back") == "mine" else request.path)
     report = Report.objects.filter(campaign=campaign, member=member).first()
     deadline = services.deadline_for(campaign, member, report)
     today = timezone.localdate()
@@ -163,6 +147,9 @@ def _writer(request, campaign: Campaign, member: Member):
             "days_over": (today - deadline.due).days,
             "open": deadline.is_open(today) and (report is None or report.state != State.RATED),
             "versions": versions,
+            "waiting": SubmissionInbox.objects.filter(
+                campaign=campaign, member=member, state=SubmissionInbox.State.WAITING
+            ).order_by("pk"),
             "reviews": report.reviews.exclude(decision=Decision.RATE) if report else [],
             "key": secrets.token_urlsafe(16),
             "documents": campaign.documents.all(),
@@ -170,6 +157,56 @@ def _writer(request, campaign: Campaign, member: Member):
             "upload": Upload.objects.filter(campaign=campaign, member=member)
             .exclude(state=Upload.State.USED)
             .first(),
+        },
+    )
+
+
+def _receipt_message(request, receipt: SubmissionInbox) -> None:
+    """What the writer is told once the submission is stored: the version when the drain
+    has made it already, else the receipt to look up."""
+    version = receipt.version if receipt.state == SubmissionInbox.State.DONE else None
+    if version is None:
+        messages.success(
+            request,
+            _(
+                "Đã nhận bài lúc %(at)s, biên nhận số %(n)s. Hệ thống đang ghi nhận và đối "
+                "chiếu trùng lặp; kết quả xem tại trang biên nhận."
+            )
+            % {"at": format_datetime(receipt.received_at), "n": receipt.pk},
+        )
+    elif receipt.repeated and version.idempotency_key != receipt.key:
+        messages.info(
+            request,
+            _("Bài không thay đổi so với lần nộp trước; hệ thống giữ lần nộp %(n)s lúc %(at)s.")
+            % {"n": version.number, "at": format_datetime(version.submitted_at)},
+        )
+    elif receipt.repeated:
+        messages.info(request, _("Bài này đã được nhận trước đó; không nộp lặp."))
+    else:
+        messages.success(
+            request,
+            _("Đã nộp bài (lần %(n)s) lúc %(at)s.")
+            % {"n": version.number, "at": format_datetime(version.submitted_at)},
+        )
+
+
+@login_required
+def receipt(request, receipt_pk):
+    """How a submission came out: waiting, stored (with its lateness and the copy check)
+    or refused with the reason."""
+    row = policy.get_submission_for(request.user, receipt_pk)
+    version = row.version if row.state == SubmissionInbox.State.DONE else None
+    report = version.report if version is not None else None
+    return render(
+        request,
+        "reports/receipt.html",
+        {
+            "receipt": row,
+            "version": version,
+            "report": report,
+            "writer_url": _writer_url(request.user, row.campaign, row.member)
+            if services.may_enter_for(request.user, row.member)
+            else None,
         },
     )
 

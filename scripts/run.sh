@@ -14,13 +14,17 @@ FILES_WORKER=$!
 # QR check-ins are acknowledged on arrival and applied in batches by this drain.
 $PY manage.py drain_checkins >var/worker-checkins.log 2>&1 &
 CHECKINS_WORKER=$!
-trap 'kill $WORKER $FILES_WORKER $CHECKINS_WORKER 2>/dev/null || true' EXIT INT TERM
+# So are learning-report submissions (the version, copy detection, the counters).
+$PY manage.py drain_submissions >var/worker-submissions.log 2>&1 &
+SUBMISSIONS_WORKER=$!
+trap 'kill $WORKER $FILES_WORKER $CHECKINS_WORKER $SUBMISSIONS_WORKER 2>/dev/null || true' EXIT INT TERM
 
 cat <<INFO
 
   nghiquyet đang chạy:  http://$HOST:$PORT/
   Nhật ký tác vụ nền:   var/worker.log, var/worker-files.log (đọc tệp tải lên),
                         var/worker-checkins.log (ghi nhận điểm danh bằng mã QR)
+                        var/worker-submissions.log (ghi nhận bài thu hoạch)
 
   Tài khoản thử (mật khẩu: demo12345)
     admin           quản trị hệ thống (mọi việc, /admin/)

@@ -126,7 +126,8 @@ def test_a_submission_token_only_submits(world, client, conference, campaign):
     }
     body = {"sections": [essay(1), essay(2)]}
     response = client.post(f"/api/v1/campaigns/{campaign.pk}/reports", body, **auth)
-    assert response.status_code == 201, response.json()
+    assert response.status_code == 202, response.json()
+    assert call(client, raw, response.json()["url"].removeprefix("/api/v1/")).status_code == 200
     assert call(client, raw, f"reports/{response.json()['report_id']}").status_code == 403
     checkin = client.post(f"/api/v1/conferences/{conference.pk}/checkin", {"token": "x"}, **auth)
     assert checkin.status_code == 403 and "nộp bài" in checkin.json()["detail"]

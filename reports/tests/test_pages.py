@@ -144,8 +144,9 @@ def test_api_submit_is_idempotent_and_refuses_late_resubmission(world, campaign,
     body = {"sections": [essay(1), essay(2)]}
     first = client.post(url, body, content_type="application/json", **headers)
     again = client.post(url, body, content_type="application/json", **headers)
-    assert (first.status_code, again.status_code) == (201, 200)
-    assert again.json()["repeated"] is True and Version.objects.count() == 1
+    assert (first.status_code, again.status_code) == (202, 202)
+    assert again.json()["id"] == first.json()["id"] and first.json()["state"] == "done"
+    assert Version.objects.count() == 1
     empty = client.post(
         url,
         {"sections": ["", "x"]},

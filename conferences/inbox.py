@@ -96,39 +96,45 @@ def _admission() -> int:
     return waiting
 
 
+# A refused row is taken up again: the member may have gone to the right bridge point since.
+# No row comes back when the key already has one that is waiting or done (a retry or a
+# double tap). The check-in's front door (conferences/front.py) prepares the same statement.
+INSERT = f"""INSERT INTO {CheckinInbox._meta.db_table} (user_id, conference_id, bridge_point_id,
+        token_digest, token_issued_at, arrived_at, "key", state, outcome, conflict)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '', %s)
+    ON CONFLICT ("key") DO UPDATE SET
+        bridge_point_id = excluded.bridge_point_id,
+        token_digest = excluded.token_digest,
+        token_issued_at = excluded.token_issued_at,
+        arrived_at = excluded.arrived_at,
+        state = excluded.state, outcome = '', conflict = excluded.conflict,
+        attendance_id = NULL, processed_at = NULL
+    WHERE {CheckinInbox._meta.db_table}.state = %s
+    RETURNING id"""
+
+
+def insert_params(user_id: int, ticket, key: str, now: dt.datetime, at=lambda value: value):
+    """The INSERT's parameters; `at` adapts a datetime for the connection."""
+    return [
+        user_id,
+        ticket.conference_id,
+        ticket.bridge_point_id,
+        ticket.digest,
+        at(ticket.issued_at),
+        at(now),
+        key,
+        Inbox.WAITING,
+        False,
+        Inbox.REFUSED,
+    ]
+
+
 def _insert(user_id: int, ticket, key: str, now: dt.datetime) -> int | None:
     """Write the check-in; the id of the row, or None when the key already has a row that
-    is waiting or done (a retry or a double tap). A refused row is taken up again: the
-    member may have gone to the right bridge point since."""
-    table = CheckinInbox._meta.db_table
+    is waiting or done."""
     at = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""INSERT INTO {table} (user_id, conference_id, bridge_point_id, token_digest,
-                    token_issued_at, arrived_at, "key", state, outcome, conflict)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, '', %s)
-                ON CONFLICT ("key") DO UPDATE SET
-                    bridge_point_id = excluded.bridge_point_id,
-                    token_digest = excluded.token_digest,
-                    token_issued_at = excluded.token_issued_at,
-                    arrived_at = excluded.arrived_at,
-                    state = excluded.state, outcome = '', conflict = excluded.conflict,
-                    attendance_id = NULL, processed_at = NULL
-                WHERE {table}.state = %s
-                RETURNING id""",
-            [
-                user_id,
-                ticket.conference_id,
-                ticket.bridge_point_id,
-                ticket.digest,
-                at(ticket.issued_at),
-                at(now),
-                key,
-                Inbox.WAITING,
-                False,
-                Inbox.REFUSED,
-            ],
-        )
+        cursor.execute(INSERT, insert_params(user_id, ticket, key, now, at))
         row = cursor.fetchone()
     return row[0] if row else None
 

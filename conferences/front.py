@@ -37,7 +37,6 @@ from accounts.token_use import token_used
 from conferences import inbox
 from conferences.checkin import CheckinError, token_read
 from conferences.models import CheckinInbox
-from nghiquyet.caching import counter_add
 from nghiquyet.middleware import CONTENT_SECURITY_POLICY
 from nghiquyet.redis_cache import RedisCache
 
@@ -140,8 +139,7 @@ class CheckinFront:
         pk = self._insert(inbox.insert_params(user_id, ticket, key, now))
         if pk is None:  # a retry: Django answers with the receipt the key has
             raise Declined
-        counter_add(inbox.WAITING_KEY)
-        counter_add(second, timeout=10)
+        _counters_add(cache, second)
         token_used(token_id, ip, now)
         return "202 Accepted", {
             "id": pk,
@@ -205,6 +203,18 @@ class CheckinFront:
                 ("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY)
             )
         return headers
+
+
+def _counters_add(backend, second: str) -> None:
+    """What `counter_add` does for the rows waiting and this second's arrivals, in one
+    round trip: each Redis call costs this request more CPU than its INSERT. Counters are
+    plain integers in Django's Redis cache, so INCR is what its `incr` does."""
+    waiting, arrivals = backend.make_key(inbox.WAITING_KEY), backend.make_key(second)
+    pipe = backend._cache.get_client(write=True).pipeline(transaction=False)
+    pipe.incr(waiting)
+    pipe.set(arrivals, 0, ex=10, nx=True)
+    pipe.incr(arrivals)
+    pipe.execute()
 
 
 def _bearer(value: str) -> str:

@@ -118,6 +118,11 @@ def test_a_new_check_in_is_answered_before_django_as_django_answers_it(front, wo
     url, body = checkin_url(hall.conference_id), {"token": tokens.token_make(hall)}
     first = call(door, url, body, raw)
     assert django.calls == 0 and first["status"] == "202 Accepted"
+    # Counted for admission control as Django counts: one more waiting, one more arrival.
+    assert cache.get(inbox.WAITING_KEY) == inbox.INLINE_WAITING + 2
+    now = int(time.time())
+    seconds = [inbox.ARRIVALS_KEY.format(second=s) for s in (now - 1, now)]
+    assert sum(cache.get_many(seconds).values()) == 1
     row = CheckinInbox.objects.get()
     assert first["body"]["id"] == row.pk and first["body"]["state"] == "waiting"
     assert (row.user_id, row.bridge_point_id) == (world.member_user.pk, hall.pk)

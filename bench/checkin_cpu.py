@@ -49,6 +49,7 @@ def main() -> None:
     url = database_url(args.admin_url, args.database)
     os.environ.update(checkin_burst.server_env(url))
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1"
+    os.environ["CONN_MAX_AGE"] = "3600"  # one backend per connection for the whole run, timed
     sys.path.insert(0, str(checkin_burst.REPO))
     import django
 

@@ -69,7 +69,11 @@ def _account(username: str) -> str:
 
 
 def _wait(rule: Rule, value: str) -> int:
-    state = cache.get(_key(rule, value))
+    return seconds_locked(cache.get(_key(rule, value)))
+
+
+def seconds_locked(state: dict | None) -> int:
+    """Seconds a key's stored state keeps it locked; 0 when it is not locked."""
     if not state:
         return 0
     return max(0, int(state["until"] - now() + 0.999))
@@ -114,6 +118,11 @@ def login_succeeded(username: str) -> None:
 
 def token_wait(ip: str | None) -> int:
     return _wait(TOKEN_CLIENT, client_of(ip))
+
+
+def token_key(ip: str | None) -> str:
+    """Where the state of `ip`'s token failures is kept (read with others in one call)."""
+    return _key(TOKEN_CLIENT, client_of(ip))
 
 
 def token_failed(ip: str | None) -> int:

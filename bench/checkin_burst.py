@@ -1,9 +1,9 @@
-"""QR check-in burst through gunicorn: a province's members all check in within minutes.
+"""QR check-in burst through the web server: a province's members check in within minutes.
 
 A fresh database (nghiquyet_bench_checkin) gets the demo tree (seed_demo), a login and an
 API token for every member, a campaign of the root, an online conference of the root and
-one bridge point per open child unit of the root. Then gunicorn serves the project,
-`--drains` processes run `manage.py drain_checkins`, and an open-loop client (stdlib
+one bridge point per open child unit of the root. Then gunicorn (or granian) serves the
+project, `--drains` processes run `manage.py drain_checkins`, and an open-loop client (stdlib
 threads, keep-alive http.client connections) posts every member's check-in to
 /api/v1/conferences/<id>/checkin at a uniform rate, with QR tokens minted as the screens
 mint them and rotated every 20 s. Every check-in must be answered 202 with a receipt; a 503
@@ -14,7 +14,11 @@ stored, every stored row done (refused after acceptance = 0), one mark per membe
 headcounts equal to the marks, and tally_rebuild() finding nothing to correct. Exits 1
 otherwise. Progress goes to stderr, the Markdown table to stdout.
 Usage: .venv/bin/python bench/checkin_burst.py [--members 20000] [--seconds 120]
-       [--servers gthread:2x4] [--drains 2] [--keep]
+       [--servers gthread:2x4] [--drains 2] [--kill] [--keep]
+       [--database nghiquyet_bench_checkin] [--redis-url redis://127.0.0.1:6379/6]
+With --kill, half-way through the burst one web worker and one drain are killed with
+SIGKILL; the server starts a new worker, the benchmark a new drain, and the counts after
+the run must hold all the same.
 """
 
 import argparse
@@ -53,7 +57,7 @@ HOST = "127.0.0.1"
 # The cache as in production (docs/production.md): admission control's counts, token use
 # and progress live there. A file cache lists its whole folder on every write once it
 # holds many keys, which is not what a server runs.
-REDIS_URL = "redis://127.0.0.1:6379/6"
+REDIS_URL = "redis://127.0.0.1:6379/6"  # --redis-url
 
 
 def server_env(url: str) -> dict[str, str]:
@@ -195,30 +199,44 @@ def free_port() -> int:
 
 
 def parse_server(spec: str) -> tuple[str, int, int]:
-    """(worker class, workers, threads) from sync:N or gthread:WxT."""
+    """(worker class, workers, threads) from sync:N, gthread:WxT or granian:WxT."""
     kind, _, size = spec.partition(":")
     if kind == "sync":
         return kind, int(size), 1
-    if kind == "gthread":
+    if kind in ("gthread", "granian"):
         workers, _, threads = size.partition("x")
         return kind, int(workers), int(threads)
-    raise SystemExit(f"unknown server {spec!r}: use sync:N or gthread:WxT")
+    raise SystemExit(f"unknown server {spec!r}: use sync:N, gthread:WxT or granian:WxT")
 
 
-def gunicorn_start(url: str, port: int, spec: str) -> subprocess.Popen:
+def server_start(url: str, port: int, spec: str) -> subprocess.Popen:
     kind, workers, threads = parse_server(spec)
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "nghiquyet.wsgi",
-        f"--bind={HOST}:{port}",
-        f"--worker-class={kind}",
-        f"--workers={workers}",
-        f"--threads={threads}",
-        "--keep-alive=30",
-        "--backlog=2048",
-        "--log-level=warning",
-    ]
-    say(f"== gunicorn {' '.join(command[2:])}")
+    if kind == "granian":  # WSGI on Rust threads; a killed worker is started again
+        command = [
+            str(Path(sys.executable).parent / "granian"),
+            "--interface=wsgi",
+            f"--host={HOST}",
+            f"--port={port}",
+            f"--workers={workers}",
+            f"--blocking-threads={threads}",
+            "--backlog=2048",
+            "--respawn-failed-workers",
+            "--log-level=warning",
+            "nghiquyet.wsgi:application",
+        ]
+    else:
+        command = [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "nghiquyet.wsgi",
+            f"--bind={HOST}:{port}",
+            f"--worker-class={kind}",
+            f"--workers={workers}",
+            f"--threads={threads}",
+            "--keep-alive=30",
+            "--backlog=2048",
+            "--log-level=warning",
+        ]
+    say(f"== {Path(command[0]).name} {' '.join(command[1:])}")
     server = subprocess.Popen(
         command, env=server_env(url), cwd=REPO, stdout=sys.stderr, stderr=subprocess.PIPE, text=True
     )
@@ -227,13 +245,32 @@ def gunicorn_start(url: str, port: int, spec: str) -> subprocess.Popen:
     return server
 
 
+def server_workers(pid: int) -> list[int]:
+    """The server's worker processes (the children of its master)."""
+    try:
+        return [int(n) for n in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+PROFILE = ""  # --profile-drains: each drain writes its cProfile statistics to PROFILE.<pid>
+
+
 def drains_start(url: str, n: int) -> list[subprocess.Popen]:
-    command = [sys.executable, str(REPO / "manage.py"), "drain_checkins", "--interval", "0.05"]
+    command = [str(REPO / "manage.py"), "drain_checkins", "--interval", "0.05"]
     say(f"== {n} × manage.py drain_checkins")
-    return [
-        subprocess.Popen(command, env=server_env(url), cwd=REPO, stdout=subprocess.DEVNULL)
-        for _ in range(n)
-    ]
+    drains = []
+    for _ in range(n):
+        profiled = ["-m", "cProfile", "-o", f"{PROFILE}.{len(drains)}.{time.time_ns()}"]
+        drains.append(
+            subprocess.Popen(
+                [sys.executable, *(profiled if PROFILE else []), *command],
+                env=server_env(url),
+                cwd=REPO,
+                stdout=subprocess.DEVNULL,
+            )
+        )
+    return drains
 
 
 def drains_stop(drains: list[subprocess.Popen]) -> None:
@@ -274,7 +311,7 @@ def server_log(server: subprocess.Popen) -> None:
             sys.stderr.write(line)
 
 
-def gunicorn_stop(server: subprocess.Popen) -> None:
+def server_stop(server: subprocess.Popen) -> None:
     if server.poll() is None:
         server.send_signal(signal.SIGTERM)
         try:
@@ -285,13 +322,13 @@ def gunicorn_stop(server: subprocess.Popen) -> None:
 
 
 def wait_ready(port: int, plan: Plan, server: subprocess.Popen, warmup: int) -> None:
-    """Until gunicorn answers, then `warmup` authenticated GETs spread over fresh
+    """Until the server answers, then `warmup` authenticated GETs spread over fresh
     connections, so every worker has imported the views and opened its database
     connection before the clock starts."""
     deadline = time.monotonic() + 60
     while True:
         if server.poll() is not None:
-            raise SystemExit("gunicorn exited during start-up")
+            raise SystemExit("the server exited during start-up")
         try:
             conn = http.client.HTTPConnection(HOST, port, timeout=5)
             conn.request("GET", "/accounts/login/")
@@ -300,7 +337,7 @@ def wait_ready(port: int, plan: Plan, server: subprocess.Popen, warmup: int) -> 
             break
         except OSError:
             if time.monotonic() > deadline:
-                raise SystemExit("gunicorn did not start within 60 s") from None
+                raise SystemExit("the server did not start within 60 s") from None
             time.sleep(0.2)
     raw = plan.checkins[0][0]
 
@@ -455,7 +492,7 @@ TICK = os.sysconf("SC_CLK_TCK")
 class Watch:
     """Every 0.25 s: the backends of the bench database that are active and those waiting
     for a lock (pg_stat_activity), and the CPU used by each process (/proc), so that CPU can
-    be put down to gunicorn, postgres, this client and anything else on the machine, even
+    be put down to the web server, postgres, this client and anything else on the machine, even
     for processes that ended meanwhile (postgres backends do, after CONN_MAX_AGE)."""
 
     def __init__(self, url: str, server_pid: int, drain_pids: set[int]):
@@ -483,7 +520,7 @@ class Watch:
             if pid == os.getpid():
                 kind = "client"
             elif self.server_pid in (pid, int(fields[1])):
-                kind = "gunicorn"
+                kind = "web"  # the server's master and its workers
             elif pid in self.drain_pids:
                 kind = "drain"
             elif name == "postgres":
@@ -570,6 +607,26 @@ def burst(server: subprocess.Popen, drains: list, port: int, plan: Plan, url: st
 
     reporter = threading.Thread(target=progress)
     reporter.start()
+    killed: list[str] = []
+    if args.kill:
+
+        def kill_in_the_middle() -> None:
+            """Half-way: SIGKILL one web worker (the server starts another) and one drain
+            (a new one is started), as a crash would, with requests and batches in flight."""
+            if done.wait(args.seconds / 2):
+                return
+            workers_now = server_workers(server.pid)
+            if workers_now:
+                os.kill(workers_now[0], signal.SIGKILL)
+                killed.append(f"web worker {workers_now[0]}")
+            os.kill(drains[0].pid, signal.SIGKILL)
+            killed.append(f"drain {drains[0].pid}")
+            drains.extend(drains_start(url, 1))
+            watch.drain_pids.add(drains[-1].pid)
+            say(f"  killed with SIGKILL: {', '.join(killed)}; a new drain started")
+
+        helpers.append(threading.Thread(target=kill_in_the_middle))
+        helpers[-1].start()
     for tap in taps:
         delay = start + tap.at - time.monotonic()
         if delay > 0:
@@ -602,7 +659,7 @@ def burst(server: subprocess.Popen, drains: list, port: int, plan: Plan, url: st
         "machine CPU busy": f"{busy:.0%} of {os.cpu_count()} cores",
         "CPU ms per request": ", ".join(
             f"{kind} {used[kind] * 1000 / len(taps):.1f}"
-            for kind in ("gunicorn", "drain", "postgres", "client", "other", "kernel")
+            for kind in ("web", "drain", "postgres", "client", "other", "kernel")
         ),
         "QR tokens minted": screens.minted,
         "ANALYZE runs during the burst": len(analyzed),
@@ -613,6 +670,7 @@ def burst(server: subprocess.Popen, drains: list, port: int, plan: Plan, url: st
         "samples with a lock wait": f"{sum(1 for w in waiting if w)} of {len(watch.samples)}",
         "server log lines": dict(server.log) or "none",
         "refusals": refusals or "none",
+        "killed with SIGKILL": ", ".join(killed) or "none",
     }
     return taps, elapsed, emptied, info
 
@@ -760,13 +818,13 @@ def run_one(spec: str, args) -> tuple:
         analyze(url)
 
         port = free_port()
-        server = gunicorn_start(url, port, spec)
+        server = server_start(url, port, spec)
         drains = drains_start(url, args.drains)
         try:
             wait_ready(port, plan, server, warmup=args.connections)
             taps, elapsed, emptied, info = burst(server, drains, port, plan, url, args)
         finally:
-            gunicorn_stop(server)
+            server_stop(server)
             drains_stop(drains)
 
         say("  conferences_attendance reads during the burst:")
@@ -836,13 +894,15 @@ def run_one(spec: str, args) -> tuple:
 
 
 def main() -> None:
+    global REDIS_URL, PROFILE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=20_000)
     parser.add_argument("--seconds", type=float, default=120.0, help="length of the burst")
     parser.add_argument(
         "--servers",
         default="gthread:2x4",
-        help="gunicorn configurations to run, each on a fresh database: sync:N or gthread:WxT",
+        help="servers to run, each on a fresh database: sync:N or gthread:WxT (gunicorn), "
+        "granian:WxT",
     )
     parser.add_argument("--drains", type=int, default=2, help="drain_checkins processes")
     parser.add_argument("--connections", type=int, default=64, help="client connections")
@@ -856,14 +916,27 @@ def main() -> None:
         default=0,
         help="run ANALYZE every N seconds during the burst, as autovacuum would (0: never)",
     )
+    parser.add_argument(
+        "--kill",
+        action="store_true",
+        help="half-way, kill -9 one web worker and one drain (a new drain is started)",
+    )
+    parser.add_argument(
+        "--profile-drains",
+        default="",
+        metavar="PATH",
+        help="run the drains under cProfile, writing PATH.<n>.<time> (read with pstats)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--admin-url", default=ADMIN_URL, help="where to CREATE DATABASE")
     parser.add_argument("--database", default=DB_NAME, help="name of the database to (re)create")
+    parser.add_argument("--redis-url", default=REDIS_URL, help="the cache's Redis (flushed first)")
     parser.add_argument(
         "--explain", action="store_true", help="print the queries of one check-in, EXPLAINed"
     )
     args = parser.parse_args()
+    REDIS_URL, PROFILE = args.redis_url, args.profile_drains
 
     url = database_url(args.admin_url, args.database)
     os.environ.update(server_env(url))

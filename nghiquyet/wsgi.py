@@ -5,7 +5,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nghiquyet.settings")
 application = get_wsgi_application()
 
-# Imported once Django is set up: the front door reads settings and the cache.
+# Imported once Django is set up: the front doors read settings and the cache.
+from conferences.front import CheckinFront  # noqa: E402
 from news.front import PortalFront  # noqa: E402
 
-application = PortalFront(application)
+application = CheckinFront(PortalFront(application))

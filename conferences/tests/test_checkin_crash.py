@@ -201,3 +201,26 @@ def test_a_drain_killed_with_sigkill_in_the_middle_of_a_batch_loses_and_doubles_
     assert set(CheckinInbox.objects.values_list("state", flat=True)) == {"waiting"}
     assert len(inbox.checkin_drain()) == 8
     _exactly_once(rows, hall)
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_never_waits_for_the_drain_that_holds_its_row(world, client, hall, monkeypatch):
+    import psycopg
+
+    _token, raw = ApiToken.issue(world.member_user, "điện thoại")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}", "content_type": "application/json"}
+    url = f"/api/v1/conferences/{hall.conference_id}/checkin"
+    queue_busy()
+    first = client.post(url, {"token": tokens.token_make(hall)}, **auth).json()
+    # Any wait for a row lock fails the request at once instead of waiting.
+    options = {**connection.settings_dict["OPTIONS"], "options": "-c lock_timeout=1"}
+    monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
+    connection.close()
+    with psycopg.connect(_database_url()) as drain:  # a drain's batch holds the row
+        drain.execute(
+            f"SELECT 1 FROM {CheckinInbox._meta.db_table} WHERE id = %s FOR UPDATE", [first["id"]]
+        )
+        retry = client.post(url, {"token": tokens.token_make(hall)}, **auth)
+    assert retry.status_code == 202 and retry.json()["id"] == first["id"]
+    assert CheckinInbox.objects.count() == 1

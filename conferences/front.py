@@ -37,6 +37,7 @@ from accounts.token_use import token_used
 from conferences import inbox
 from conferences.checkin import CheckinError, token_read
 from conferences.models import CheckinInbox
+from nghiquyet.backlog import expected_wait
 from nghiquyet.middleware import CONTENT_SECURITY_POLICY
 from nghiquyet.redis_cache import RedisCache
 
@@ -109,7 +110,7 @@ class CheckinFront:
         digest = ApiToken.hash(raw)
         cached = checkin_tokens.key(digest)
         ip = environ.get("REMOTE_ADDR")
-        second = inbox.ARRIVALS_KEY.format(second=int(time.time()))
+        second = inbox.BACKLOG.arrivals_key.format(second=int(time.time()))
         locked = throttle.token_key(ip)
         cache = caches["default"]
         found = cache.get_many([cached, locked, inbox.WAITING_KEY, inbox.RATE_KEY, second])
@@ -126,10 +127,7 @@ class CheckinFront:
         except CheckinError:
             raise Declined from None
         waiting = max(found.get(inbox.WAITING_KEY) or 0, 0)
-        if (
-            inbox.expected_wait(waiting, found.get(inbox.RATE_KEY))
-            > settings.CHECKIN_MAX_WAIT_SECONDS
-        ):
+        if expected_wait(waiting, found.get(inbox.RATE_KEY)) > settings.CHECKIN_MAX_WAIT_SECONDS:
             raise Declined
         quiet = (found.get(second) or 0) < inbox.INLINE_ARRIVALS_PER_SECOND
         if waiting <= inbox.INLINE_WAITING and quiet:

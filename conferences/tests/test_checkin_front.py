@@ -121,7 +121,7 @@ def test_a_new_check_in_is_answered_before_django_as_django_answers_it(front, wo
     # Counted for admission control as Django counts: one more waiting, one more arrival.
     assert cache.get(inbox.WAITING_KEY) == inbox.INLINE_WAITING + 2
     now = int(time.time())
-    seconds = [inbox.ARRIVALS_KEY.format(second=s) for s in (now - 1, now)]
+    seconds = [inbox.BACKLOG.arrivals_key.format(second=s) for s in (now - 1, now)]
     assert sum(cache.get_many(seconds).values()) == 1
     row = CheckinInbox.objects.get()
     assert first["body"]["id"] == row.pk and first["body"]["state"] == "waiting"

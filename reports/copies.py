@@ -7,7 +7,8 @@ every earlier report of its campaign the moment it arrives, across the whole cou
 Two near-copies submitted at once are ordered by locks on their marks (PostgreSQL), so
 the later one sees the earlier one's marks and pairs them in its own transaction.
 A campaign's marks live in their own PostgreSQL partition (`marks_partition`), so
-closing the campaign drops its index in one statement (`marks_drop`). A rebuild (after
+closing the campaign (`campaigns.services.campaign_close`) drops its index in one
+statement (`marks_drop`). A rebuild (after
 the campaign's documents change) runs in phases over ranges of report ids that any number
 of workers take in turn, each range committed on its own, so a killed run resumes where it
 stopped (`rebuild_start`, `rebuild_work`; `campaign_reindex` runs one in-process).
@@ -525,6 +526,10 @@ def _phase_advance(rebuild: Rebuild) -> bool:
             from reports.services import report_tally_rebuild
 
             report_tally_rebuild(current.campaign)
+            if current.campaign.closed_at is not None:
+                # A closed campaign takes no more submissions: its pairs were all the
+                # rebuild needed the marks for.
+                marks_drop(current.campaign_id)
             current.phase = Rebuild.Phase.DONE
             current.finished_at = timezone.now()
         current.save(update_fields=["phase", "finished_at"])

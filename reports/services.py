@@ -501,6 +501,11 @@ def _same_as_latest(report: Report, sections: list[str]) -> Version | None:
 def _check_open(campaign: Campaign, member: Member, report: Report) -> Deadline:
     if report.state == State.RATED:
         raise SubmitRefused(_("Bài đã được đánh giá; không nộp lại được."))
+    if campaign.closed_at is not None:
+        raise SubmitRefused(
+            _("Đợt học tập đã kết thúc ngày %(date)s; không nhận bài nữa.")
+            % {"date": format_date(timezone.localdate(campaign.closed_at))}
+        )
     deadline = deadline_for(campaign, member, report)
     if deadline.confirmed_on is not None:
         raise SubmitRefused(

@@ -328,7 +328,7 @@ class Indexed:
 
 
 def _own(raw: np.ndarray, boilerplate: np.ndarray) -> np.ndarray:
-    return raw[~np.isin(raw, boilerplate, assume_unique=True)] if len(boilerplate) else raw
+    return similarity.without(raw, boilerplate)
 
 
 def index_report(report: Report, text: str, version: int) -> Indexed:

@@ -60,7 +60,7 @@ def campaign_close(actor, campaign: Campaign) -> Campaign:
     deadlines and extensions say, and its copy index (the marks that only a new
     submission is looked up in) is dropped once this commits. Reviews, the verified
     pairs and their evidence stay: they read the pairs and the reports' texts."""
-    from reports.copies import marks_drop  # reports builds on campaigns
+    from reports.copies import marks_closed  # reports builds on campaigns
 
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.closed_at is not None:
@@ -70,7 +70,7 @@ def campaign_close(actor, campaign: Campaign) -> Campaign:
     audit_record(
         actor, "campaign.close", campaign, {"closed_at": [None, campaign.closed_at.isoformat()]}
     )
-    transaction.on_commit(lambda: marks_drop(campaign.pk))
+    transaction.on_commit(lambda: marks_closed(campaign.pk))
     return campaign
 
 

@@ -150,6 +150,13 @@ def marks_drop(campaign_id: int) -> None:
         cursor.execute("DELETE FROM reports_bandkey_default WHERE campaign_id = %s", [campaign_id])
 
 
+def marks_closed(campaign_id: int) -> None:
+    """The campaign takes no more submissions, so no lookup needs its marks: dropped now,
+    or by the end of a rebuild under way (whose ranges still write and read them)."""
+    if not Rebuild.objects.filter(campaign_id=campaign_id, finished_at__isnull=True).exists():
+        marks_drop(campaign_id)
+
+
 def marks_write(campaign_id: int, keys: list[int], report_ids: list[int]) -> None:
     """Store marks (`keys[i]` of report `report_ids[i]`); a mark already stored is kept,
     so a batch written again after a crash changes nothing. On PostgreSQL one statement

@@ -139,3 +139,20 @@ def test_only_who_manages_the_campaigns_unit_may_close_it(world, campaign, clien
     assert answer.status_code in (403, 404)
     campaign.refresh_from_db()
     assert campaign.closed_at is None
+
+
+def test_a_campaign_closed_during_a_rebuild_loses_its_marks_when_the_rebuild_ends(
+    world, copied, django_capture_on_commit_callbacks
+):
+    campaign = copied
+    pairs = set(Pair.objects.filter(campaign=campaign).values_list("a_id", "b_id", "jaccard"))
+    rebuild = copies.rebuild_start(campaign, batch=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_services.campaign_close(world.propaganda, campaign)
+    copies.rebuild_work(rebuild.pk)
+    rebuild.refresh_from_db()
+    assert rebuild.finished_at is not None
+    assert set(Pair.objects.filter(campaign=campaign).values_list("a_id", "b_id", "jaccard")) == (
+        pairs
+    )
+    assert marks(campaign) == set()

@@ -63,6 +63,8 @@ class Campaign(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set once, by `services.campaign_close`: no report is accepted afterwards.
+    closed_at = models.DateTimeField(_("ngày kết thúc đợt học tập"), null=True, blank=True)
 
     class Meta:
         ordering = ["-conference_deadline", "-pk"]

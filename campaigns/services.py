@@ -54,6 +54,26 @@ def campaign_create(actor, *, documents, **fields) -> Campaign:
     return campaign
 
 
+@transaction.atomic
+def campaign_close(actor, campaign: Campaign) -> Campaign:
+    """End the campaign for good: no report is accepted afterwards, whatever the
+    deadlines and extensions say, and its copy index (the marks that only a new
+    submission is looked up in) is dropped once this commits. Reviews, the verified
+    pairs and their evidence stay: they read the pairs and the reports' texts."""
+    from reports.copies import marks_closed  # reports builds on campaigns
+
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.closed_at is not None:
+        raise ValidationError(_("Đợt học tập này đã kết thúc."))
+    campaign.closed_at = timezone.now()
+    campaign.save(update_fields=["closed_at"])
+    audit_record(
+        actor, "campaign.close", campaign, {"closed_at": [None, campaign.closed_at.isoformat()]}
+    )
+    transaction.on_commit(lambda: marks_closed(campaign.pk))
+    return campaign
+
+
 # What may still change once members have sent reports: deadlines, and only later.
 DEADLINES = ("conference_deadline", "report_days", "makeup_days", "report_cutoff")
 LABELS = {

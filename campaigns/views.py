@@ -90,6 +90,19 @@ def campaign_edit(request, campaign_pk):
 
 
 @login_required
+@require_http_methods(["POST"])
+def campaign_close(request, campaign_pk):
+    campaign = policy.get_campaign_for(request.user, campaign_pk, Action.MANAGE_CAMPAIGNS)
+    try:
+        services.campaign_close(request.user, campaign)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã kết thúc đợt học tập; từ nay không nhận bài nữa."))
+    return redirect("campaigns:detail", campaign_pk=campaign.pk)
+
+
+@login_required
 def campaign_detail(request, campaign_pk):
     campaign = policy.get_campaign_for(request.user, campaign_pk, Action.VIEW)
     visible = policy.documents_for(request.user, Action.VIEW)

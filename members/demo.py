@@ -715,6 +715,12 @@ def demo_reset() -> None:
         news.Reading,
     ):
         _delete_all(model)
+    from reports.copies import marks_drop
+
+    # Each campaign's marks partition goes with it: its rows are gone already, the empty
+    # table would stay behind.
+    for campaign_id in Campaign.objects.values_list("pk", flat=True):
+        marks_drop(campaign_id)
     conference_rows = (Attendance, Makeup, Tally, SubtreeTally, BridgePoint.units.through, Topic)
     for model in (*conference_rows, BridgePoint):
         _delete_all(model)

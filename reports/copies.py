@@ -7,7 +7,8 @@ every earlier report of its campaign the moment it arrives, across the whole cou
 Two near-copies submitted at once are ordered by locks on their marks (PostgreSQL), so
 the later one sees the earlier one's marks and pairs them in its own transaction.
 A campaign's marks live in their own PostgreSQL partition (`marks_partition`), so
-closing the campaign drops its index in one statement (`marks_drop`). A rebuild (after
+closing the campaign (`campaigns.services.campaign_close`) drops its index in one
+statement (`marks_drop`). A rebuild (after
 the campaign's documents change) runs in phases over ranges of report ids that any number
 of workers take in turn, each range committed on its own, so a killed run resumes where it
 stopped (`rebuild_start`, `rebuild_work`; `campaign_reindex` runs one in-process).
@@ -129,17 +130,31 @@ def marks_partition(campaign_id: int) -> None:
     _partitioned.add(campaign_id)
 
 
+def _build_name(campaign_id: int) -> str:
+    return f"reports_bandkey_c{int(campaign_id)}_build"
+
+
 def marks_drop(campaign_id: int) -> None:
     """Forget every mark of the campaign: on PostgreSQL its partition is dropped (one
-    statement, however many marks), elsewhere the rows are deleted."""
+    statement, however many marks) with the table a rebuild may be filling, elsewhere
+    the rows are deleted."""
     _partitioned.discard(campaign_id)
     if connection.vendor != "postgresql":
         BandKey.objects.filter(campaign_id=campaign_id).delete()
         return
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {_partition_name(campaign_id)}")
+        cursor.execute(
+            f"DROP TABLE IF EXISTS {_partition_name(campaign_id)}, {_build_name(campaign_id)}"
+        )
         # Marks written before the partition existed (normally none; the key is indexed).
         cursor.execute("DELETE FROM reports_bandkey_default WHERE campaign_id = %s", [campaign_id])
+
+
+def marks_closed(campaign_id: int) -> None:
+    """The campaign takes no more submissions, so no lookup needs its marks: dropped now,
+    or by the end of a rebuild under way (whose ranges still write and read them)."""
+    if not Rebuild.objects.filter(campaign_id=campaign_id, finished_at__isnull=True).exists():
+        marks_drop(campaign_id)
 
 
 def marks_write(campaign_id: int, keys: list[int], report_ids: list[int]) -> None:
@@ -338,7 +353,7 @@ class Indexed:
 
 
 def _own(raw: np.ndarray, boilerplate: np.ndarray) -> np.ndarray:
-    return raw[~np.isin(raw, boilerplate, assume_unique=True)] if len(boilerplate) else raw
+    return similarity.without(raw, boilerplate)
 
 
 def index_report(report: Report, text: str, version: int, *, marks_locked: bool = False) -> Indexed:
@@ -448,9 +463,9 @@ def _rebuild_plan(campaign: Campaign, workers: int, batch: int) -> Rebuild:
 
 def _rebuild_clear(rebuild: Rebuild) -> None:
     """Forget the campaign's old index once: pairs and crowded marks first, then, in a
-    short transaction of its own, the marks' partition dropped and made again (dropping
-    a partition locks the whole marks table until commit, which every submission of
-    every campaign waits for)."""
+    short transaction of its own, the marks' partition dropped (which locks the whole
+    marks table until commit, which every submission of every campaign waits for) and
+    the table the marks phase fills made (`_marks_build_begin`)."""
     if rebuild.cleared:
         return
     campaign_id = rebuild.campaign_id
@@ -461,7 +476,10 @@ def _rebuild_clear(rebuild: Rebuild) -> None:
         current = Rebuild.objects.select_for_update().get(pk=rebuild.pk)
         if not current.cleared:
             marks_drop(campaign_id)
-            marks_partition(campaign_id)
+            if connection.vendor == "postgresql":
+                _marks_build_begin(campaign_id)
+            else:
+                marks_partition(campaign_id)
             current.cleared = True
             current.save(update_fields=["cleared"])
     rebuild.cleared = True
@@ -525,6 +543,7 @@ def _phase_advance(rebuild: Rebuild) -> bool:
         if RebuildBatch.objects.filter(rebuild=rebuild, done__lt=phase).exists():
             return False
         if phase == 1:
+            _marks_attach(rebuild.campaign_id)
             _crowded_record(rebuild.campaign_id)
             _statistics_refresh(rebuild.campaign_id)
         if phase < len(_PHASES):
@@ -533,6 +552,10 @@ def _phase_advance(rebuild: Rebuild) -> bool:
             from reports.services import report_tally_rebuild
 
             report_tally_rebuild(current.campaign)
+            if current.campaign.closed_at is not None:
+                # A closed campaign takes no more submissions: its pairs were all the
+                # rebuild needed the marks for.
+                marks_drop(current.campaign_id)
             current.phase = Rebuild.Phase.DONE
             current.finished_at = timezone.now()
         current.save(update_fields=["phase", "finished_at"])
@@ -542,6 +565,61 @@ def _phase_advance(rebuild: Rebuild) -> bool:
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM {_partition_name(rebuild.campaign_id)}")
     return True
+
+
+def _marks_build_begin(campaign_id: int) -> None:
+    """The table a rebuild's marks phase fills (PostgreSQL): outside the marks table and
+    without indexes, so each range's COPY only appends; `_marks_attach` indexes it and
+    makes it the campaign's partition. Meanwhile the campaign has no partition, so the
+    marks of its submissions go to the default one."""
+    value = int(campaign_id)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_build_name(value)}")
+        # The CHECK spares ATTACH a scan of the whole table.
+        cursor.execute(
+            f"CREATE TABLE {_build_name(value)}"
+            f" (LIKE reports_bandkey, CHECK (campaign_id = {value}))"
+        )
+
+
+def _marks_attach(campaign_id: int) -> None:
+    """End of the marks phase (PostgreSQL): the filled table gets its indexes, built once
+    by sorting rather than grown by a million random inserts, then takes in the marks the
+    campaign's submissions wrote to the default partition meanwhile (newer than the
+    rebuild's for their reports) and becomes the campaign's partition. One transaction
+    with the phase's end, so a run killed here starts this step again."""
+    if connection.vendor != "postgresql":
+        return
+    value = int(campaign_id)
+    build, name = _build_name(value), _partition_name(value)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [build])
+        if not cursor.fetchone()[0]:
+            return
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        cursor.execute(
+            f"ALTER TABLE {build} ADD CONSTRAINT {name}_pkey"
+            " PRIMARY KEY (campaign_id, key, report_id)"
+        )
+        cursor.execute(f"CREATE INDEX {name}_report_id_idx ON {build} (report_id)")
+        # Held to the commit, as ATTACH needs it anyway: no submission's marks can land in
+        # the default partition between the move and the attach.
+        cursor.execute("LOCK TABLE reports_bandkey_default IN ACCESS EXCLUSIVE MODE")
+        cursor.execute(
+            f"DELETE FROM {build} WHERE report_id IN (SELECT report_id FROM"
+            " reports_bandkey_default WHERE campaign_id = %s)",
+            [value],
+        )
+        cursor.execute(
+            f"WITH moved AS (DELETE FROM reports_bandkey_default WHERE campaign_id = %s"
+            f" RETURNING campaign_id, key, report_id) INSERT INTO {build} SELECT * FROM moved",
+            [value],
+        )
+        cursor.execute(f"ALTER TABLE {build} RENAME TO {name}")
+        cursor.execute(
+            f"ALTER TABLE reports_bandkey ATTACH PARTITION {name} FOR VALUES IN ({value})"
+        )
+    _partitioned.add(value)
 
 
 def _statistics_refresh(campaign_id: int) -> None:
@@ -582,7 +660,7 @@ _MARK_ROW = np.dtype(
 )
 
 
-def _marks_copy(campaign_id: int, keys: list[int], owners: list[int]) -> None:
+def _marks_copy(campaign_id: int, keys: list[int], owners: list[int], table: str) -> None:
     """Marks loaded with a binary COPY, built as one numpy array: the fastest way in."""
     rows = np.zeros(len(keys), dtype=_MARK_ROW)
     rows["fields"] = 3
@@ -590,7 +668,7 @@ def _marks_copy(campaign_id: int, keys: list[int], owners: list[int]) -> None:
     rows["campaign"] = campaign_id
     rows["key"] = keys
     rows["report"] = owners
-    sql = "COPY reports_bandkey (campaign_id, key, report_id) FROM STDIN (FORMAT binary)"
+    sql = f"COPY {table} (campaign_id, key, report_id) FROM STDIN (FORMAT binary)"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         copy.write(_COPY_HEADER + rows.tobytes() + _COPY_TRAILER)
 
@@ -612,15 +690,12 @@ def _range_marks(campaign_id: int, batch: RebuildBatch, boilerplate: np.ndarray)
         found = similarity.keys_of(similarity.marks(ordered, boilerplate))
         keys.extend(found)
         owners.extend([report_id] * len(found))
-    if connection.vendor != "postgresql" or not keys:
+    if connection.vendor != "postgresql":
         marks_write(campaign_id, keys, owners)
-        return []
-    # A report of the range submitted again since the rebuild began has its marks
-    # already: cleared first, so the COPY meets no key it holds.
-    BandKey.objects.filter(
-        campaign_id=campaign_id, report_id__gte=batch.first_id, report_id__lte=batch.last_id
-    ).delete()
-    _marks_copy(campaign_id, keys, owners)
+    elif keys:
+        # Into the table without indexes; a report of the range submitted again since the
+        # rebuild began has its new marks in the default partition (`_marks_attach`).
+        _marks_copy(campaign_id, keys, owners, _build_name(campaign_id))
     return []
 
 

@@ -554,6 +554,11 @@ def _check_open(
     (by default today): rated, the unit's results confirmed, or the deadline closed."""
     if report is not None and report.state == State.RATED:
         raise SubmitRefused(_("Bài đã được đánh giá; không nộp lại được."))
+    if campaign.closed_at is not None:
+        raise SubmitRefused(
+            _("Đợt học tập đã kết thúc ngày %(date)s; không nhận bài nữa.")
+            % {"date": format_date(timezone.localdate(campaign.closed_at))}
+        )
     deadline = deadline_for(campaign, member, report)
     if deadline.confirmed_on is not None:
         raise SubmitRefused(

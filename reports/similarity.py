@@ -168,13 +168,22 @@ def as_set(sequence: np.ndarray) -> np.ndarray:
     return _sorted_set(sequence)
 
 
+def without(values: np.ndarray, boilerplate: np.ndarray | None) -> np.ndarray:
+    """`values` (in their order) less those found in the sorted set `boilerplate`: one
+    binary search each, twice as fast as np.isin, which sorts both arrays again."""
+    if boilerplate is None or not len(boilerplate) or not len(values):
+        return values
+    at = np.searchsorted(boilerplate, values)
+    at[at == len(boilerplate)] = 0
+    return values[boilerplate[at] != values]
+
+
 def marks(sequence: np.ndarray, boilerplate: np.ndarray | None = None) -> np.ndarray:
     """The winnowed marks of a shingle sequence (sorted set, uint32): boilerplate shingles
     are taken out first, so quoting the campaign's documents or an allowed sample neither
     gives nor hides a mark; then the smallest hash of every WINDOW consecutive shingles
     (the rightmost on a tie) is kept."""
-    if boilerplate is not None and len(boilerplate) and len(sequence):
-        sequence = sequence[~np.isin(sequence, boilerplate)]
+    sequence = without(sequence, boilerplate)
     if len(sequence) <= WINDOW:
         return _sorted_set(sequence[[int(np.argmin(sequence))]]) if len(sequence) else sequence
     windows = np.lib.stride_tricks.sliding_window_view(sequence, WINDOW)
@@ -189,10 +198,7 @@ def keys_of(marks: np.ndarray) -> list[int]:
 
 def fingerprint(text: str, boilerplate: np.ndarray | None = None) -> np.ndarray:
     """Shingle hashes of `text` that do not occur in `boilerplate` (both sorted sets)."""
-    found = shingles(text)
-    if boilerplate is not None and len(boilerplate):
-        found = found[~np.isin(found, boilerplate, assume_unique=True)]
-    return found
+    return without(shingles(text), boilerplate)
 
 
 def signature(fingerprint: np.ndarray) -> np.ndarray:

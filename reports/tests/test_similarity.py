@@ -82,3 +82,12 @@ def test_degenerate_texts_give_empty_or_tiny_fingerprints(text):
     found = similarity.shingles(text)
     assert len(found) < similarity.MIN_SHINGLES
     assert similarity.signature(found).shape == (similarity.PERMUTATIONS,)
+
+
+def test_boilerplate_is_taken_out_of_any_values_in_their_order():
+    rng = np.random.default_rng(7)
+    boilerplate = similarity.as_set(rng.integers(10, 1_000, 300).astype(np.uint32))
+    values = rng.integers(0, 1_100, 2_000).astype(np.uint32)  # repeats, both ends outside
+    kept = similarity.without(values, boilerplate)
+    assert kept.tolist() == [v for v in values.tolist() if v not in set(boilerplate.tolist())]
+    assert similarity.without(values, np.empty(0, dtype=np.uint32)) is values

@@ -9,6 +9,7 @@ from accounts import policy
 from accounts.policy import Action
 from campaigns import services
 from campaigns.forms import CampaignEditForm, CampaignForm
+from nghiquyet.forms import confirmed_in_page
 from members.models import Member
 from nghiquyet.forms import add_service_errors
 
@@ -93,6 +94,8 @@ def campaign_edit(request, campaign_pk):
 @require_http_methods(["POST"])
 def campaign_close(request, campaign_pk):
     campaign = policy.get_campaign_for(request.user, campaign_pk, Action.MANAGE_CAMPAIGNS)
+    if not confirmed_in_page(request):
+        return redirect("campaigns:detail", campaign_pk=campaign.pk)
     try:
         services.campaign_close(request.user, campaign)
     except ValidationError as error:

@@ -59,7 +59,9 @@ def test_closing_drops_the_campaigns_marks_and_keeps_everything_else(
     assert marks(campaign) and kept
     client.force_login(world.propaganda)
     with django_capture_on_commit_callbacks(execute=True):
-        page = client.post(reverse("campaigns:close", args=[campaign.pk]), follow=True)
+        page = client.post(
+            reverse("campaigns:close", args=[campaign.pk]), {"confirmed": "yes"}, follow=True
+        )
     assert "Đã kết thúc đợt học tập" in page.content.decode()
     campaign.refresh_from_db()
     assert campaign.closed_at is not None
@@ -132,10 +134,20 @@ def test_a_rebuild_of_a_closed_campaign_keeps_its_pairs_and_no_marks(
     assert marks(campaign) == set()
 
 
+def test_closing_is_confirmed_in_the_page_first(world, campaign, client):
+    client.force_login(world.propaganda)
+    detail = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    assert "không mở lại được" in detail  # the consequence, stated before the final button
+    page = client.post(reverse("campaigns:close", args=[campaign.pk]), follow=True)
+    assert "không hoàn tác được" in page.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.closed_at is None
+
+
 @pytest.mark.parametrize("who", ["secretary", "outsider", "member_user"])
 def test_only_who_manages_the_campaigns_unit_may_close_it(world, campaign, client, who):
     client.force_login(getattr(world, who))
-    answer = client.post(reverse("campaigns:close", args=[campaign.pk]))
+    answer = client.post(reverse("campaigns:close", args=[campaign.pk]), {"confirmed": "yes"})
     assert answer.status_code in (403, 404)
     campaign.refresh_from_db()
     assert campaign.closed_at is None

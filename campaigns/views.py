@@ -9,9 +9,8 @@ from accounts import policy
 from accounts.policy import Action
 from campaigns import services
 from campaigns.forms import CampaignEditForm, CampaignForm
-from nghiquyet.forms import confirmed_in_page
 from members.models import Member
-from nghiquyet.forms import add_service_errors
+from nghiquyet.forms import add_service_errors, confirmed_in_page
 
 
 @login_required

@@ -66,6 +66,8 @@ def _fixed(x: Fraction, places: int) -> str:
 
 def format_int(n: Number | None) -> str:
     """ "35.599", "-1.200"; non-integers are rounded half up; "" for None."""
+    if type(n) is int:  # nearly every call: a count, with nothing to round
+        return f"{n:,}".replace(",", ".")
     return "" if n is None else _fixed(_to_fraction(n), 0)
 
 

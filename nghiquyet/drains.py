@@ -10,7 +10,7 @@ import signal
 import time
 from collections.abc import Callable, Sized
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections
 
 logger = logging.getLogger(__name__)
@@ -39,9 +39,11 @@ class DrainCommand(BaseCommand):
         while not stopping:
             try:
                 rows = self.drain(options["batch"])
-            except DatabaseError:
+            except DatabaseError as error:
                 # The batch was rolled back and waits for the next try (a deadlock, a
-                # lost connection); the loop goes on.
+                # lost connection); the loop goes on, but `--once` is asked to finish.
+                if options["once"]:
+                    raise CommandError(f"Lô bị hủy, các dòng vẫn chờ: {error}") from error
                 logger.exception("%s: batch failed; its rows wait for the next one", self.unit)
                 close_old_connections()
                 time.sleep(options["interval"])

@@ -12,9 +12,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("command", ["drain_checkins", "drain_submissions"])
-def test_a_drain_run_once_on_a_database_without_its_tables_exits_with_the_reason(
-    command, tmp_path
-):
+def test_a_drain_run_once_on_a_database_without_its_tables_exits_with_the_reason(command, tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
     env.pop("REDIS_URL", None)
     done = subprocess.run(

@@ -1849,16 +1849,21 @@ class PartialEngine:
 
     def __init__(self):
         self.postings: dict[int, list[int]] = {}
+        self.sizes: dict[int, int] = {}  # own shingles, as `Fingerprint.size`
 
-    def add(self, doc: int, sequence: np.ndarray) -> None:
+    def add(self, doc: int, sequence: np.ndarray, size: int) -> None:
+        self.sizes[doc] = size
         for key in similarity.marks(sequence, BOILERPLATE).tolist():
             self.postings.setdefault(key, []).append(doc)
+
+    def _sizes_of(self, docs: list[int]) -> dict[int, int]:
+        return {doc: self.sizes[doc] for doc in docs}
 
     def candidates(self, text: str, own: np.ndarray) -> list[int]:
         keys = similarity.marks(similarity.sequence(text), BOILERPLATE).tolist()
         cap = similarity.CROWDED_MARK + 1
         postings = (self.postings.get(key, [])[:cap] for key in keys)
-        return similarity.ranked_candidates(postings, len(keys))
+        return similarity.ranked_candidates(postings, len(keys), len(own), self._sizes_of)
 
 
 class PartialPeer:
@@ -1955,7 +1960,7 @@ def run_partial(args) -> dict:
             paragraphs[doc] = found
         text = render(found, np.random.default_rng([args.seed, 13, doc]))
         t0 = time.perf_counter()
-        engine.add(doc, sequence)
+        engine.add(doc, sequence, len(own))
         index_seconds[engine.name] += time.perf_counter() - t0
         for peer in peers:
             t0 = time.perf_counter()

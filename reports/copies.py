@@ -188,8 +188,18 @@ def marks_write(campaign_id: int, keys: list[int], report_ids: list[int]) -> Non
 # --- Indexing and candidates ----------------------------------------------------------
 
 
+# `similarity.least_shared` in SQL: a candidate's own shingles (`Fingerprint.size`) are
+# read from its heap row, its fingerprint only once it shares enough marks.
+def _least_shared_sql(size: str, other: str, marks: str) -> str:
+    share, per = similarity.PROPORTION
+    return (
+        f"LEAST(GREATEST({similarity.MIN_SHARED},"
+        f" LEAST({size}, {other}) * {share} / {per} - {similarity.PIECES}), {marks})"
+    )
+
+
 # Keys arrive sorted, so concurrent lookups record crowded marks in the same order.
-_CANDIDATES_SQL = """
+_CANDIDATES_SQL = f"""
 WITH wanted AS (
     SELECT k.key FROM unnest(%(keys)s::integer[]) AS k(key)
     WHERE NOT EXISTS (
@@ -211,13 +221,17 @@ crowded AS (
     SELECT %(campaign)s, key FROM posted WHERE cardinality(ids) > %(crowded)s
     ON CONFLICT DO NOTHING
 ),
-chosen AS (
-    SELECT p.report_id
+counted AS (
+    SELECT p.report_id, count(*) AS n
     FROM posted CROSS JOIN LATERAL unnest(posted.ids) AS p(report_id)
     WHERE cardinality(posted.ids) <= %(crowded)s AND p.report_id <> %(exclude)s
     GROUP BY p.report_id
     HAVING count(*) >= %(least)s
-    ORDER BY count(*) DESC, p.report_id
+),
+chosen AS (
+    SELECT c.report_id FROM counted c JOIN reports_fingerprint f ON f.report_id = c.report_id
+    WHERE c.n >= {_least_shared_sql("%(size)s", "f.size", "%(marks)s")}
+    ORDER BY c.n DESC, c.report_id
     LIMIT %(limit)s
 )
 SELECT f.report_id, f.shingles FROM reports_fingerprint f
@@ -225,11 +239,18 @@ WHERE f.report_id IN (SELECT report_id FROM chosen)
 """
 
 
-def _candidates(campaign_id: int, keys: list[int], exclude: int | None):
+def _sizes(report_ids: list[int]) -> dict[int, int]:
+    return dict(
+        Fingerprint.objects.filter(report_id__in=report_ids).values_list("report_id", "size")
+    )
+
+
+def _candidates(campaign_id: int, keys: list[int], size: int, exclude: int | None):
     """(report id, stored shingles) of the candidates `similarity.ranked_candidates`
-    chooses. On PostgreSQL one statement: marks known to be crowded skipped, per other
-    mark at most CROWDED_MARK + 1 index entries read (a mark found crowded is recorded),
-    counted, ranked, and the fingerprints of the chosen read, in one round trip."""
+    chooses for a report of `size` own shingles. On PostgreSQL one statement: marks known
+    to be crowded skipped, per other mark at most CROWDED_MARK + 1 index entries read (a
+    mark found crowded is recorded), counted, those sharing too few marks for their size
+    dropped, ranked, and the fingerprints of the chosen read, in one round trip."""
     if not keys:
         return []
     if connection.vendor == "postgresql":
@@ -243,6 +264,8 @@ def _candidates(campaign_id: int, keys: list[int], exclude: int | None):
                     "crowded": similarity.CROWDED_MARK,
                     "exclude": exclude if exclude is not None else -1,
                     "least": min(similarity.MIN_SHARED, len(keys)),
+                    "size": size,
+                    "marks": len(keys),
                     "limit": MAX_CANDIDATES,
                 },
             )
@@ -251,7 +274,7 @@ def _candidates(campaign_id: int, keys: list[int], exclude: int | None):
     rows = BandKey.objects.filter(key__in=keys, campaign_id=campaign_id)
     for key, report_id in rows.exclude(report_id=exclude).values_list("key", "report_id"):
         postings[key].append(report_id)
-    chosen = similarity.ranked_candidates(postings.values(), len(keys), MAX_CANDIDATES)
+    chosen = similarity.ranked_candidates(postings.values(), len(keys), size, _sizes)
     return Fingerprint.objects.filter(report_id__in=chosen).values_list("report_id", "shingles")
 
 
@@ -404,7 +427,7 @@ def compare(
     """Every indexed report of the campaign sharing a mark in `keys` with the fingerprint
     `own` (boilerplate already subtracted), with its exact overlap."""
     found = {}
-    for pk, data in _candidates(campaign_id, keys, exclude):
+    for pk, data in _candidates(campaign_id, keys, len(own), exclude):
         found[pk] = similarity.overlap(own, _own(similarity.from_bytes(data), boilerplate))
     return found
 
@@ -704,7 +727,7 @@ def _range_marks(campaign_id: int, batch: RebuildBatch, boilerplate: np.ndarray)
 # so every other mark has at most CROWDED_MARK reports and the cap cuts none: it is there
 # so the planner keeps one index probe per mark (a LIMIT stops the subquery from being
 # flattened into a join, which it plans as a scan of the whole partition per range).
-_RANGE_CANDIDATES_SQL = """
+_RANGE_CANDIDATES_SQL = f"""
 WITH mine AS MATERIALIZED (
     SELECT m.report_id, m.key FROM reports_bandkey m
     WHERE m.campaign_id = %(campaign)s AND m.report_id BETWEEN %(first)s AND %(last)s
@@ -722,12 +745,17 @@ shared AS (
     WHERE o.report_id <> mine.report_id
     GROUP BY mine.report_id, o.report_id
 ),
+enough AS (
+    SELECT s.report_id, s.other, s.n, l.size, l.marks FROM shared s
+    JOIN unnest(%(reports)s::bigint[], %(sizes)s::integer[], %(marks)s::integer[])
+        AS l(report_id, size, marks) ON l.report_id = s.report_id
+    WHERE s.n >= LEAST({similarity.MIN_SHARED}, l.marks)
+),
 ranked AS (
-    SELECT s.report_id, s.other,
-        row_number() OVER (PARTITION BY s.report_id ORDER BY s.n DESC, s.other) AS place
-    FROM shared s JOIN unnest(%(reports)s::bigint[], %(least)s::integer[]) AS l(report_id, least)
-        ON l.report_id = s.report_id
-    WHERE s.n >= l.least
+    SELECT e.report_id, e.other,
+        row_number() OVER (PARTITION BY e.report_id ORDER BY e.n DESC, e.other) AS place
+    FROM enough e JOIN reports_fingerprint f ON f.report_id = e.other
+    WHERE e.n >= {_least_shared_sql("e.size", "f.size", "e.marks")}
 )
 SELECT report_id, other FROM ranked WHERE place <= %(limit)s ORDER BY report_id, other
 """
@@ -741,7 +769,7 @@ def _range_candidates(campaign_id: int, batch: RebuildBatch, marks: dict[int, in
     if connection.vendor != "postgresql":
         return None
     reports = sorted(marks)
-    least = [min(similarity.MIN_SHARED, marks[pk]) for pk in reports]
+    sizes = _sizes(reports)
     found: dict[int, list[int]] = {pk: [] for pk in reports}
     with connection.cursor() as cursor:
         # Room for the statement's sorts in memory: it counts a range's shared marks.
@@ -753,7 +781,8 @@ def _range_candidates(campaign_id: int, batch: RebuildBatch, marks: dict[int, in
                 "first": batch.first_id,
                 "last": batch.last_id,
                 "reports": reports,
-                "least": least,
+                "sizes": [sizes.get(pk, 0) for pk in reports],
+                "marks": [marks[pk] for pk in reports],
                 "cap": similarity.CROWDED_MARK + 1,
                 "limit": MAX_CANDIDATES,
             },

@@ -53,24 +53,55 @@ KEEP_CONTAINMENT = 0.3
 MAX_CANDIDATES = 500
 # A mark more reports than this share is a stock phrase or a circulated text, not
 # evidence that two of them copied each other: it proposes nobody. A candidate shares at
-# least MIN_SHARED marks with the report (any, if the report has fewer marks).
+# least MIN_SHARED marks with the report (any, if the report has fewer marks), and more
+# in proportion to the smaller report's size (`least_shared`).
 CROWDED_MARK = 200
 MIN_SHARED = 2
+# Separate passages a kept copy may be made of (sections, moved paragraphs) before
+# `least_shared` stops counting on marks in proportion. Chosen on seed 11 of the
+# synthetic corpus (4,000 and 20,000 reports: no kept copy of any kind below the bound at
+# 0 pieces, the tightest kind 0 marks above it), so 4 leaves a margin; checked on seed 23.
+PIECES = 4
 
 
-def ranked_candidates(postings, marks: int, limit: int = MAX_CANDIDATES) -> list[int]:
+# KEEP_CONTAINMENT / WINDOW as a fraction of integers, so PostgreSQL and Python round
+# `least_shared` alike.
+PROPORTION = (round(KEEP_CONTAINMENT * 100), 100 * WINDOW)
+
+
+def least_shared(size: int, other: int, marks: int) -> int:
+    """Marks a candidate must share with a report (`marks` marks, `size` own shingles)
+    before its fingerprint is read and verified, the candidate having `other` own
+    shingles (0 when unknown: then MIN_SHARED).
+
+    A pair is kept from containment KEEP_CONTAINMENT, so it shares at least that share of
+    the smaller set, s shingles. Winnowing picks a common mark in every WINDOW consecutive
+    common shingles, so a common run of L shingles yields at least L // WINDOW marks, and
+    a copy made of at most PIECES runs at least KEEP_CONTAINMENT * s / WINDOW - PIECES.
+    Never more than MIN_SHARED is asked of a small pair, nor more marks than the report
+    holds. The SQL of `copies` computes the same from `PROPORTION`."""
+    proportional = min(size, other) * PROPORTION[0] // PROPORTION[1] - PIECES
+    return min(max(MIN_SHARED, proportional), marks)
+
+
+def ranked_candidates(
+    postings, marks: int, size: int, sizes_of, limit: int = MAX_CANDIDATES
+) -> list[int]:
     """Candidates from the reports holding each mark (an iterable of id lists, one per
-    mark, each cut at CROWDED_MARK + 1): crowded marks skipped, the reports sharing the
-    most marks first, ties by id."""
+    mark, each cut at CROWDED_MARK + 1): crowded marks skipped, those sharing fewer marks
+    than `least_shared` asks dropped (`sizes_of` maps a list of ids to their own shingle
+    counts), the reports sharing the most marks first, ties by id."""
     counts: dict[int, int] = {}
     for ids in postings:
         if len(ids) > CROWDED_MARK:
             continue
         for pk in ids:
             counts[pk] = counts.get(pk, 0) + 1
-    least = min(MIN_SHARED, marks)
+    floor = min(MIN_SHARED, marks)
+    sizes = sizes_of([pk for pk, n in counts.items() if n >= floor])
     ranked = sorted(
-        ((n, pk) for pk, n in counts.items() if n >= least), key=lambda item: (-item[0], item[1])
+        ((n, pk) for pk, n in counts.items() if n >= least_shared(size, sizes.get(pk, 0), marks)),
+        key=lambda item: (-item[0], item[1]),
     )
     return [pk for _n, pk in ranked[:limit]]
 

@@ -97,6 +97,8 @@ def test_a_lookup_reads_only_its_campaigns_partition_through_its_index(campaign,
                 "crowded": similarity.CROWDED_MARK,
                 "exclude": -1,
                 "least": 2,
+                "size": 600,
+                "marks": 3,
                 "limit": 500,
             },
         )

@@ -91,3 +91,45 @@ def test_boilerplate_is_taken_out_of_any_values_in_their_order():
     kept = similarity.without(values, boilerplate)
     assert kept.tolist() == [v for v in values.tolist() if v not in set(boilerplate.tolist())]
     assert similarity.without(values, np.empty(0, dtype=np.uint32)) is values
+
+
+def _copied(rng, source: np.ndarray, size: int, pieces: int) -> np.ndarray:
+    """A report of `size` fresh shingles with `source` cut into `pieces` runs, each set
+    between fresh shingles (a section copied in pieces, paragraphs moved)."""
+    cuts = np.sort(rng.choice(np.arange(1, len(source)), size=pieces - 1, replace=False))
+    runs = np.split(source, cuts)
+    own = rng.integers(0, 1 << 32, size=size, dtype=np.uint64).astype(np.uint32)
+    parts = zip(np.array_split(own, pieces), runs, strict=True)
+    return np.concatenate([part for pair in parts for part in pair])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_copy_the_engine_keeps_shares_the_marks_it_asks_for(seed):
+    """Winnowing's guarantee behind `least_shared`: a passage making up KEEP_CONTAINMENT
+    of the smaller report, copied in at most PIECES runs, shares at least the marks a
+    candidate must share before it is verified. (Below the size where that exceeds
+    MIN_SHARED the bound is the older floor of two marks, which winnowing does not
+    promise for a copy split in pieces.)"""
+    rng = np.random.default_rng([seed, 7])
+    share, per = similarity.PROPORTION
+    large = (similarity.MIN_SHARED + similarity.PIECES) * per // share + 1
+    smaller = int(rng.integers(large, 2000))
+    copied = int(np.ceil(similarity.KEEP_CONTAINMENT * smaller))
+    pieces = int(rng.integers(1, similarity.PIECES + 1))
+    source_own = rng.integers(0, 1 << 32, size=smaller, dtype=np.uint64).astype(np.uint32)
+    start = int(rng.integers(0, smaller - copied + 1))
+    passage = source_own[start : start + copied]
+    copy = _copied(rng, passage, int(rng.integers(smaller, 3000)), pieces)
+    mine, theirs = similarity.marks(copy), similarity.marks(source_own)
+    assert similarity.overlap(similarity.as_set(copy), source_own).kept
+    shared = len(np.intersect1d(mine, theirs))
+    least = similarity.least_shared(len(similarity.as_set(copy)), smaller, len(mine))
+    assert shared >= least
+
+
+def test_the_bound_asks_more_of_larger_reports_and_no_more_than_they_hold():
+    assert similarity.least_shared(100, 100, 10) == similarity.MIN_SHARED
+    assert similarity.least_shared(800, 0, 60) == similarity.MIN_SHARED  # size unknown
+    assert similarity.least_shared(800, 800, 60) > similarity.MIN_SHARED
+    assert similarity.least_shared(800, 300, 60) == similarity.least_shared(300, 800, 60)
+    assert similarity.least_shared(800, 800, 1) == 1

@@ -144,7 +144,8 @@ def marks_drop(campaign_id: int) -> None:
         return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"DROP TABLE IF EXISTS {_partition_name(campaign_id)}, {_build_name(campaign_id)}"
+            f"DROP TABLE IF EXISTS {_partition_name(campaign_id)}, {_build_name(campaign_id)},"
+            f" {_shared_name(campaign_id)}"
         )
         # Marks written before the partition existed (normally none; the key is indexed).
         cursor.execute("DELETE FROM reports_bandkey_default WHERE campaign_id = %s", [campaign_id])
@@ -567,7 +568,7 @@ def _phase_advance(rebuild: Rebuild) -> bool:
             return False
         if phase == 1:
             _marks_attach(rebuild.campaign_id)
-            _crowded_record(rebuild.campaign_id)
+            _shared_record(rebuild.campaign_id)
             _statistics_refresh(rebuild.campaign_id)
         if phase < len(_PHASES):
             current.phase = _PHASES[phase]
@@ -575,6 +576,7 @@ def _phase_advance(rebuild: Rebuild) -> bool:
             from reports.services import report_tally_rebuild
 
             report_tally_rebuild(current.campaign)
+            _shared_drop(current.campaign_id)
             if current.campaign.closed_at is not None:
                 # A closed campaign takes no more submissions: its pairs were all the
                 # rebuild needed the marks for.
@@ -645,6 +647,12 @@ def _marks_attach(campaign_id: int) -> None:
     _partitioned.add(value)
 
 
+def _shared_drop(campaign_id: int) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {_shared_name(campaign_id)}")
+
+
 def _statistics_refresh(campaign_id: int) -> None:
     """A partition made by this rebuild has no statistics until autovacuum comes: without
     them the planner takes a scan per mark for a cheap join."""
@@ -653,19 +661,38 @@ def _statistics_refresh(campaign_id: int) -> None:
             cursor.execute(f"ANALYZE {_partition_name(campaign_id)}")
 
 
-def _crowded_record(campaign_id: int) -> None:
-    """Record every crowded mark once all marks are written, so the comparisons that
-    follow never insert one: workers inserting the same rows in different orders could
-    wait on each other. SQLite counts them at each lookup instead."""
+def _shared_name(campaign_id: int) -> str:
+    return f"reports_bandkey_c{int(campaign_id)}_shared"
+
+
+def _shared_record(campaign_id: int) -> None:
+    """Once all marks are written, one pass over them in key order keeps the marks held
+    by more than one report, with their holders' count (`reports_bandkey_c<id>_shared`,
+    indexed by key and by report), and records every crowded mark, so the comparisons
+    that follow never insert one: workers inserting the same rows in different orders
+    could wait on each other. A mark held by one report proposes nobody, and most are
+    (83 % of 14 million at 200,000 reports): the comparisons probe the shared marks only.
+    SQLite counts crowded marks at each lookup instead."""
     if connection.vendor != "postgresql":
         return
+    value, shared = int(campaign_id), _shared_name(campaign_id)
     with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(f"DROP TABLE IF EXISTS {shared}")
+        cursor.execute(
+            f"CREATE TABLE {shared} AS SELECT key, report_id, holders FROM ("
+            " SELECT key, report_id, count(*) OVER (PARTITION BY key) AS holders"
+            f" FROM {_partition_name(value)}) AS counted WHERE holders > 1"
+        )
         cursor.execute(
             "INSERT INTO reports_crowdedmark (campaign_id, key)"
-            " SELECT campaign_id, key FROM reports_bandkey WHERE campaign_id = %s"
-            " GROUP BY campaign_id, key HAVING count(*) > %s ON CONFLICT DO NOTHING",
-            [campaign_id, similarity.CROWDED_MARK],
+            f" SELECT DISTINCT %s, key FROM {shared} WHERE holders > %s ON CONFLICT DO NOTHING",
+            [value, similarity.CROWDED_MARK],
         )
+        cursor.execute(f"DELETE FROM {shared} WHERE holders > %s", [similarity.CROWDED_MARK])
+        cursor.execute(f"CREATE INDEX ON {shared} (key, report_id)")
+        cursor.execute(f"CREATE INDEX ON {shared} (report_id)")
+        cursor.execute(f"ANALYZE {shared}")
 
 
 _COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
@@ -723,25 +750,17 @@ def _range_marks(campaign_id: int, batch: RebuildBatch, boilerplate: np.ndarray)
 
 
 # The candidates of every report of a range at once, ranked as `_CANDIDATES_SQL` ranks
-# them. Crowded marks are all recorded before the comparisons start (`_crowded_record`),
-# so every other mark has at most CROWDED_MARK reports and the cap cuts none: it is there
-# so the planner keeps one index probe per mark (a LIMIT stops the subquery from being
-# flattened into a join, which it plans as a scan of the whole partition per range).
+# them, from the marks held by more than one report and by at most CROWDED_MARK
+# (`_shared_record`): the range's such marks, each key's holders read through the index
+# on key, the shared marks counted per pair.
 _RANGE_CANDIDATES_SQL = f"""
 WITH mine AS MATERIALIZED (
-    SELECT m.report_id, m.key FROM reports_bandkey m
-    WHERE m.campaign_id = %(campaign)s AND m.report_id BETWEEN %(first)s AND %(last)s
-    AND NOT EXISTS (
-        SELECT 1 FROM reports_crowdedmark c
-        WHERE c.campaign_id = %(campaign)s AND c.key = m.key
-    )
+    SELECT m.report_id, m.key FROM {{shared}} m
+    WHERE m.report_id BETWEEN %(first)s AND %(last)s
 ),
 shared AS (
     SELECT mine.report_id, o.report_id AS other, count(*) AS n
-    FROM mine CROSS JOIN LATERAL (
-        SELECT b.report_id FROM reports_bandkey b
-        WHERE b.campaign_id = %(campaign)s AND b.key = mine.key LIMIT %(cap)s
-    ) AS o
+    FROM mine JOIN {{shared}} o ON o.key = mine.key
     WHERE o.report_id <> mine.report_id
     GROUP BY mine.report_id, o.report_id
 ),
@@ -775,15 +794,13 @@ def _range_candidates(campaign_id: int, batch: RebuildBatch, marks: dict[int, in
         # Room for the statement's sorts in memory: it counts a range's shared marks.
         cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(
-            _RANGE_CANDIDATES_SQL,
+            _RANGE_CANDIDATES_SQL.format(shared=_shared_name(campaign_id)),
             {
-                "campaign": campaign_id,
                 "first": batch.first_id,
                 "last": batch.last_id,
                 "reports": reports,
                 "sizes": [sizes.get(pk, 0) for pk in reports],
                 "marks": [marks[pk] for pk in reports],
-                "cap": similarity.CROWDED_MARK + 1,
                 "limit": MAX_CANDIDATES,
             },
         )

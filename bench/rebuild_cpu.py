@@ -35,7 +35,7 @@ STEPS = (
     "_range_marks",
     "_marks_copy",
     "_marks_attach",
-    "_crowded_record",
+    "_shared_record",
     "_range_pairs",
     "_range_candidates",
     "_range_flags",

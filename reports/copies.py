@@ -275,7 +275,9 @@ def _candidates(campaign_id: int, keys: list[int], size: int, exclude: int | Non
     rows = BandKey.objects.filter(key__in=keys, campaign_id=campaign_id)
     for key, report_id in rows.exclude(report_id=exclude).values_list("key", "report_id"):
         postings[key].append(report_id)
-    chosen = similarity.ranked_candidates(postings.values(), len(keys), size, _sizes)
+    chosen = similarity.ranked_candidates(
+        postings.values(), len(keys), size, _sizes, MAX_CANDIDATES
+    )
     return Fingerprint.objects.filter(report_id__in=chosen).values_list("report_id", "shingles")
 
 

@@ -82,3 +82,11 @@ def machine_busy() -> float:
     """CPU seconds the machine has spent busy (not idle, not waiting for I/O), /proc/stat."""
     fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def backend_cpu(connection) -> float:
+    """CPU seconds used so far by the PostgreSQL backend of a Django connection (from
+    /proc: the database runs on this machine)."""
+    pid = connection.connection.info.backend_pid
+    fields = Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

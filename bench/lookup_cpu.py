@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nghiquyet.settings")
 
 import django  # noqa: E402
+from harness import backend_cpu  # noqa: E402
 
 django.setup()
 
@@ -33,12 +34,6 @@ from django.db import connection  # noqa: E402
 from reports import copies, similarity  # noqa: E402
 from reports.models import Fingerprint  # noqa: E402
 from reports.tests.builders import essay  # noqa: E402
-
-
-def backend_cpu() -> float:
-    pid = connection.connection.info.backend_pid
-    fields = Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -79,10 +74,10 @@ def main() -> None:
         clock = time.process_time()
         keys = similarity.keys_of(similarity.marks(ordered, boilerplate))
         pieces["winnowed marks"].append(time.process_time() - clock)
-        backend, clock = backend_cpu(), time.process_time()
+        backend, clock = backend_cpu(connection), time.process_time()
         found = copies.compare(args.campaign, own, boilerplate, keys=keys, exclude=report_id)
         pieces["candidates and verification, client"].append(time.process_time() - clock)
-        pieces["candidate statement, PostgreSQL backend"].append(backend_cpu() - backend)
+        pieces["candidate statement, PostgreSQL backend"].append(backend_cpu(connection) - backend)
         verified.append(len(found))
     after = os.getloadavg()
     print(

@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nghiquyet.settings")
 
 import django  # noqa: E402
+from harness import backend_cpu  # noqa: E402
 
 django.setup()
 
@@ -46,12 +47,6 @@ STEPS = (
 )
 
 
-def backend_cpu() -> float:
-    pid = connection.connection.info.backend_pid
-    fields = Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--campaign", type=int, default=1)
@@ -61,12 +56,12 @@ def main() -> None:
     connection.ensure_connection()
     profile = cProfile.Profile(time.process_time)
     load = os.getloadavg()[0]
-    backend, wall, client = backend_cpu(), time.perf_counter(), time.process_time()
+    backend, wall, client = backend_cpu(connection), time.perf_counter(), time.process_time()
     profile.enable()
     copies.campaign_reindex(campaign)
     profile.disable()
     wall, client = time.perf_counter() - wall, time.process_time() - client
-    backend = backend_cpu() - backend
+    backend = backend_cpu(connection) - backend
     print(
         f"{reports:,} reports: wall {wall:.1f} s, client CPU {client:.1f} s, backend CPU"
         f" {backend:.1f} s, CPU per report {(client + backend) / reports * 1000:.2f} ms,"

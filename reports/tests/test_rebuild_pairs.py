@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from reports import copies, similarity
-from reports.models import BandKey, Fingerprint, Pair
+from reports.models import BandKey, Fingerprint, Pair, Report
 from reports.tests.builders import crowd, essay, submit
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +109,22 @@ def test_the_rebuilds_pairs_are_those_of_each_report_looked_up_again(world, camp
     assert copies.CrowdedMark.objects.filter(campaign_id=campaign.pk).exists() == (
         connection.vendor == "postgresql"
     )
+
+
+def test_the_rebuilds_flags_are_those_each_reports_pairs_give(world, campaign, monkeypatch):
+    monkeypatch.setattr(similarity, "CROWDED_MARK", 6)
+    for number, member in enumerate(crowd(world.cell, 16)):
+        submit(world, campaign, member, _kinds(number), actor=world.admin)
+    reports = Report.objects.filter(campaign=campaign)
+    # Stale flags both ways: the rebuild sets every one from the pairs.
+    first, second = reports.order_by("pk").values_list("pk", flat=True)[:2]
+    Report.objects.filter(pk=first).update(flagged=False, similarity=0.0)
+    Report.objects.filter(pk=second).update(flagged=True, similarity=0.9)
+    result = copies.campaign_reindex(campaign)
+    rebuilt = set(reports.values_list("pk", "flagged", "similarity"))
+    assert any(flagged for _pk, flagged, _similarity in rebuilt)
+    assert first in result["changed"]
+
+    reports.update(flagged=False, similarity=0.0)
+    copies._flags_refresh(list(reports.values_list("pk", flat=True)))
+    assert set(reports.values_list("pk", "flagged", "similarity")) == rebuilt

@@ -202,9 +202,9 @@ def test_a_batch_ends_with_exactly_what_its_rows_applied_one_at_a_time_end_with(
 @on_postgresql
 def test_the_statements_of_a_batch_do_not_grow_with_its_size(world, campaign):
     members = [add_member(world.cell, f"Đảng viên {n}", f"0400{n:02d}") for n in range(51)]
-    queue_busy()
 
     def statements(group: list, first: int) -> int:
+        queue_busy()
         for n, member in enumerate(group, start=first):
             sections = [essay(1000 + 2 * n), essay(1001 + 2 * n)]
             inbox.submission_receive(world.secretary, campaign, member, sections, key=f"q{n}")

@@ -170,9 +170,7 @@ def measure(prepared, jobs, batch: int):
     profiled = cProfile.Profile(time.process_time)
     n, batches, python, db, per_batch = drain(profiled)
     spread = f"{min(per_batch)}–{max(per_batch)}" if per_batch else "-"
-    rows.append(
-        ("the same, under cProfile", n, batches, python * 1000 / n, db * 1000 / n, spread)
-    )
+    rows.append(("the same, under cProfile", n, batches, python * 1000 / n, db * 1000 / n, spread))
     check(prepared)
     return rows, top(profiled)
 

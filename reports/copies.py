@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from documents.models import Attachment
+from nghiquyet.bulkload import bulk_set
 from reports import similarity
 from reports.models import (
     AllowedText,
@@ -157,6 +158,13 @@ def marks_closed(campaign_id: int) -> None:
         marks_drop(campaign_id)
 
 
+def _int_array(values) -> str:
+    """A PostgreSQL array literal of integers: psycopg's list dumper escapes every
+    element, which for the tens of thousands of marks of a batch costs more than the
+    statement."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
 def marks_write(campaign_id: int, keys: list[int], report_ids: list[int]) -> None:
     """Store marks (`keys[i]` of report `report_ids[i]`); a mark already stored is kept,
     so a batch written again after a crash changes nothing. On PostgreSQL one statement
@@ -172,7 +180,7 @@ def marks_write(campaign_id: int, keys: list[int], report_ids: list[int]) -> Non
                 "INSERT INTO reports_bandkey (campaign_id, key, report_id)"
                 " SELECT %s, k, r FROM unnest(%s::integer[], %s::bigint[]) AS m(k, r)"
                 " ON CONFLICT DO NOTHING",
-                [campaign_id, keys, report_ids],
+                [campaign_id, _int_array(keys), _int_array(report_ids)],
             )
         return
     BandKey.objects.bulk_create(
@@ -321,7 +329,7 @@ def _flags_refresh(report_ids) -> list[int]:
                 changed.append(report.pk)
             report.flagged, report.similarity = flagged[report.pk], best[report.pk]
             moved.append(report)
-    Report.objects.bulk_update(moved, ["flagged", "similarity"], batch_size=BATCH)
+    bulk_set(moved, ["flagged", "similarity"])
     return changed
 
 
@@ -501,7 +509,11 @@ def _postings(campaign_id: int, keys: list[int]) -> tuple[dict[int, list[int]], 
     with connection.cursor() as cursor:
         cursor.execute(
             _POSTINGS_SQL,
-            {"keys": keys, "campaign": campaign_id, "cap": similarity.CROWDED_MARK + 1},
+            {
+                "keys": _int_array(keys),
+                "campaign": campaign_id,
+                "cap": similarity.CROWDED_MARK + 1,
+            },
         )
         rows = cursor.fetchall()
     return {key: ids for key, ids, _crowded in rows if ids}, {
@@ -517,7 +529,7 @@ def _crowded_add(campaign_id: int, keys: set[int]) -> None:
         cursor.execute(
             "INSERT INTO reports_crowdedmark (campaign_id, key)"
             " SELECT %s, k FROM unnest(%s::integer[]) AS k ORDER BY k ON CONFLICT DO NOTHING",
-            [campaign_id, sorted(keys)],
+            [campaign_id, _int_array(sorted(keys))],
         )
 
 

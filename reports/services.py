@@ -25,6 +25,7 @@ from audit.services import audit_entry, audit_record
 from campaigns.models import Campaign
 from conferences.models import Attendance
 from members.models import Member
+from nghiquyet.bulkload import bulk_set
 from organizations.models import Organization
 from organizations.subtree import subtree_add, subtree_counted, subtree_store
 from reports import copies, similarity
@@ -563,7 +564,7 @@ def versions_add(
         "pk", "flagged", "similarity"
     ):
         reports[pk].flagged, reports[pk].similarity = flagged, similarity_
-    Report.objects.bulk_update(
+    bulk_set(
         [reports[pk] for pk in last],
         ["versions_count", "submitted_at", "late", "state", "rating", "draft", "draft_saved_at"],
     )

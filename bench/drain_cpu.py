@@ -11,7 +11,7 @@ straight to the inbox as `submission_receive` writes them. The first half is app
 each batch; the second half the same way under cProfile. Prints a Markdown table and the
 profile's top functions by CPU time of their own (the profiler's clock is process_time).
 Usage: .venv/bin/python bench/drain_cpu.py [--members 2000] [--submissions 1000]
-       [--batch 100] [--database …] [--redis-url …]
+       [--batch 100] [--database …] [--redis-url …] [--profile-out drain.pstats]
 """
 
 import argparse
@@ -44,6 +44,7 @@ def main() -> None:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/6")
     parser.add_argument("--admin-url", default=ADMIN_URL)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--profile-out", help="also write the cProfile data here (pstats)")
     args = parser.parse_args()
 
     import submissions
@@ -81,7 +82,7 @@ def main() -> None:
         )
         say(f"  planned {len(jobs):,} submissions: {dict(Counter(job.kind for job in jobs))}")
         submissions.analyze(url)
-        rows, profile = measure(prepared, jobs, args.batch)
+        rows, profile = measure(prepared, jobs, args.batch, args.profile_out)
     finally:
         from django.db import connections
 
@@ -125,7 +126,7 @@ def enqueue(prepared, jobs) -> None:
     )
 
 
-def measure(prepared, jobs, batch: int):
+def measure(prepared, jobs, batch: int, profile_out: str | None = None):
     from django.db import connection
 
     from reports.inbox import submission_drain
@@ -172,6 +173,8 @@ def measure(prepared, jobs, batch: int):
     spread = f"{min(per_batch)}–{max(per_batch)}" if per_batch else "-"
     rows.append(("the same, under cProfile", n, batches, python * 1000 / n, db * 1000 / n, spread))
     check(prepared)
+    if profile_out:
+        profiled.dump_stats(profile_out)
     return rows, top(profiled)
 
 

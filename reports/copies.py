@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from documents.models import Attachment
-from nghiquyet.bulkload import bulk_set
+from nghiquyet.bulkload import bulk_insert, bulk_set
 from reports import similarity
 from reports.models import (
     AllowedText,
@@ -414,7 +414,7 @@ def index_reports(
             continue
         keys = similarity.keys_of(similarity.marks(ordered, boilerplate))
         marked[report.campaign_id].append((result, own, keys))
-    Fingerprint.objects.bulk_create(fingerprints)
+    bulk_insert(fingerprints)
     found: dict[tuple[int, int], Pair] = {}
     for campaign_id, reports in sorted(marked.items()):
         if not marks_locked:

@@ -20,12 +20,11 @@ from django.utils.translation import gettext as _
 
 from accounts import policy
 from accounts.policy import Action
-from audit.models import AuditEntry
 from audit.services import audit_entry, audit_record
 from campaigns.models import Campaign
 from conferences.models import Attendance
 from members.models import Member
-from nghiquyet.bulkload import bulk_set
+from nghiquyet.bulkload import bulk_insert, bulk_set
 from organizations.models import Organization
 from organizations.subtree import subtree_add, subtree_counted, subtree_store
 from reports import copies, similarity
@@ -551,7 +550,7 @@ def versions_add(
             entries.append(_submit_entry(item.actor, receipt.version))
     if not new:
         return outcomes
-    Version.objects.bulk_create(new)
+    bulk_insert(new)
     last: dict[int, Version] = {}  # each report's latest, in the order they came last
     for version in new:
         last.pop(version.report_id, None)
@@ -571,7 +570,7 @@ def versions_add(
     for pk in last:
         changes.move(reports[pk], before[pk])
     _flags_moved(changes, [pk for pk in indexed.flag_changed if pk not in last])
-    AuditEntry.objects.bulk_create(entries)
+    bulk_insert(entries)
     return outcomes
 
 

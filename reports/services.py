@@ -551,7 +551,9 @@ def versions_add(
     if not new:
         return outcomes
     bulk_insert(new)
-    last: dict[int, Version] = {}  # each report's latest, in the order they came last
+    # Each report is indexed once, for its latest version, where that version came: an
+    # earlier version's pairs would be dropped by the later one's indexing anyway.
+    last: dict[int, Version] = {}
     for version in new:
         last.pop(version.report_id, None)
         last[version.report_id] = version

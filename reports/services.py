@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -301,10 +301,14 @@ class _Changes:
     def apply(self) -> None:
         moved: dict[tuple, Counter] = {}
         for (campaign_id, unit_id), fields in sorted(self.units.items()):
-            changes = {name: F(name) + n for name, n in fields.items() if n}
-            if changes:
-                _bump(ReportTally, changes, campaign_id=campaign_id, organization_id=unit_id)
+            if any(fields.values()):
                 moved[(campaign_id, unit_id)] = Counter({n: v for n, v in fields.items() if v})
+        if missing := _tallies_add(moved):
+            ReportTally.objects.bulk_create(
+                [ReportTally(campaign_id=c, organization_id=u) for c, u in missing],
+                ignore_conflicts=True,
+            )
+            _tallies_add({key: moved[key] for key in missing})
         rated: dict[tuple, int] = {}
         for (campaign_id, unit_id, rating), n in sorted(self.ratings.items()):
             if n:
@@ -332,6 +336,39 @@ class _Changes:
         for (campaign_id, unit_id, rating), n in sorted(rated.items()):
             scope = {"campaign_id": campaign_id, "rating": rating}
             subtree_add(RatingSubtree, scope, {paths[unit_id]: Counter(count=n)})
+
+
+def _tallies_add(moved: dict[tuple[int, int], Counter]) -> list[tuple[int, int]]:
+    """Add each (campaign, unit)'s changes to its ReportTally row in one statement, rows
+    locked in (campaign, unit) order on PostgreSQL as each writer locks them; returns the
+    keys that have no row yet."""
+    if not moved:
+        return []
+    table = ReportTally._meta.db_table
+    names = ", ".join(REPORT_TALLY_FIELDS)
+    row = "(" + ", ".join(["%s"] * (2 + len(REPORT_TALLY_FIELDS))) + ")"
+    params = []
+    for (campaign_id, unit_id), fields in moved.items():
+        params += [campaign_id, unit_id, *(fields[name] for name in REPORT_TALLY_FIELDS)]
+    added = ", ".join(f"{name} = t.{name} + v.{name}" for name in REPORT_TALLY_FIELDS)
+    locked = ""
+    if connection.vendor == "postgresql":
+        locked = (
+            f", locked AS (SELECT t.id FROM {table} t"
+            " JOIN v ON t.campaign_id = v.c AND t.organization_id = v.u"
+            " ORDER BY t.campaign_id, t.organization_id FOR UPDATE OF t)"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH v(c, u, {names}) AS (VALUES {', '.join([row] * len(moved))}){locked}"
+            f" UPDATE {table} AS t SET {added} FROM v"
+            " WHERE t.campaign_id = v.c AND t.organization_id = v.u"
+            + (" AND t.id IN (SELECT id FROM locked)" if locked else "")
+            + " RETURNING campaign_id, organization_id",
+            params,
+        )
+        found = set(cursor.fetchall())
+    return [key for key in moved if key not in found]
 
 
 def _bump(model, changes: dict, **key) -> None:

@@ -90,6 +90,7 @@ class Rollup:
     bridge_points: int
     makeups: int
     makeups_done: int
+    stamp: str = ""  # of a shared computation (nghiquyet.caching.figures_cached)
 
     @property
     def children_done(self) -> int:

@@ -112,3 +112,37 @@ def insert_rows(
                     row[i] = field.get_db_prep_save(row[i], connection)
             copy.write_row((new_id, *row))
     return ids
+
+
+def bulk_set(objs: Sequence[models.Model], fields: Sequence[str], using: str = "default") -> None:
+    """Write `fields` of stored instances of one model, each its own values: on
+    PostgreSQL one `UPDATE … FROM (VALUES …)`, elsewhere `bulk_update`. What Django's
+    `bulk_update` builds for this (a CASE per field with a WHEN per row) costs more
+    CPU than the database's own work once the rows are in the hundreds."""
+    if not objs:
+        return
+    model = type(objs[0])
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        model._default_manager.using(using).bulk_update(objs, fields, batch_size=BATCH)
+        return
+    opts = model._meta
+    chosen = [opts.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    casts = [opts.pk.cast_db_type(connection), *(f.cast_db_type(connection) for f in chosen)]
+    row = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
+    names = ", ".join(quote(name) for name in ["pk", *(f.column for f in chosen)])
+    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in chosen)
+    for start in range(0, len(objs), BATCH):
+        part = objs[start : start + BATCH]
+        params = []
+        for obj in part:
+            params.append(obj.pk)
+            params.extend(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in chosen)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {quote(opts.db_table)} AS t SET {assignments}"
+                f" FROM (VALUES {', '.join([row] * len(part))}) AS v({names})"
+                f" WHERE t.{quote(opts.pk.column)} = v.{quote('pk')}",
+                params,
+            )

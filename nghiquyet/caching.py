@@ -9,6 +9,7 @@ carries anything of one visitor (a cookie, a CSRF token, a session read) is not 
 
 import hashlib
 import logging
+import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
@@ -71,6 +72,14 @@ def cache_for_anonymous(seconds: int):
     return decorator
 
 
+def _stamp(value) -> None:
+    stamp = secrets.token_hex(8)
+    if isinstance(value, dict):
+        value["stamp"] = stamp
+    else:
+        value.stamp = stamp
+
+
 def counter_add(key: str, by: int = 1, timeout: int | None = None) -> int:
     """Add `by` to the counter at `key` in the shared cache (made at 0 if missing) and
     return its new value; atomic where the cache's `add` and `incr` are (Redis)."""
@@ -82,6 +91,10 @@ def counter_add(key: str, by: int = 1, timeout: int | None = None) -> int:
         return by
 
 
+def figures_key(kind: str, campaign_pk: int, unit_pk: int) -> str:
+    return f"figures:{kind}:{campaign_pk}:{unit_pk}:{get_language()}"
+
+
 def figures_cached(kind: str, campaign_pk: int, unit_pk: int, compute: Callable[[], T]) -> T:
     """A campaign's figures for one unit's subtree, shared for FIGURES_CACHE_SECONDS by
     everyone who may see that unit (the caller asks the access policy first).
@@ -90,12 +103,15 @@ def figures_cached(kind: str, campaign_pk: int, unit_pk: int, compute: Callable[
     counters move every second; figures a few seconds old are what they need, and summing
     the subtree once per interval instead of once per request is what keeps the pages
     fast. Never cached: anything that depends on who asks.
+
+    What is stored gets a fresh `stamp` (an attribute, or a key of a dict): the parts of a
+    page drawn from it are cached under that stamp (`{% figures_cache %}`).
     """
     seconds = settings.FIGURES_CACHE_SECONDS
     if seconds <= 0:
         with replica_reads():
             return compute()
-    key = f"figures:{kind}:{campaign_pk}:{unit_pk}:{get_language()}"
+    key = figures_key(kind, campaign_pk, unit_pk)
     try:
         found = cache.get(key)
     except Exception:  # a cache outage costs speed, never the page
@@ -105,6 +121,7 @@ def figures_cached(kind: str, campaign_pk: int, unit_pk: int, compute: Callable[
         return found
     with replica_reads():
         value = compute()
+    _stamp(value)
     try:
         cache.set(key, value, seconds)
     except Exception:

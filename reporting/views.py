@@ -1,3 +1,4 @@
+import hashlib
 from functools import partial
 
 from django import forms
@@ -37,6 +38,10 @@ def _table(rows: list[dict], columns) -> list[tuple[dict, list[str]]]:
     """Rows with their cells formatted here, as every file writes them ("91,30", "—"): a
     province has hundreds of rows of twenty columns, too many for template filters."""
     return [(row, [shown(cell(row, column)) for column in columns]) for row in rows]
+
+
+def _digest(ids: set[int]) -> str:
+    return hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()[:24]
 
 
 def _campaign_charts(campaign, unit, figures, reviewable: set[int]) -> list[charts.Chart]:
@@ -160,22 +165,32 @@ def dashboard(request, campaign_pk):
         .filter(pk__in=[r["unit"]["id"] for r in rows])
         .values_list("pk", flat=True)
     )
-    not_held = [r for r in rows if r["cells"] and r["cells_held"] < r["cells"]]
-    ratings = figures.get("ratings") or {}
-    rating_chart = charts.stacked(
-        _("Xếp loại bài thu hoạch"),
-        [
-            (
-                rating,
-                reverse("reports:unit", args=[campaign.pk]) + f"?unit={unit.pk}&state=rated"
-                if may_review
-                else "",
-                charts.share(n, total["submitted"]),
-                str(n),
-            )
-            for rating, n in ratings.items()
-        ],
-    )
+
+    def panels() -> dict:
+        """Charts and table, drawn only when the page's cache has none for these figures
+        and what this user may follow (`{% figures_cache %}`)."""
+        ratings = figures.get("ratings") or {}
+        rating_chart = charts.stacked(
+            _("Xếp loại bài thu hoạch"),
+            [
+                (
+                    rating,
+                    reverse("reports:unit", args=[campaign.pk]) + f"?unit={unit.pk}&state=rated"
+                    if may_review
+                    else "",
+                    charts.share(n, total["submitted"]),
+                    str(n),
+                )
+                for rating, n in ratings.items()
+            ],
+        )
+        return {
+            "charts": _campaign_charts(campaign, unit, {"rows": rows}, reviewable),
+            "rating_chart": rating_chart if rating_chart.bars else None,
+            "not_held": [r for r in rows if r["cells"] and r["cells_held"] < r["cells"]],
+            "table": _table(rows, columns_of(figures)),
+        }
+
     trail = [
         u
         for u in unit.ancestors_and_self()
@@ -190,12 +205,10 @@ def dashboard(request, campaign_pk):
             "trail": trail,
             "figures": figures,
             "total": total,
-            "charts": _campaign_charts(campaign, unit, {"rows": rows}, reviewable),
+            "panels": panels,
             "may_review": may_review,
-            "rating_chart": rating_chart if rating_chart.bars else None,
-            "not_held": not_held,
+            "reviewable": _digest(reviewable),
             "columns": columns_of(figures),
-            "table": _table(rows, columns_of(figures)),
             "show_closed": show_closed,
             "closed_hidden": closed_hidden,
             "closed_ids": closed_ids,

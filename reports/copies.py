@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from documents.models import Attachment
+from nghiquyet.bulkload import bulk_insert, bulk_set
 from reports import similarity
 from reports.models import (
     AllowedText,
@@ -158,6 +159,13 @@ def marks_closed(campaign_id: int) -> None:
         marks_drop(campaign_id)
 
 
+def _int_array(values) -> str:
+    """A PostgreSQL array literal of integers: psycopg's list dumper escapes every
+    element, which for the tens of thousands of marks of a batch costs more than the
+    statement."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
 def marks_write(campaign_id: int, keys: list[int], report_ids: list[int]) -> None:
     """Store marks (`keys[i]` of report `report_ids[i]`); a mark already stored is kept,
     so a batch written again after a crash changes nothing. On PostgreSQL one statement
@@ -173,7 +181,7 @@ def marks_write(campaign_id: int, keys: list[int], report_ids: list[int]) -> Non
                 "INSERT INTO reports_bandkey (campaign_id, key, report_id)"
                 " SELECT %s, k, r FROM unnest(%s::integer[], %s::bigint[]) AS m(k, r)"
                 " ON CONFLICT DO NOTHING",
-                [campaign_id, keys, report_ids],
+                [campaign_id, _int_array(keys), _int_array(report_ids)],
             )
         return
     BandKey.objects.bulk_create(
@@ -340,14 +348,14 @@ def _flags_refresh(report_ids) -> list[int]:
             if pk in best:
                 best[pk] = max(best[pk], jaccard, containment)
                 flagged[pk] = flagged[pk] or overlap.flagged
-    changed = []
+    changed, moved = [], []
     for report in Report.objects.filter(pk__in=ids).only("pk", "flagged", "similarity"):
         if report.flagged != flagged[report.pk] or report.similarity != best[report.pk]:
             if report.flagged != flagged[report.pk]:
                 changed.append(report.pk)
-            Report.objects.filter(pk=report.pk).update(
-                flagged=flagged[report.pk], similarity=best[report.pk]
-            )
+            report.flagged, report.similarity = flagged[report.pk], best[report.pk]
+            moved.append(report)
+    bulk_set(moved, ["flagged", "similarity"])
     return changed
 
 
@@ -355,16 +363,20 @@ def unindex_report(report_id: int, campaign_id: int | None = None) -> list[int]:
     """Forget a report's fingerprint and pairs; returns the other reports it was paired
     with (their flags must be refreshed). Given the campaign, its marks are looked for in
     the campaign's partition only."""
-    partners = Pair.objects.filter(Q(a_id=report_id) | Q(b_id=report_id)).values_list(
-        "a_id", "b_id"
-    )
-    others = {pk for pair in partners for pk in pair if pk != report_id}
-    Pair.objects.filter(Q(a_id=report_id) | Q(b_id=report_id)).delete()
-    marks = BandKey.objects.filter(report_id=report_id)
-    if campaign_id is not None:
-        marks = marks.filter(campaign_id=campaign_id)
+    return unindex_reports([report_id], [campaign_id] if campaign_id is not None else None)
+
+
+def unindex_reports(report_ids: list[int], campaign_ids: list[int] | None = None) -> list[int]:
+    """`unindex_report` for several reports at once, in four statements."""
+    ids = set(report_ids)
+    touching = Pair.objects.filter(Q(a_id__in=ids) | Q(b_id__in=ids))
+    others = {pk for pair in touching.values_list("a_id", "b_id") for pk in pair if pk not in ids}
+    touching.delete()
+    marks = BandKey.objects.filter(report_id__in=ids)
+    if campaign_ids is not None:
+        marks = marks.filter(campaign_id__in=set(campaign_ids))
     marks.delete()
-    Fingerprint.objects.filter(report_id=report_id).delete()
+    Fingerprint.objects.filter(report_id__in=ids).delete()
     return sorted(others)
 
 
@@ -386,37 +398,170 @@ def index_report(report: Report, text: str, version: int, *, marks_locked: bool 
     """Fingerprint the report's latest version, store its marks, verify every report of
     the campaign sharing a mark, and keep the pairs. Runs inside the caller's
     transaction; `marks_locked` when it holds `marks_lock_campaign`."""
-    partners = unindex_report(report.pk, report.campaign_id)
-    boilerplate = boilerplate_of(report.campaign_id)
-    ordered = similarity.sequence(text)
-    raw = similarity.as_set(ordered)
-    own = _own(raw, boilerplate)
-    Fingerprint.objects.create(
-        report=report,
-        campaign_id=report.campaign_id,
-        version=version,
-        shingles=similarity.to_bytes(raw),
-        sequence=similarity.to_bytes(ordered),
-        size=len(own),
+    [indexed] = index_reports([(report, text, version)], marks_locked=marks_locked)
+    return indexed
+
+
+def index_reports(
+    latest: list[tuple[Report, str, int]], *, marks_locked: bool = False
+) -> list[Indexed]:
+    """`index_report` for several reports (report, text and number of its latest version;
+    each report once), as if indexed one after another in this order: each is compared
+    with the index and with the reports before it in the list. The reads and writes are
+    done for all at once, so a batch costs the same number of statements as one report.
+    The flags are set once at the end; every result's `flag_changed` lists the reports
+    whose flag the whole batch changed."""
+    ids = [report.pk for report, _text, _version in latest]
+    campaigns = sorted({report.campaign_id for report, _text, _version in latest})
+    partners = unindex_reports(ids, campaigns)
+    boilerplates = {campaign_id: boilerplate_of(campaign_id) for campaign_id in campaigns}
+    results: list[Indexed] = []
+    fingerprints: list[Fingerprint] = []
+    marked: dict[int, list[tuple[Indexed, np.ndarray, list[int]]]] = defaultdict(list)
+    for report, text, version in latest:
+        boilerplate = boilerplates[report.campaign_id]
+        ordered = similarity.sequence(text)
+        raw = similarity.as_set(ordered)
+        own = _own(raw, boilerplate)
+        fingerprints.append(
+            Fingerprint(
+                report=report,
+                campaign_id=report.campaign_id,
+                version=version,
+                shingles=similarity.to_bytes(raw),
+                sequence=similarity.to_bytes(ordered),
+                size=len(own),
+            )
+        )
+        result = Indexed(report.pk)
+        results.append(result)
+        if len(own) < similarity.MIN_SHINGLES:
+            result.too_short = True
+            continue
+        keys = similarity.keys_of(similarity.marks(ordered, boilerplate))
+        marked[report.campaign_id].append((result, own, keys))
+    bulk_insert(fingerprints)
+    found: dict[tuple[int, int], Pair] = {}
+    for campaign_id, reports in sorted(marked.items()):
+        if not marks_locked:
+            _lock_marks(campaign_id, sorted({key for _r, _o, keys in reports for key in keys}))
+        found.update(_compare_in_order(campaign_id, reports, boilerplates[campaign_id]))
+        marks_write(
+            campaign_id,
+            [key for _r, _o, keys in reports for key in keys],
+            [result.report_id for result, _o, keys in reports for _key in keys],
+        )
+    Pair.objects.bulk_create([found[key] for key in sorted(found)])
+    paired = {pk for key in found for pk in key}
+    changed = _flags_refresh([*ids, *partners, *paired])
+    for result in results:
+        result.flag_changed = changed
+    return results
+
+
+def _compare_in_order(
+    campaign_id: int, reports: list[tuple[Indexed, np.ndarray, list[int]]], boilerplate
+) -> dict[tuple[int, int], Pair]:
+    """The kept pairs of each report (its fingerprint `own`, its marks `keys`) with the
+    campaign's index and the reports before it, candidates chosen as `_candidates`
+    chooses them for one report; every candidate's fingerprint is read once."""
+    postings, crowded_before = _postings(
+        campaign_id, sorted({key for _r, _o, keys in reports for key in keys})
     )
-    result = Indexed(report.pk)
-    if len(own) < similarity.MIN_SHINGLES:
-        result.too_short = True
-        result.flag_changed = _flags_refresh([report.pk, *partners])
-        return result
-    keys = similarity.keys_of(similarity.marks(ordered, boilerplate))
-    if not marks_locked:
-        _lock_marks(report.campaign_id, keys)
-    found = compare(report.campaign_id, own, boilerplate, keys=keys, exclude=report.pk)
-    marks_write(report.campaign_id, keys, [report.pk] * len(keys))
-    result.compared = len(found)
-    kept = {pk: overlap for pk, overlap in found.items() if _keep(overlap)}
-    Pair.objects.bulk_create(
-        _pair(report.campaign_id, report.pk, other, overlap) for other, overlap in kept.items()
-    )
-    result.pairs = len(kept)
-    result.flag_changed = _flags_refresh([report.pk, *partners, *kept])
-    return result
+    before: dict[int, list[int]] = defaultdict(list)  # mark → reports of the list so far
+    crowded: set[int] = set()
+    chosen: dict[int, list[int]] = {}
+    # Own shingles of every report the marks may propose, read at once.
+    sizes = _sizes(sorted({pk for ids in postings.values() for pk in ids}))
+    sizes.update((result.report_id, len(own)) for result, own, _keys in reports)
+    for result, own, keys in reports:
+        lists = []
+        for key in keys:
+            if key in crowded_before:
+                continue
+            holders = postings.get(key, []) + before[key]
+            if len(holders) > similarity.CROWDED_MARK:
+                crowded.add(key)
+            lists.append(holders)
+        chosen[result.report_id] = similarity.ranked_candidates(
+            lists, len(keys), len(own), lambda ids: sizes, MAX_CANDIDATES
+        )
+        for key in keys:
+            before[key].append(result.report_id)
+    _crowded_add(campaign_id, crowded)
+    mine = {result.report_id: own for result, own, _keys in reports}
+    wanted = {pk for pks in chosen.values() for pk in pks if pk not in mine}
+    stored = {
+        pk: _own(similarity.from_bytes(data), boilerplate)
+        for pk, data in Fingerprint.objects.filter(report_id__in=wanted).values_list(
+            "report_id", "shingles"
+        )
+    }
+    stored.update(mine)
+    found: dict[tuple[int, int], Pair] = {}
+    for result, own, _keys in reports:
+        for other in chosen[result.report_id]:
+            if other not in stored:
+                continue  # its fingerprint went meanwhile
+            overlap = similarity.overlap(own, stored[other])
+            result.compared += 1
+            if _keep(overlap):
+                pair = _pair(campaign_id, result.report_id, other, overlap)
+                found[(pair.a_id, pair.b_id)] = pair
+                result.pairs += 1
+    return found
+
+
+_POSTINGS_SQL = """
+SELECT k.key, x.ids, EXISTS (
+    SELECT 1 FROM reports_crowdedmark c WHERE c.campaign_id = %(campaign)s AND c.key = k.key
+)
+FROM unnest(%(keys)s::integer[]) AS k(key)
+CROSS JOIN LATERAL (
+    SELECT array_agg(b.report_id) AS ids FROM (
+        SELECT report_id FROM reports_bandkey
+        WHERE key = k.key AND campaign_id = %(campaign)s LIMIT %(cap)s
+    ) AS b
+) AS x
+"""
+
+
+def _postings(campaign_id: int, keys: list[int]) -> tuple[dict[int, list[int]], set[int]]:
+    """The index's reports holding each mark (at most CROWDED_MARK + 1 of them), and the
+    marks already recorded as crowded (PostgreSQL), in one statement."""
+    if not keys:
+        return {}, set()
+    if connection.vendor != "postgresql":
+        postings: dict[int, list[int]] = defaultdict(list)
+        rows = BandKey.objects.filter(key__in=keys, campaign_id=campaign_id)
+        for key, report_id in rows.values_list("key", "report_id"):
+            postings[key].append(report_id)
+        return postings, set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _POSTINGS_SQL,
+            {
+                "keys": _int_array(keys),
+                "campaign": campaign_id,
+                "cap": similarity.CROWDED_MARK + 1,
+            },
+        )
+        rows = cursor.fetchall()
+    return {key: ids for key, ids, _crowded in rows if ids}, {
+        key for key, _ids, crowded in rows if crowded
+    }
+
+
+def _crowded_add(campaign_id: int, keys: set[int]) -> None:
+    """Record marks found crowded (PostgreSQL: lookups skip them from now on)."""
+    if connection.vendor != "postgresql" or not keys:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO reports_crowdedmark (campaign_id, key)"
+            " SELECT %s, k FROM unnest(%s::integer[]) AS k ORDER BY k ON CONFLICT DO NOTHING",
+            [campaign_id, _int_array(sorted(keys))],
+        )
 
 
 def compare(

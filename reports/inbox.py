@@ -6,11 +6,12 @@ in for this campaign, the sections are cleaned and within their limits, the dead
 open, a key is present — and written to `SubmissionInbox` in one statement; the member
 is answered with a receipt. A drain (`submission_drain`: the `drain_submissions` command,
 or the request itself when the queue is quiet) takes a batch of waiting rows and applies
-each as `report_submit` always did (`services.version_add`: the version numbered, judged
-late on the day it arrived, the report's state), runs copy detection for the batch — each
-report compared with the index and with the batch's reports before it —, moves the
-counters once for the batch and marks the rows done or refused, all in one transaction:
-a drain killed in the middle leaves its rows waiting for the next one.
+each as `report_submit` would, in arrival order (`services.versions_add`: the version
+numbered, judged late on the day it arrived, the report's state), with the writes of the
+whole batch made together: its versions, report rows, copy detection — each report
+compared with the index and with the batch's reports before it —, audit entries,
+counters and the rows' outcomes, a fixed number of statements however long the batch,
+all in one transaction: a drain killed in the middle leaves its rows waiting.
 
 Admission control (`nghiquyet.backlog`): a submission that would wait longer than
 SUBMISSION_MAX_WAIT_SECONDS is answered "busy, hand it in again after n seconds" and
@@ -208,7 +209,9 @@ def _reports_locked(rows, campaigns, members) -> dict[tuple[int, int], Report]:
     )
     return {
         (report.campaign_id, report.member_id): report
-        for report in found.select_for_update().order_by("pk")
+        for report in found.select_related("organization")
+        .select_for_update(of=("self",))
+        .order_by("pk")
         if (report.campaign_id, report.member_id) in wanted
     }
 
@@ -225,8 +228,7 @@ def _apply(rows: list[SubmissionInbox]) -> None:
     )
     actors = User.objects.in_bulk({row.actor_id for row in rows})
     reports = _reports_locked(rows, campaigns, members)
-    changes = services._Changes()
-    moved: set[int] = set()  # reports whose flag a report of the batch changed
+    handed, applied = [], []
     for row in rows:
         row.processed_at = now
         report = reports.get((row.campaign_id, row.member_id))
@@ -235,10 +237,8 @@ def _apply(rows: list[SubmissionInbox]) -> None:
             row.state = Inbox.REFUSED
             row.outcome = _("Đợt học tập hoặc hồ sơ đảng viên không còn; bài không được ghi.")
             continue
-        if report.pk in moved:
-            report.refresh_from_db(fields=["flagged", "similarity"])
-        try:
-            receipt = services.version_add(
+        handed.append(
+            services.Handed(
                 actor,
                 campaigns[row.campaign_id],
                 members[row.member_id],
@@ -248,14 +248,16 @@ def _apply(rows: list[SubmissionInbox]) -> None:
                 source=row.source,
                 file_name=row.file_name,
                 at=row.received_at,
-                changes=changes,
-                marks_locked=True,
             )
-        except ValidationError as refused:
-            row.state, row.outcome = Inbox.REFUSED, " ".join(refused.messages)[:500]
-            continue
-        moved.update(receipt.flags_moved)
-        row.state, row.version, row.repeated = Inbox.DONE, receipt.version, receipt.repeated
+        )
+        applied.append(row)
+    changes = services._Changes()
+    outcomes = services.versions_add(handed, changes, marks_locked=True)
+    for row, outcome in zip(applied, outcomes, strict=True):
+        if isinstance(outcome, ValidationError):
+            row.state, row.outcome = Inbox.REFUSED, " ".join(outcome.messages)[:500]
+        else:
+            row.state, row.version, row.repeated = Inbox.DONE, outcome.version, outcome.repeated
     changes.apply()
     _rows_close(rows, now)
 

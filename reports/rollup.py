@@ -48,6 +48,7 @@ class ReportFigures:
 class ReportRollup:
     total: ReportFigures
     children: list[ReportFigures]
+    stamp: str = ""  # of a shared computation (nghiquyet.caching.figures_cached)
 
 
 def _required(campaign: Campaign, members: int, exempt: int) -> int:

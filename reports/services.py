@@ -10,20 +10,21 @@ import datetime as dt
 import html
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import policy
 from accounts.policy import Action
-from audit.services import audit_record
+from audit.services import audit_entry, audit_record
 from campaigns.models import Campaign
 from conferences.models import Attendance
 from members.models import Member
+from nghiquyet.bulkload import bulk_insert, bulk_set
 from organizations.models import Organization
 from organizations.subtree import subtree_add, subtree_counted, subtree_store
 from reports import copies, similarity
@@ -76,51 +77,70 @@ class Deadline:
         return today > self.due
 
 
-def base_due(campaign: Campaign, member: Member) -> dt.date:
-    """The member's attendance deadline (moved by a make-up briefing) or, before any
-    conference marked them, the campaign's conference deadline plus the report days."""
-    marked = Attendance.objects.filter(campaign=campaign, member=member).values_list(
-        "report_due", flat=True
-    )
-    due = marked.first()
-    return due or campaign.conference_deadline + dt.timedelta(days=campaign.report_days)
-
-
 def deadline_for(campaign: Campaign, member: Member, report: Report | None = None) -> Deadline:
     """Due date and closing day under the campaign's rules. An extension (for the member
     or for any unit above their cell) and a return for rewriting can only move them later;
     a confirmation of the unit's results closes submission (`reports.pending` computes the
     same dates for many members at once)."""
-    due = base_due(campaign, member)
-    closes = campaign.report_cutoff
-    reason = ""
-    paths = Organization.paths_above(member.organization.path)
-    # Figures stay where they were earned: a started report belongs to its own unit.
-    unit_path = report.organization.path if report is not None else member.organization.path
-    confirmed_at = (
-        Confirmation.objects.filter(
-            campaign=campaign, organization__path__in=Organization.paths_above(unit_path)
+    return DeadlineRules(campaign, [(member, report)]).of(member, report)
+
+
+class DeadlineRules:
+    """What `deadline_for` reads, for many (member, their report or None) of one campaign
+    at once: attendance, confirmations and extensions in three queries."""
+
+    def __init__(self, campaign: Campaign, whose: list[tuple[Member, Report | None]]):
+        self.campaign = campaign
+        members = {member.pk for member, _report in whose}
+        self.marked = dict(
+            Attendance.objects.filter(campaign=campaign, member_id__in=members).values_list(
+                "member_id", "report_due"
+            )
         )
-        .order_by("confirmed_at")
-        .values_list("confirmed_at", flat=True)
-        .first()
-    )
-    extensions = Extension.objects.filter(campaign=campaign).filter(
-        Q(member=member) | Q(organization__path__in=paths)
-    )
-    for extension in extensions.order_by("due"):
-        if extension.due > due:
-            due, reason = extension.due, extension.reason
-    if report is not None and report.rewrite_due and report.state == State.RETURNED:
-        due = max(due, report.rewrite_due)
-    if closes is not None:
-        closes = max(closes, due)
-    return Deadline(
-        due=due,
-        closes=closes,
-        extended=reason,
-        confirmed_on=timezone.localdate(confirmed_at) if confirmed_at else None,
-    )
+        paths = set()
+        for member, report in whose:
+            paths.update(Organization.paths_above(member.organization.path))
+            if report is not None:
+                paths.update(Organization.paths_above(report.organization.path))
+        self.confirmed: dict[str, dt.datetime] = {}
+        for path, at in Confirmation.objects.filter(
+            campaign=campaign, organization__path__in=paths
+        ).values_list("organization__path", "confirmed_at"):
+            self.confirmed[path] = min(at, self.confirmed.get(path, at))
+        self.extensions = sorted(
+            Extension.objects.filter(campaign=campaign)
+            .filter(Q(member_id__in=members) | Q(organization__path__in=paths))
+            .values_list("due", "pk", "member_id", "organization__path", "reason")
+        )
+
+    def of(self, member: Member, report: Report | None = None) -> Deadline:
+        campaign = self.campaign
+        due = self.marked.get(member.pk) or (
+            campaign.conference_deadline + dt.timedelta(days=campaign.report_days)
+        )
+        closes = campaign.report_cutoff
+        reason = ""
+        paths = set(Organization.paths_above(member.organization.path))
+        # Figures stay where they were earned: a started report belongs to its own unit.
+        unit_path = report.organization.path if report is not None else member.organization.path
+        confirmed = [
+            self.confirmed[path]
+            for path in Organization.paths_above(unit_path)
+            if path in self.confirmed
+        ]
+        for extended, _pk, member_id, path, why in self.extensions:
+            if (member_id == member.pk or path in paths) and extended > due:
+                due, reason = extended, why
+        if report is not None and report.rewrite_due and report.state == State.RETURNED:
+            due = max(due, report.rewrite_due)
+        if closes is not None:
+            closes = max(closes, due)
+        return Deadline(
+            due=due,
+            closes=closes,
+            extended=reason,
+            confirmed_on=timezone.localdate(min(confirmed)) if confirmed else None,
+        )
 
 
 def _latest_dues(campaign: Campaign, reports: list[Report]) -> dict[int, dt.date]:
@@ -281,10 +301,14 @@ class _Changes:
     def apply(self) -> None:
         moved: dict[tuple, Counter] = {}
         for (campaign_id, unit_id), fields in sorted(self.units.items()):
-            changes = {name: F(name) + n for name, n in fields.items() if n}
-            if changes:
-                _bump(ReportTally, changes, campaign_id=campaign_id, organization_id=unit_id)
+            if any(fields.values()):
                 moved[(campaign_id, unit_id)] = Counter({n: v for n, v in fields.items() if v})
+        if missing := _tallies_add(moved):
+            ReportTally.objects.bulk_create(
+                [ReportTally(campaign_id=c, organization_id=u) for c, u in missing],
+                ignore_conflicts=True,
+            )
+            _tallies_add({key: moved[key] for key in missing})
         rated: dict[tuple, int] = {}
         for (campaign_id, unit_id, rating), n in sorted(self.ratings.items()):
             if n:
@@ -314,6 +338,39 @@ class _Changes:
             subtree_add(RatingSubtree, scope, {paths[unit_id]: Counter(count=n)})
 
 
+def _tallies_add(moved: dict[tuple[int, int], Counter]) -> list[tuple[int, int]]:
+    """Add each (campaign, unit)'s changes to its ReportTally row in one statement, rows
+    locked in (campaign, unit) order on PostgreSQL as each writer locks them; returns the
+    keys that have no row yet."""
+    if not moved:
+        return []
+    table = ReportTally._meta.db_table
+    names = ", ".join(REPORT_TALLY_FIELDS)
+    row = "(" + ", ".join(["%s"] * (2 + len(REPORT_TALLY_FIELDS))) + ")"
+    params = []
+    for (campaign_id, unit_id), fields in moved.items():
+        params += [campaign_id, unit_id, *(fields[name] for name in REPORT_TALLY_FIELDS)]
+    added = ", ".join(f"{name} = t.{name} + v.{name}" for name in REPORT_TALLY_FIELDS)
+    locked = ""
+    if connection.vendor == "postgresql":
+        locked = (
+            f", locked AS (SELECT t.id FROM {table} t"
+            " JOIN v ON t.campaign_id = v.c AND t.organization_id = v.u"
+            " ORDER BY t.campaign_id, t.organization_id FOR UPDATE OF t)"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH v(c, u, {names}) AS (VALUES {', '.join([row] * len(moved))}){locked}"
+            f" UPDATE {table} AS t SET {added} FROM v"
+            " WHERE t.campaign_id = v.c AND t.organization_id = v.u"
+            + (" AND t.id IN (SELECT id FROM locked)" if locked else "")
+            + " RETURNING campaign_id, organization_id",
+            params,
+        )
+        found = set(cursor.fetchall())
+    return [key for key in moved if key not in found]
+
+
 def _bump(model, changes: dict, **key) -> None:
     rows = model.objects.filter(**key)
     if not rows.update(**changes):
@@ -321,11 +378,11 @@ def _bump(model, changes: dict, **key) -> None:
         rows.update(**changes)
 
 
-def _flags_moved(changes: _Changes, report_ids: list[int], current: Report | None) -> None:
+def _flags_moved(changes: _Changes, report_ids: list[int]) -> None:
     """Counter moves for reports whose `flagged` changed during copy detection."""
+    if not report_ids:
+        return
     for report in Report.objects.filter(pk__in=report_ids):
-        if current is not None and report.pk == current.pk:
-            continue  # the caller moves the current report as a whole
         before = Report(**{f.attname: getattr(report, f.attname) for f in Report._meta.fields})
         before.flagged = not report.flagged
         changes.move(report, _counts(before))
@@ -395,8 +452,6 @@ class Receipt:
     version: Version
     repeated: bool  # the same submit arrived again and was counted once
     unchanged: bool = False  # a new submit of the very text of the latest version
-    # Other reports whose `flagged` copy detection changed (their counters moved too).
-    flags_moved: list[int] = field(default_factory=list)
 
 
 def submission_check(actor, campaign: Campaign, member: Member, key: str) -> str:
@@ -468,71 +523,155 @@ def version_add(
     judged late or not on that day, indexed for copy detection; the counter moves go to
     `changes`, which the caller applies. Raises SubmitRefused when the report may not take
     it (rated, confirmed, closed, or the same text after a return for rewriting)."""
-    if (found := report.versions.filter(idempotency_key=key).first()) is not None:
+    handed = Handed(actor, campaign, member, report, sections, key, source, file_name, at)
+    [outcome] = versions_add([handed], changes, marks_locked=marks_locked)
+    if isinstance(outcome, ValidationError):
+        raise outcome
+    return outcome
+
+
+@dataclass
+class Handed:
+    """One submission for `versions_add`."""
+
+    actor: object
+    campaign: Campaign
+    member: Member
+    report: Report  # locked by the caller, its organization loaded
+    sections: list[str]
+    key: str
+    source: str
+    file_name: str
+    at: dt.datetime
+
+
+def versions_add(
+    handed: list[Handed], changes: "_Changes", *, marks_locked: bool = False
+) -> list[Receipt | ValidationError]:
+    """`version_add` for many submissions in order (a report may take several): each is
+    decided as if applied alone after the ones before it, then the reads and writes are
+    done for all at once — versions, report rows, copy detection of each report's latest
+    version (`copies.index_reports`), audit entries —, so a batch costs the same number
+    of statements as one submission. One receipt or refusal per submission."""
+    reports = {item.report.pk: item.report for item in handed}
+    keys = {item.key for item in handed}
+    known = {
+        (version.report_id, version.idempotency_key): version
+        for version in Version.objects.filter(report_id__in=reports, idempotency_key__in=keys)
+    }
+    started = [pk for pk, report in reports.items() if report.versions_count]
+    latest = {
+        version.report_id: version
+        for version in Version.objects.filter(
+            report_id__in=started, number=F("report__versions_count")
+        )
+    }
+    whose: dict[int, list] = defaultdict(list)
+    for item in handed:
+        whose[item.campaign.pk].append((item.member, item.report))
+    campaigns = {item.campaign.pk: item.campaign for item in handed}
+    rules = {pk: DeadlineRules(campaigns[pk], members) for pk, members in whose.items()}
+    before = {pk: _counts(report) for pk, report in reports.items()}
+    new: list[Version] = []
+    entries = []
+    outcomes: list[Receipt | ValidationError] = []
+    for item in handed:
+        try:
+            receipt = _version_decide(item, rules[item.campaign.pk], known, latest)
+        except ValidationError as refused:
+            outcomes.append(refused)
+            continue
+        outcomes.append(receipt)
+        if not receipt.repeated:
+            new.append(receipt.version)
+            entries.append(_submit_entry(item.actor, receipt.version))
+    if not new:
+        return outcomes
+    bulk_insert(new)
+    # Each report is indexed once, for its latest version, where that version came: an
+    # earlier version's pairs would be dropped by the later one's indexing anyway.
+    last: dict[int, Version] = {}
+    for version in new:
+        last.pop(version.report_id, None)
+        last[version.report_id] = version
+    [indexed, *_] = copies.index_reports(
+        [(reports[pk], version.text, version.number) for pk, version in last.items()],
+        marks_locked=marks_locked,
+    )
+    for pk, flagged, similarity_ in Report.objects.filter(pk__in=last).values_list(
+        "pk", "flagged", "similarity"
+    ):
+        reports[pk].flagged, reports[pk].similarity = flagged, similarity_
+    bulk_set(
+        [reports[pk] for pk in last],
+        ["versions_count", "submitted_at", "late", "state", "rating", "draft", "draft_saved_at"],
+    )
+    for pk in last:
+        changes.move(reports[pk], before[pk])
+    _flags_moved(changes, [pk for pk in indexed.flag_changed if pk not in last])
+    bulk_insert(entries)
+    return outcomes
+
+
+def _version_decide(
+    item: Handed,
+    rules: DeadlineRules,
+    known: dict[tuple[int, str], Version],
+    latest: dict[int, Version],
+) -> Receipt:
+    """The receipt of one submission, its version unsaved when new; `item.report`, `known`
+    and `latest` are brought up to date for the submissions after it."""
+    report = item.report
+    if (found := known.get((report.pk, item.key))) is not None:
         return Receipt(report, found, repeated=True)
-    today = timezone.localdate(at)
-    deadline = _check_open(campaign, member, report, today)
-    if (latest := _same_as_latest(report, sections)) is not None:
-        return Receipt(report, latest, repeated=True, unchanged=True)
-    on_behalf = not (member.user_id is not None and member.user_id == actor.pk)
-    before = _counts(report)
-    version = Version.objects.create(
+    today = timezone.localdate(item.at)
+    deadline = _check_open(item.campaign, item.member, report, today, rules=rules)
+    if (same := _same_as_latest(report, latest.get(report.pk), item.sections)) is not None:
+        return Receipt(report, same, repeated=True, unchanged=True)
+    member, source = item.member, item.source
+    on_behalf = not (member.user_id is not None and member.user_id == item.actor.pk)
+    version = Version(
         report=report,
         number=report.versions_count + 1,
-        sections=sections,
+        sections=item.sections,
         source=source if on_behalf or source != Source.PAPER else Source.TYPED,
-        file_name=file_name[:255],
-        entered_by=actor,
+        file_name=item.file_name[:255],
+        entered_by=item.actor,
         on_behalf=on_behalf,
-        submitted_at=at,
+        submitted_at=item.at,
         due=deadline.due,
         late=deadline.is_late(today),
-        idempotency_key=key,
+        idempotency_key=item.key,
     )
     report.versions_count = version.number
-    report.submitted_at = at
+    report.submitted_at = item.at
     report.late = version.late
     report.state = State.SUBMITTED
     report.rating = ""
     report.draft = []
     report.draft_saved_at = None
-    indexed = copies.index_report(report, version.text, version.number, marks_locked=marks_locked)
-    report.refresh_from_db(fields=["flagged", "similarity"])
-    report.save(
-        update_fields=[
-            "versions_count",
-            "submitted_at",
-            "late",
-            "state",
-            "rating",
-            "draft",
-            "draft_saved_at",
-        ]
-    )
-    changes.move(report, before)
-    _flags_moved(changes, indexed.flag_changed, report)
-    audit_record(
+    known[(report.pk, item.key)] = latest[report.pk] = version
+    return Receipt(report, version, repeated=False)
+
+
+def _submit_entry(actor, version: Version):
+    return audit_entry(
         actor,
         "report.submit",
-        report,
+        version.report,
         {
             "version": [version.number - 1 or None, version.number],
-            "on_behalf": [None, on_behalf],
+            "on_behalf": [None, version.on_behalf],
             "late": [None, version.late],
         },
     )
-    others = [pk for pk in indexed.flag_changed if pk != report.pk]
-    return Receipt(report, version, repeated=False, flags_moved=others)
 
 
-def _same_as_latest(report: Report, sections: list[str]) -> Version | None:
+def _same_as_latest(report: Report, latest: Version | None, sections: list[str]) -> Version | None:
     """The latest version when `sections` repeat it word for word (a second tap on a
     freshly loaded page carries a new key): kept once. After a return for rewriting the
     same text again is no rewrite, and is refused."""
-    if not report.versions_count:
-        return None
-    latest = report.versions.get(number=report.versions_count)
-    if latest.sections != sections:
+    if latest is None or latest.sections != sections:
         return None
     if report.state == State.RETURNED:
         raise SubmitRefused(
@@ -548,7 +687,12 @@ def submission_open(campaign: Campaign, member: Member) -> Deadline:
 
 
 def _check_open(
-    campaign: Campaign, member: Member, report: Report | None, today: dt.date | None = None
+    campaign: Campaign,
+    member: Member,
+    report: Report | None,
+    today: dt.date | None = None,
+    *,
+    rules: DeadlineRules | None = None,
 ) -> Deadline:
     """The member's deadline, or SubmitRefused when the report takes no version on `today`
     (by default today): rated, the unit's results confirmed, or the deadline closed."""
@@ -559,7 +703,9 @@ def _check_open(
             _("Đợt học tập đã kết thúc ngày %(date)s; không nhận bài nữa.")
             % {"date": format_date(timezone.localdate(campaign.closed_at))}
         )
-    deadline = deadline_for(campaign, member, report)
+    if rules is None:
+        rules = DeadlineRules(campaign, [(member, report)])
+    deadline = rules.of(member, report)
     if deadline.confirmed_on is not None:
         raise SubmitRefused(
             _(

@@ -1,13 +1,17 @@
-"""Rows written by bulk_insert and insert_rows are stored whole, with their keys, on every
-engine."""
+"""Rows written by bulk_insert and insert_rows are stored whole, with their keys, and rows
+changed by bulk_set keep each its own values, on every engine."""
 
 import datetime as dt
 
+from django.utils import timezone
+
 from audit.models import AuditEntry
 from audit.services import AUDIT_COLUMNS, audit_entry, audit_rows
+from conftest import add_member
 from members.models import Member
 from members.services import EDITABLE, member_derive
-from nghiquyet.bulkload import bulk_insert, insert_rows
+from nghiquyet.bulkload import bulk_insert, bulk_set, insert_rows
+from reports.models import Report, State
 
 
 def test_new_members_and_their_audit_entries_are_stored_with_their_keys(world):
@@ -105,3 +109,25 @@ def test_plain_rows_and_their_audit_rows_are_stored_as_instances_would_be(world)
     fields = [f.attname for f in AuditEntry._meta.concrete_fields if f.attname not in ("id", "at")]
     assert [getattr(entry, f) for f in fields] == [getattr(expected, f) for f in fields]
     assert entry.at is not None
+
+
+def test_bulk_set_writes_each_row_its_own_values_and_nothing_else(world, campaign):
+    members = [add_member(world.cell, f"Đỗ Văn Sáu {n}", f"88{n:04d}") for n in range(3)]
+    reports = Report.objects.bulk_create(
+        Report(campaign=campaign, member=m, organization=world.cell) for m in members
+    )
+    at = timezone.now()
+    for n, report in enumerate(reports):
+        report.versions_count, report.submitted_at, report.late = n + 1, at, n == 1
+        report.state, report.draft, report.similarity = State.SUBMITTED, [f"nháp {n}"], n / 4
+        report.rating = "bỏ qua"  # not among the fields written
+    reports[2].submitted_at = None
+
+    bulk_set(reports, ["versions_count", "submitted_at", "late", "state", "draft", "similarity"])
+
+    stored = {r.pk: r for r in Report.objects.filter(pk__in=[r.pk for r in reports])}
+    for n, report in enumerate(reports):
+        row = stored[report.pk]
+        assert (row.versions_count, row.late, row.state) == (n + 1, n == 1, State.SUBMITTED)
+        assert row.draft == [f"nháp {n}"] and row.similarity == n / 4 and row.rating == ""
+    assert stored[reports[0].pk].submitted_at == at and stored[reports[2].pk].submitted_at is None

@@ -26,13 +26,13 @@ def test_a_closed_unit_is_hidden_from_the_dashboard_until_asked_for(
     client.force_login(world.propaganda)
     url = reverse("reporting:dashboard", args=[campaign.pk])
     page = client.get(url)
-    names = [row["unit"]["name"] for row, _values in page.context["table"]]
+    names = [row["unit"]["name"] for row, _values in page.context["panels"]()["table"]]
     assert names == ["Đảng bộ phường Lam Hạ", "Đảng bộ xã Tiên Tân"]
     html = page.content.decode()
     assert "1 đơn vị đã giải thể, sáp nhập được ẩn" in html
     assert "Kim Bảng" not in html
     shown = client.get(url + "?closed=1")
-    names = [row["unit"]["name"] for row, _values in shown.context["table"]]
+    names = [row["unit"]["name"] for row, _values in shown.context["panels"]()["table"]]
     assert names == ["Đảng bộ phường Lam Hạ", "Đảng bộ xã Tiên Tân", "Quận ủy Kim Bảng (cũ)"]
     assert "Đã giải thể" in shown.content.decode()
     assert "Ẩn đơn vị đã giải thể, sáp nhập" in shown.content.decode()

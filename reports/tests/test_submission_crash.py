@@ -62,7 +62,7 @@ def test_a_drain_killed_with_sigkill_in_the_middle_of_a_batch_loses_and_doubles_
             backend = _until(
                 lambda: watcher.execute(
                     "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND query LIKE 'UPDATE \"reports_reporttally\"%%'"
+                    "AND query LIKE '%%UPDATE reports_reporttally%%'"
                 ).fetchone()
             )[0]
             os.kill(drain.pid, signal.SIGKILL)

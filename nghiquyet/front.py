@@ -1,0 +1,250 @@
+"""Front doors: a hot API call stored and acknowledged before Django, with Django's answer.
+
+In a burst (a conference's first minutes, a campaign's last day) thousands of calls a
+second each cost Django and django-ninja several milliseconds of CPU around one INSERT.
+A front door answers its one endpoint itself when the answer is a new receipt, exactly
+as the view answers it (status, JSON, headers), and hands everything else to Django
+unchanged, the request as it came: another path or method, a cookie, a query string, a
+host Django refuses or would redirect, a body too long or of unknown length, an address
+locked out for bad tokens, a token not in the cache or whose scope does not allow the
+call, whatever the door `Declined`, and any error.
+
+Shared here: the WSGI plumbing, the caller's API token from the cache of tokens
+(accounts/front_tokens.py, filled from the database on a miss) read in one round trip
+with whatever else the door needs, admission control read as `nghiquyet.backlog` reads
+it, the counters and the token's use written in one more, and the door's INSERT on a
+psycopg connection kept per thread, each statement prepared once. A door names its path
+and URL name and `receive`s the call. Without Redis or PostgreSQL (a laptop) a door
+does nothing.
+"""
+
+import io
+import json
+import logging
+import re
+import threading
+import time
+from typing import NamedTuple
+
+import psycopg
+from django.conf import settings
+from django.core.cache import caches
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections
+from django.http.request import split_domain_port, validate_host
+
+from accounts import front_tokens, throttle
+from accounts.api import scope_allows
+from accounts.models import ApiToken, User
+from accounts.token_use import token_used
+from nghiquyet.backlog import Backlog, expected_wait
+from nghiquyet.middleware import CONTENT_SECURITY_POLICY
+from nghiquyet.redis_cache import RedisCache
+
+logger = logging.getLogger(__name__)
+
+TOKEN_ROW = f"""SELECT t.id, t.user_id, t.scope, t.expires_at, t.revoked_at, u.is_active
+    FROM {ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id
+    WHERE t.digest = %s"""
+
+
+# One connection per thread, whichever door the thread's request is for.
+_PER_THREAD = threading.local()
+
+
+class Declined(Exception):
+    """Not for the front door: Django answers."""
+
+
+class Caller(NamedTuple):
+    token_id: int
+    user_id: int
+    ip: str | None
+
+
+class Front:
+    path: re.Pattern  # the endpoint, its one number captured
+    url_name: str  # the view's URL name, for the token's scope
+    max_body: int  # longer bodies go to Django, which reads them as it does
+
+    def __init__(self, application):
+        self.application = application
+        self.local = _PER_THREAD
+        self.on = (
+            isinstance(caches["default"], RedisCache)
+            and connections["default"].vendor == "postgresql"
+        )
+
+    def __call__(self, environ, start_response):
+        if not self.on or environ.get("REQUEST_METHOD") != "POST":
+            return self.application(environ, start_response)
+        match = self.path.fullmatch(environ.get("PATH_INFO", ""))
+        if match is None or not self._plain(environ):
+            return self.application(environ, start_response)
+        body = environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))
+        try:
+            status, payload = self.receive(environ, int(match[1]), body)
+        except Declined:
+            return self._django(environ, start_response, body)
+        except Exception:  # Django, with the request as it came, answers whatever this was
+            logger.exception("%s failed; handed to Django", type(self).__name__)
+            return self._django(environ, start_response, body)
+        data = json.dumps(payload, cls=DjangoJSONEncoder).encode()
+        start_response(status, self._headers(len(data)))
+        return [data]
+
+    def receive(self, environ, pk: int, body: bytes) -> tuple[str, dict]:
+        """The status and JSON of a new receipt, or Declined."""
+        raise NotImplementedError
+
+    def _django(self, environ, start_response, body: bytes):
+        environ["wsgi.input"] = io.BytesIO(body)
+        return self.application(environ, start_response)
+
+    def _plain(self, environ) -> bool:
+        """A request Django would take straight to the view: an allowed host, no redirect to
+        https, no cookie, nothing in the address, a body of known length within bounds."""
+        if environ.get("HTTP_COOKIE") or environ.get("QUERY_STRING") or environ.get("SCRIPT_NAME"):
+            return False
+        if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
+            return False
+        domain, _port = split_domain_port(environ.get("HTTP_HOST", ""))
+        if not domain or not validate_host(domain, settings.ALLOWED_HOSTS):
+            return False
+        if settings.SECURE_SSL_REDIRECT and environ.get("wsgi.url_scheme") != "https":
+            proxy = settings.SECURE_PROXY_SSL_HEADER
+            if not proxy or environ.get(proxy[0], "").split(",")[0].strip() != proxy[1]:
+                return False
+        length = environ.get("CONTENT_LENGTH") or ""
+        return length.isdigit() and 0 < int(length) <= self.max_body
+
+    # --- the caller and the queue, read in one round trip ---------------------------------
+
+    @staticmethod
+    def digest(environ) -> str:
+        """The digest of the Bearer token, as Django's authentication reads the header."""
+        scheme, _space, raw = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if scheme.lower() != "bearer" or not raw or " " in raw:
+            raise Declined
+        return ApiToken.hash(raw)
+
+    def caller(self, environ, digest: str, keys: list[str]) -> tuple[Caller, dict]:
+        """The token's holder, when the token is usable for this call and its address not
+        locked out, and what the cache holds under `keys`, read with it."""
+        cached = front_tokens.key(digest)
+        ip = environ.get("REMOTE_ADDR")
+        locked = throttle.token_key(ip)
+        found = caches["default"].get_many([cached, locked, *keys])
+        if throttle.seconds_locked(found.get(locked)):
+            raise Declined
+        token = found.get(cached)
+        if token is None:
+            token = self._token_fill(cached, digest)
+        if token == front_tokens.NOT_HERE:
+            raise Declined
+        token_id, user_id, expires, scope = token
+        if expires <= time.time() or not scope_allows(scope, "POST", self.url_name):
+            raise Declined
+        return Caller(token_id, user_id, ip), found
+
+    def _token_fill(self, cached: str, digest: str):
+        row = self._execute(TOKEN_ROW, [digest])
+        entry = front_tokens.entry(*row) if row else front_tokens.NOT_HERE
+        caches["default"].add(cached, entry, front_tokens.SECONDS)
+        return entry
+
+    @staticmethod
+    def queue_keys(backlog: Backlog, second: str) -> list[str]:
+        return [backlog.waiting_key, backlog.rate_key, second]
+
+    @staticmethod
+    def queue_open(backlog: Backlog, found: dict, second: str, max_wait: float) -> None:
+        """Declined when the inbox would answer "busy" (Django finds a retry's receipt or
+        words the 503) or drain in the request (Django applies a lone arrival at once), as
+        `Backlog.admit` and `Backlog.arrived` judge it."""
+        waiting = max(found.get(backlog.waiting_key) or 0, 0)
+        if expected_wait(waiting, found.get(backlog.rate_key)) > max_wait:
+            raise Declined
+        quiet = (found.get(second) or 0) < backlog.inline_arrivals_per_second
+        if waiting <= backlog.inline_waiting and quiet:
+            raise Declined
+
+    @staticmethod
+    def stored(backlog: Backlog, second: str, caller: Caller, now) -> None:
+        """What `Backlog.arrived` counts for the rows waiting and this second's arrivals,
+        in one round trip (each Redis call costs more CPU than the INSERT; counters are
+        plain integers in Django's Redis cache, so INCR is what its `incr` does), and the
+        token's use."""
+        backend = caches["default"]
+        waiting, arrivals = backend.make_key(backlog.waiting_key), backend.make_key(second)
+        pipe = backend._cache.get_client(write=True).pipeline(transaction=False)
+        pipe.incr(waiting)
+        pipe.set(arrivals, 0, ex=10, nx=True)
+        pipe.incr(arrivals)
+        pipe.execute()
+        token_used(caller.token_id, caller.ip, now)
+
+    # --- the database ------------------------------------------------------------------
+
+    def _insert(self, sql: str, params) -> int | None:
+        """The inbox's INSERT … ON CONFLICT DO NOTHING: the new row's id, or None for a key
+        that has a row already (a retry, which Django answers with that row)."""
+        row = self._execute(sql, params)
+        return row[0] if row else None
+
+    def _execute(self, sql: str, params):
+        """One autocommitted, prepared statement on this thread's connection. A connection
+        that failed is dropped: the next request opens another, and this one goes to
+        Django, whose INSERT finds the row if this one was committed."""
+        conn = getattr(self.local, "conn", None)
+        if conn is None or conn.closed:
+            db = connections["default"].settings_dict
+            conn = self.local.conn = psycopg.connect(
+                dbname=db["NAME"],
+                user=db["USER"],
+                password=db["PASSWORD"],
+                host=db["HOST"],
+                port=db["PORT"],
+                autocommit=True,
+            )
+        try:
+            return conn.execute(sql, params, prepare=True).fetchone()
+        except psycopg.Error:
+            conn.close()
+            raise
+
+    @staticmethod
+    def _headers(length: int) -> list[tuple[str, str]]:
+        # What Django's middleware puts on the same answer.
+        headers = [
+            ("Content-Type", "application/json; charset=utf-8"),
+            ("Content-Length", str(length)),
+            ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+            ("Content-Language", settings.LANGUAGE_CODE),
+            ("X-Frame-Options", settings.X_FRAME_OPTIONS),
+            ("Vary", "Cookie"),
+        ]
+        if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+            headers.append(("X-Content-Type-Options", "nosniff"))
+        if settings.SECURE_REFERRER_POLICY:
+            headers.append(("Referrer-Policy", settings.SECURE_REFERRER_POLICY))
+        if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+            headers.append(
+                ("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY)
+            )
+        return headers
+
+
+def json_body(environ, body: bytes) -> dict:
+    """The JSON object of the body, as django-ninja would read it."""
+    if not environ.get("CONTENT_TYPE", "").startswith("application/json"):
+        raise Declined
+    if b"\x00" in body or b"\\u0000" in body:  # Django refuses NUL characters itself
+        raise Declined
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise Declined from None
+    if not isinstance(data, dict):
+        raise Declined
+    return data

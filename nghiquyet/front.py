@@ -30,7 +30,7 @@ import psycopg
 from django.conf import settings
 from django.core.cache import caches
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections
+from django.db import close_old_connections, connections
 from django.http.request import split_domain_port, validate_host
 
 from accounts import front_tokens, throttle
@@ -185,6 +185,17 @@ class Front:
         token_used(caller.token_id, caller.ip, now)
 
     # --- the database ------------------------------------------------------------------
+
+    @staticmethod
+    def django_reads(function, *args):
+        """`function(*args)` reading through Django's connection outside a request: the
+        connection is checked before and kept or closed after as around a request
+        (CONN_MAX_AGE, errors), so a door's thread holds none longer than Django would."""
+        close_old_connections()
+        try:
+            return function(*args)
+        finally:
+            close_old_connections()
 
     def _insert(self, sql: str, params) -> int | None:
         """The inbox's INSERT … ON CONFLICT DO NOTHING: the new row's id, or None for a key

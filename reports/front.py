@@ -51,7 +51,7 @@ class SubmissionFront(Front):
         )
         current, judged = standing.known(found, campaign_id, digest)
         if not current:
-            judged = standing.judge(found, caller.user_id, campaign_id, digest)
+            judged = self.django_reads(standing.judge, found, caller.user_id, campaign_id, digest)
         if judged is None or not judged.open_on(timezone.localdate()):
             raise Declined
         try:

@@ -33,10 +33,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import close_old_connections, connections
 from django.http.request import split_domain_port, validate_host
 
-from accounts import front_tokens, throttle
+from accounts import front_tokens, throttle, token_use
 from accounts.api import scope_allows
 from accounts.models import ApiToken, User
-from accounts.token_use import token_used
 from nghiquyet.backlog import Backlog, expected_wait
 from nghiquyet.middleware import CONTENT_SECURITY_POLICY
 from nghiquyet.redis_cache import RedisCache
@@ -50,6 +49,28 @@ TOKEN_ROW = f"""SELECT t.id, t.user_id, t.scope, t.expires_at, t.revoked_at, u.i
 
 # One connection per thread, whichever door the thread's request is for.
 _PER_THREAD = threading.local()
+
+# `Backlog.arrived`'s counters, then `token_use.token_used`'s steps, on the same keys and
+# values (counters are plain integers in Django's Redis cache, so INCR is its `incr`).
+# Returns 1 when the flush of token uses is to be asked for.
+_STORED_SCRIPT = """
+local period, keep = tonumber(ARGV[1]), tonumber(ARGV[2])
+redis.call('INCR', KEYS[1])
+redis.call('SET', KEYS[2], 0, 'EX', 10, 'NX')
+redis.call('INCR', KEYS[2])
+if not redis.call('SET', KEYS[3], 1, 'EX', 2 * period, 'NX') then
+  return 0
+end
+redis.call('SET', KEYS[4], ARGV[3], 'EX', keep)
+redis.call('SET', KEYS[5], 0, 'EX', keep, 'NX')
+local slot = redis.call('INCR', KEYS[5])
+redis.call('SET', ARGV[4] .. slot, ARGV[5], 'EX', keep)
+if redis.call('SET', KEYS[6], 1, 'EX', period, 'NX') then
+  return 1
+end
+return 0
+"""
+_scripts: dict[int, object] = {}
 
 
 class Declined(Exception):
@@ -171,18 +192,26 @@ class Front:
 
     @staticmethod
     def stored(backlog: Backlog, second: str, caller: Caller, now) -> None:
-        """What `Backlog.arrived` counts for the rows waiting and this second's arrivals,
-        in one round trip (each Redis call costs more CPU than the INSERT; counters are
-        plain integers in Django's Redis cache, so INCR is what its `incr` does), and the
-        token's use."""
+        """What `Backlog.arrived` counts (the rows waiting, this second's arrivals) and
+        what `token_use.token_used` notes, in one round trip: each Redis call costs this
+        request more CPU than its INSERT."""
         backend = caches["default"]
-        waiting, arrivals = backend.make_key(backlog.waiting_key), backend.make_key(second)
-        pipe = backend._cache.get_client(write=True).pipeline(transaction=False)
-        pipe.incr(waiting)
-        pipe.set(arrivals, 0, ex=10, nx=True)
-        pipe.incr(arrivals)
-        pipe.execute()
-        token_used(caller.token_id, caller.ip, now)
+        client = backend._cache.get_client(write=True)
+        script = _scripts.get(id(client))
+        if script is None:
+            script = _scripts[id(client)] = client.register_script(_STORED_SCRIPT)
+        key, dumps = backend.make_key, backend._cache._serializer.dumps
+        seen, last, count, slots = token_use.use_keys(caller.token_id, now)
+        keys = [backlog.waiting_key, second, seen, last, count, token_use.FLUSH_DUE]
+        args = [
+            token_use.PERIOD,
+            token_use.KEEP,
+            dumps((now, caller.ip)),
+            key(slots),
+            dumps(caller.token_id),
+        ]
+        if script(keys=[key(name) for name in keys], args=args) == 1:
+            token_use.flush_enqueue()
 
     # --- the database ------------------------------------------------------------------
 

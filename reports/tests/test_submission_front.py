@@ -5,11 +5,13 @@ the report rated, the member moved or gone), and a web process killed after its 
 leaves one row whose member gets the same receipt."""
 
 import datetime as dt
+import time
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from accounts import token_use
 from accounts.models import ApiToken, Scope, User
 from campaigns import services as campaigns
 from members import services as members
@@ -71,12 +73,21 @@ def answered_by_door(door, django, campaign, raw, sent: dict) -> dict:
 
 def test_a_new_submission_is_answered_before_django_as_django_answers_it(front, world, campaign):
     door, django = front
-    raw = token(world.member_user)
+    issued, raw = ApiToken.issue(world.member_user, "điện thoại", scope=Scope.SUBMIT)
     queue_busy()
     sent = report(1)
     first = answered_by_door(door, django, campaign, raw, sent)
     # Counted for admission control as Django counts: one more waiting, one more arrival.
     assert cache.get(inbox.BACKLOG.waiting_key) == inbox.INLINE_WAITING + 2
+    now = int(time.time())
+    seconds = [inbox.BACKLOG.arrivals_key.format(second=s) for s in (now - 1, now)]
+    assert sum(cache.get_many(seconds).values()) == 1
+    # The token's use is noted as Django notes it, and written by the flush.
+    ((used_at, ip),) = token_use.token_use_pending([issued.pk]).values()
+    assert ip == "127.0.0.1" and abs(used_at - timezone.now()) < dt.timedelta(minutes=1)
+    assert token_use.flush(everything=True) == 1
+    issued.refresh_from_db()
+    assert issued.last_used_at == used_at and issued.last_used_ip == "127.0.0.1"
     row = SubmissionInbox.objects.get()
     assert first["body"]["id"] == row.pk and first["body"]["state"] == "waiting"
     assert (row.member_id, row.actor_id, row.key) == (world.an.pk, world.member_user.pk, "k1")

@@ -4,13 +4,14 @@ On a shared machine wall-clock rates say more about the neighbours than about th
 CPU seconds of this process and of its PostgreSQL backends (/proc) do not. A fresh
 database gets the demo tree (`--members`) and submissions.py's setup (a login and an API
 token per member, a campaign of the root with two prompts). Every member hands in a
-report (two sections, 400-900 syllables, as submissions.py writes them) four times, each
+report (two sections, 400-900 syllables, as submissions.py writes them) six times, each
 with a fresh Idempotency-Key: through `reports.front.SubmissionFront` (as gunicorn calls
 it, WSGI environ in, bytes out) while nothing is cached yet — the token read from the
 database and the member judged by `report_submit`'s functions, as in the first minutes of
 a burst —, through the door again with both cached, through Django alone (`WSGIHandler`:
-middleware, django-ninja, `submission_receive`), and through the door under cProfile. The
-queue is kept busy, as in a burst, so nothing is drained in the request. Prints a
+middleware, django-ninja, `submission_receive`), through both with the queue full (every
+answer a 503), and through the door under cProfile. The queue is kept busy, as in a
+burst, so nothing is drained in the request. Prints a
 Markdown table and the profile's top functions by CPU time of their own (the profiler's
 clock is process_time).
 Usage: .venv/bin/python bench/submission_cpu.py [--members 2000] [--database …]
@@ -103,7 +104,7 @@ def measure(prepared, rng: random.Random):
     ]
     say(f"  {len(bodies):,} reports of {sum(map(len, bodies)) / len(bodies) / 1024:.1f} KiB")
 
-    def run(app, label: str, profile=None):
+    def run(app, label: str, profile=None, full=False):
         environs = [
             factory.generic(
                 "POST",
@@ -122,7 +123,10 @@ def measure(prepared, rng: random.Random):
             statuses[status] = statuses.get(status, 0) + 1
 
         cache.set(inbox.BACKLOG.waiting_key, 10**6, None)  # a burst: nothing drained inline
-        cache.delete(inbox.BACKLOG.rate_key)
+        if full:  # the drains far behind: every submission answered 503
+            cache.set(inbox.BACKLOG.rate_key, 1.0, None)
+        else:
+            cache.delete(inbox.BACKLOG.rate_key)
         connection.ensure_connection()
         front._execute("SELECT 1", [])
         pids = [connection.connection.info.backend_pid, front.local.conn.info.backend_pid]
@@ -133,7 +137,8 @@ def measure(prepared, rng: random.Random):
                 b"".join(app(environ, start_response))
 
         python, db = cpu_spent(work, pids, profile)
-        assert list(statuses) == ["202 Accepted"], statuses
+        expected = "503 Service Unavailable" if full else "202 Accepted"
+        assert list(statuses) == [expected], statuses
         n = len(environs)
         return n, python * 1000 / n, db * 1000 / n, calls["django"] - django_before
 
@@ -144,6 +149,10 @@ def measure(prepared, rng: random.Random):
     rows.append(("front door, token and judgement cached", n, python, db, f"Django {by_django}"))
     n, python, db, _ = run(counted, "django")
     rows.append(("Django + ninja", n, python, db, "Django, all"))
+    n, python, db, by_django = run(front, "full-door", full=True)
+    rows.append(("queue full, 503: front door", n, python, db, f"Django {by_django}"))
+    n, python, db, _ = run(counted, "full-django", full=True)
+    rows.append(("queue full, 503: Django + ninja", n, python, db, "Django, all"))
     profiled = cProfile.Profile(time.process_time)
     run(front, "profiled", profiled)
     return rows, top(profiled)

@@ -36,7 +36,7 @@ from django.http.request import split_domain_port, validate_host
 from accounts import front_tokens, throttle, token_use
 from accounts.api import scope_allows
 from accounts.models import ApiToken, User
-from nghiquyet.backlog import Backlog, expected_wait
+from nghiquyet.backlog import Backlog, Full
 from nghiquyet.middleware import CONTENT_SECURITY_POLICY
 from nghiquyet.redis_cache import RedisCache
 
@@ -77,6 +77,22 @@ class Declined(Exception):
     """Not for the front door: Django answers."""
 
 
+class QueueFull(Declined):
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+class Answer(NamedTuple):
+    status: str
+    payload: dict
+    # django-ninja's answers; a view's own JsonResponse says "application/json" and,
+    # reading no session, is not marked as varying by cookie.
+    content_type: str = "application/json; charset=utf-8"
+    headers: tuple[tuple[str, str], ...] = ()
+    by_cookie: bool = True
+
+
 class Caller(NamedTuple):
     token_id: int
     user_id: int
@@ -104,18 +120,19 @@ class Front:
             return self.application(environ, start_response)
         body = environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))
         try:
-            status, payload = self.receive(environ, int(match[1]), body)
+            answer = Answer(*self.receive(environ, int(match[1]), body))
         except Declined:
             return self._django(environ, start_response, body)
         except Exception:  # Django, with the request as it came, answers whatever this was
             logger.exception("%s failed; handed to Django", type(self).__name__)
             return self._django(environ, start_response, body)
-        data = json.dumps(payload, cls=DjangoJSONEncoder).encode()
-        start_response(status, self._headers(len(data)))
+        data = json.dumps(answer.payload, cls=DjangoJSONEncoder).encode()
+        headers = self._headers(answer.content_type, len(data), answer.by_cookie)
+        start_response(answer.status, headers + list(answer.headers))
         return [data]
 
-    def receive(self, environ, pk: int, body: bytes) -> tuple[str, dict]:
-        """The status and JSON of a new receipt, or Declined."""
+    def receive(self, environ, pk: int, body: bytes) -> tuple:
+        """The status and JSON of a new receipt (or an `Answer`), or Declined."""
         raise NotImplementedError
 
     def _django(self, environ, start_response, body: bytes):
@@ -180,12 +197,14 @@ class Front:
 
     @staticmethod
     def queue_open(backlog: Backlog, found: dict, second: str, max_wait: float) -> None:
-        """Declined when the inbox would answer "busy" (Django finds a retry's receipt or
-        words the 503) or drain in the request (Django applies a lone arrival at once), as
-        `Backlog.admit` and `Backlog.arrived` judge it."""
-        waiting = max(found.get(backlog.waiting_key) or 0, 0)
-        if expected_wait(waiting, found.get(backlog.rate_key)) > max_wait:
-            raise Declined
+        """QueueFull when the inbox would answer "busy" (a door that does not word that
+        answer hands it to Django, as a Declined), Declined when it would drain in the
+        request (Django applies a lone arrival at once), as `Backlog.admit` and
+        `Backlog.arrived` judge it."""
+        try:
+            waiting = backlog.judge(found, max_wait)
+        except Full as full:
+            raise QueueFull(full.retry_after) from None
         quiet = (found.get(second) or 0) < backlog.inline_arrivals_per_second
         if waiting <= backlog.inline_waiting and quiet:
             raise Declined
@@ -254,16 +273,17 @@ class Front:
             raise
 
     @staticmethod
-    def _headers(length: int) -> list[tuple[str, str]]:
+    def _headers(content_type: str, length: int, by_cookie: bool) -> list[tuple[str, str]]:
         # What Django's middleware puts on the same answer.
         headers = [
-            ("Content-Type", "application/json; charset=utf-8"),
+            ("Content-Type", content_type),
             ("Content-Length", str(length)),
             ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
             ("Content-Language", settings.LANGUAGE_CODE),
             ("X-Frame-Options", settings.X_FRAME_OPTIONS),
-            ("Vary", "Cookie"),
         ]
+        if by_cookie:
+            headers.append(("Vary", "Cookie"))
         if settings.SECURE_CONTENT_TYPE_NOSNIFF:
             headers.append(("X-Content-Type-Options", "nosniff"))
         if settings.SECURE_REFERRER_POLICY:

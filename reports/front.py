@@ -9,7 +9,8 @@ admission control read as `inbox.submission_receive` reads it, and the row writt
 inbox's own INSERT. Django answers, besides what every front door hands on: a report
 typed in for another member (`member_id`), a key missing or too long, a caller the
 judgement refuses (Django words it after asking the access policy), sections Django would
-refuse, a busy or a quiet queue, and a retry (the key has a row already).
+refuse, a quiet queue, and a retry (the key has a row already). A full queue is answered
+503 here, as Django answers it, unless the key has a row.
 """
 
 import datetime as dt
@@ -18,12 +19,16 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from nghiquyet.front import Declined, Front, json_body
+from accounts import token_use
+from nghiquyet.front import Answer, Declined, Front, QueueFull, json_body
 from reports import inbox, services, standing
 from reports.api import receipt_out
 from reports.models import SubmissionInbox
+
+KEY_HAS_ROW = f"""SELECT 1 FROM {SubmissionInbox._meta.db_table}
+    WHERE campaign_id = %s AND member_id = %s AND "key" = %s"""
 
 
 class SubmissionFront(Front):
@@ -32,7 +37,7 @@ class SubmissionFront(Front):
     # Two sections of 50,000 characters, each escaped as \uXXXX, fit; Django reads more.
     max_body = min(1024 * 1024, settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 1024 * 1024)
 
-    def receive(self, environ, campaign_id: int, body: bytes) -> tuple[str, dict]:
+    def receive(self, environ, campaign_id: int, body: bytes) -> tuple:
         data = json_body(environ, body)
         raw = data.get("sections")
         if set(data) - {"sections", "member_id"} or data.get("member_id") is not None:
@@ -58,13 +63,17 @@ class SubmissionFront(Front):
             sections = services.sections_cleaned(judged.sections, raw)
         except ValidationError:
             raise Declined from None
-        self.queue_open(inbox.BACKLOG, found, second, settings.SUBMISSION_MAX_WAIT_SECONDS)
+        key = key.strip()
+        try:
+            self.queue_open(inbox.BACKLOG, found, second, settings.SUBMISSION_MAX_WAIT_SECONDS)
+        except QueueFull as full:
+            return self._busy(caller, campaign_id, judged.member_id, key, full.retry_after)
         row = SubmissionInbox(
             campaign_id=campaign_id,
             member_id=judged.member_id,
             actor_id=caller.user_id,
             sections=sections,
-            key=key.strip(),
+            key=key,
             received_at=dt.datetime.now(dt.UTC),
         )
         row.pk = self._insert(inbox.INSERT, inbox.insert_params(row))
@@ -72,3 +81,20 @@ class SubmissionFront(Front):
             raise Declined
         self.stored(inbox.BACKLOG, second, caller, row.received_at)
         return "202 Accepted", receipt_out(row)
+
+    def _busy(self, caller, campaign_id: int, member_id: int, key: str, retry_after: int):
+        """`report_submit`'s 503 when the queue is full, unless the key has a row (Django
+        answers a retry with its receipt). In the site's language: the door takes no
+        cookie, so no language was chosen. The token's use is noted, as for any call."""
+        if self._execute(KEY_HAS_ROW, [campaign_id, member_id, key]) is not None:
+            raise Declined
+        token_use.token_used(caller.token_id, caller.ip)
+        with translation.override(settings.LANGUAGE_CODE):
+            busy = inbox.SubmissionBusy(retry_after)
+            return Answer(
+                "503 Service Unavailable",
+                {"detail": str(busy)},
+                "application/json",
+                (("Retry-After", str(busy.retry_after)),),
+                by_cookie=False,
+            )

@@ -120,6 +120,28 @@ def test_a_quiet_queue_is_left_to_django_which_makes_the_version_at_once(front, 
     assert django.calls == 1 and answer["body"]["state"] == "done"
 
 
+def test_a_full_queue_is_answered_503_before_django_as_django_answers_it(front, world, campaign):
+    door, django = front
+    raw = token(world.member_user)
+    queue_busy()
+    stored = answered_by_door(door, django, campaign, raw, report(1))
+    cache.set(inbox.BACKLOG.waiting_key, 10_000, None)
+    cache.set(inbox.BACKLOG.rate_key, 10.0, None)  # 1,000 s to drain: over the 60 allowed
+    busy = send(door, campaign, raw, report(3))
+    assert busy["status"] == "503 Service Unavailable" and django.calls == 0
+    assert busy["headers"]["Retry-After"] == "940" and "940 giây" in busy["body"]["detail"]
+    direct = send(django.handler, campaign, raw, report(3))
+    assert (busy["status"], busy["body"]) == (direct["status"], direct["body"])
+    assert {k: v for k, v in busy["headers"].items() if k != "Content-Length"} == {
+        k: v for k, v in direct["headers"].items() if k != "Content-Length"
+    }
+    assert SubmissionInbox.objects.count() == 1
+    # A report already stored is answered its receipt, by Django, however full the queue.
+    again = send(door, campaign, raw, report(1))
+    assert django.calls == 1 and again["status"] == "202 Accepted"
+    assert again["body"] == stored["body"]
+
+
 def test_every_refusal_is_django_s_own(front, world, campaign):
     door, django = front
     raw = token(world.member_user)

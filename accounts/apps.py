@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Tài khoản và phân quyền"
 
     def ready(self):
-        from accounts import checkin_tokens, signins  # noqa: F401  (connect their receivers)
+        from accounts import front_tokens, signins  # noqa: F401  (connect their receivers)

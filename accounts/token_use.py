@@ -25,31 +25,50 @@ def _last_key(token_id: int) -> str:
     return f"nq:tokuse:last:{token_id}"
 
 
+FLUSH_DUE = "nq:tokuse:flush-due"
+
+
+def use_keys(token_id: int, now: dt.datetime) -> tuple[str, str, str, str]:
+    """The keys a use writes: noted this minute, the last use, this minute's count, and
+    the prefix of this minute's slots (the slot's number follows)."""
+    minute = _minute(now)
+    return (
+        f"nq:tokuse:seen:{minute}:{token_id}",
+        _last_key(token_id),
+        f"nq:tokuse:n:{minute}",
+        f"nq:tokuse:{minute}:",
+    )
+
+
 def token_used(token_id: int, ip: str | None, now: dt.datetime | None = None) -> None:
     now = now or timezone.now()
-    minute = _minute(now)
-    if not cache.add(f"nq:tokuse:seen:{minute}:{token_id}", 1, 2 * PERIOD):
+    seen, last, count, slots = use_keys(token_id, now)
+    if not cache.add(seen, 1, 2 * PERIOD):
         return  # noted in this minute already
-    cache.set(_last_key(token_id), (now, ip), KEEP)
-    cache.add(f"nq:tokuse:n:{minute}", 0, KEEP)
+    cache.set(last, (now, ip), KEEP)
+    cache.add(count, 0, KEEP)
     try:
-        slot = cache.incr(f"nq:tokuse:n:{minute}")
+        slot = cache.incr(count)
     except ValueError:  # evicted in between
         slot = 1
-        cache.set(f"nq:tokuse:n:{minute}", slot, KEEP)
-    cache.set(f"nq:tokuse:{minute}:{slot}", token_id, KEEP)
+        cache.set(count, slot, KEEP)
+    cache.set(f"{slots}{slot}", token_id, KEEP)
     _flush_soon()
 
 
 def _flush_soon() -> None:
-    if not cache.add("nq:tokuse:flush-due", 1, PERIOD):
-        return
+    if cache.add(FLUSH_DUE, 1, PERIOD):
+        flush_enqueue()
+
+
+def flush_enqueue() -> None:
+    """Ask for the flush, FLUSH_DUE having just been set."""
     from accounts.tasks import token_use_flush
 
     try:
         token_use_flush.using(run_after=timezone.now() + dt.timedelta(seconds=2 * PERIOD)).enqueue()
     except Exception:  # the uses stay in the cache; the next minute asks again
-        cache.delete("nq:tokuse:flush-due")
+        cache.delete(FLUSH_DUE)
 
 
 def token_use_pending(token_ids) -> dict[int, tuple[dt.datetime, str | None]]:

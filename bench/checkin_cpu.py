@@ -16,22 +16,12 @@ Usage: .venv/bin/python bench/checkin_cpu.py [--members 2000] [--database …] [
 
 import argparse
 import cProfile
-import io
 import json
 import os
-import pstats
 import sys
 import time
-from pathlib import Path
 
-from harness import ADMIN_URL, database_url, drop, recreate, say
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def backend_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
+from harness import ADMIN_URL, cpu_spent, database_url, drop, recreate, say, top
 
 
 def main() -> None:
@@ -159,17 +149,13 @@ def measure(plan):
         connection.ensure_connection()
         front._execute("SELECT 1", [])
         pids = [connection.connection.info.backend_pid, front.local.conn.info.backend_pid]
-        before_db = sum(backend_cpu(pid) for pid in pids)
         django_before = calls["django"]
-        started = time.process_time()
-        if profile:
-            profile.enable()
-        for env in envs:
-            b"".join(app(env, start_response))
-        if profile:
-            profile.disable()
-        python = time.process_time() - started
-        db = sum(backend_cpu(pid) for pid in pids) - before_db
+
+        def work():
+            for env in envs:
+                b"".join(app(env, start_response))
+
+        python, db = cpu_spent(work, pids, profile)
         assert list(statuses) == ["202 Accepted"], statuses
         return len(envs), python, db, calls["django"] - django_before
 
@@ -186,20 +172,18 @@ def measure(plan):
 
     def drain(profile=None):
         connection.ensure_connection()
-        pid = connection.connection.info.backend_pid
-        before_db = backend_cpu(pid)
-        started = time.process_time()
         total = 0
-        if profile:
-            profile.enable()
-        while True:
-            batch = checkin_drain(500)
-            total += len(batch)
-            if len(batch) < 500:
-                break
-        if profile:
-            profile.disable()
-        return total, time.process_time() - started, backend_cpu(pid) - before_db
+
+        def work():
+            nonlocal total
+            while True:
+                batch = checkin_drain(500)
+                total += len(batch)
+                if len(batch) < 500:
+                    break
+
+        python, db = cpu_spent(work, [connection.connection.info.backend_pid], profile)
+        return total, python, db
 
     # Real marks only: a member has one mark per campaign, so the rows of the second and
     # third conferences would be refusals. Half of the first conference's rows are
@@ -215,13 +199,6 @@ def measure(plan):
     drain(profiled)
     profiles.append(("The drain, cProfile", top(profiled)))
     return rows, profiles
-
-
-def top(profile: cProfile.Profile, n: int = 25) -> str:
-    out = io.StringIO()
-    pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(n)
-    text = out.getvalue()
-    return text[text.index("   ncalls") :] if "   ncalls" in text else text
 
 
 if __name__ == "__main__":

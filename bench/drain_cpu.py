@@ -22,16 +22,8 @@ import pstats
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
-from harness import ADMIN_URL, database_url, drop, recreate, say
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def backend_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
+from harness import ADMIN_URL, backend_cpu, backend_pid, database_url, drop, recreate, say
 
 
 def main() -> None:
@@ -139,7 +131,7 @@ def measure(prepared, jobs, batch: int, profile_out: str | None = None):
 
     def drain(profile=None):
         connection.ensure_connection()
-        pid = connection.connection.info.backend_pid
+        pid = backend_pid(connection)
         per_batch = []
         total = 0
         before_db = backend_cpu(pid)

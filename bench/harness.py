@@ -84,9 +84,41 @@ def machine_busy() -> float:
     return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
-def backend_cpu(connection) -> float:
-    """CPU seconds used so far by the PostgreSQL backend of a Django connection (from
-    /proc: the database runs on this machine)."""
-    pid = connection.connection.info.backend_pid
-    fields = Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()
+def backend_cpu(pid: int) -> float:
+    """CPU seconds (user and system) the process `pid` has used, from /proc: a
+    PostgreSQL backend's, as `backend_pid` names it (the database runs on this machine)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_spent(work, backends: list[int], profile=None) -> tuple[float, float]:
+    """Python CPU seconds of this process and CPU seconds of the PostgreSQL `backends`
+    that `work()` took, under `profile` (a cProfile.Profile) if given."""
+    import time
+
+    before = sum(backend_cpu(pid) for pid in backends)
+    started = time.process_time()
+    if profile:
+        profile.enable()
+    work()
+    if profile:
+        profile.disable()
+    python = time.process_time() - started
+    return python, sum(backend_cpu(pid) for pid in backends) - before
+
+
+def top(profile, n: int = 25) -> str:
+    """A cProfile.Profile's top `n` functions by CPU time of their own."""
+    import io
+    import pstats
+
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(n)
+    text = out.getvalue()
+    return text[text.index("   ncalls") :] if "   ncalls" in text else text
+
+
+def backend_pid(connection) -> int:
+    """The PostgreSQL backend of a Django connection."""
+    connection.ensure_connection()
+    return connection.connection.info.backend_pid

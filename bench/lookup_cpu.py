@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nghiquyet.settings")
 
 import django  # noqa: E402
-from harness import backend_cpu  # noqa: E402
+from harness import backend_cpu, backend_pid  # noqa: E402
 
 django.setup()
 
@@ -58,6 +58,7 @@ def main() -> None:
     }
     verified = []
     load = os.getloadavg()
+    pid = backend_pid(connection)
     for report_id in chosen:
         stored = Fingerprint.objects.get(report_id=report_id)
         ordered = similarity.from_bytes(stored.sequence)
@@ -74,10 +75,10 @@ def main() -> None:
         clock = time.process_time()
         keys = similarity.keys_of(similarity.marks(ordered, boilerplate))
         pieces["winnowed marks"].append(time.process_time() - clock)
-        backend, clock = backend_cpu(connection), time.process_time()
+        backend, clock = backend_cpu(pid), time.process_time()
         found = copies.compare(args.campaign, own, boilerplate, keys=keys, exclude=report_id)
         pieces["candidates and verification, client"].append(time.process_time() - clock)
-        pieces["candidate statement, PostgreSQL backend"].append(backend_cpu(connection) - backend)
+        pieces["candidate statement, PostgreSQL backend"].append(backend_cpu(pid) - backend)
         verified.append(len(found))
     after = os.getloadavg()
     print(

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nghiquyet.settings")
 
 import django  # noqa: E402
-from harness import backend_cpu  # noqa: E402
+from harness import backend_cpu, backend_pid  # noqa: E402
 
 django.setup()
 
@@ -56,12 +56,13 @@ def main() -> None:
     connection.ensure_connection()
     profile = cProfile.Profile(time.process_time)
     load = os.getloadavg()[0]
-    backend, wall, client = backend_cpu(connection), time.perf_counter(), time.process_time()
+    pid = backend_pid(connection)
+    backend, wall, client = backend_cpu(pid), time.perf_counter(), time.process_time()
     profile.enable()
     copies.campaign_reindex(campaign)
     profile.disable()
     wall, client = time.perf_counter() - wall, time.process_time() - client
-    backend = backend_cpu(connection) - backend
+    backend = backend_cpu(pid) - backend
     print(
         f"{reports:,} reports: wall {wall:.1f} s, client CPU {client:.1f} s, backend CPU"
         f" {backend:.1f} s, CPU per report {(client + backend) / reports * 1000:.2f} ms,"

@@ -1501,6 +1501,7 @@ def git_state() -> dict:
 
 
 def main() -> None:
+    global REDIS_URL  # server_env reads it
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2,000 members, 20 s")
     parser.add_argument("--members", type=int, default=20_000)
@@ -1523,7 +1524,9 @@ def main() -> None:
     parser.add_argument("--admin-url", default=ADMIN_URL, help="where to CREATE DATABASE")
     parser.add_argument("--database", default=DB_NAME, help="name of the database to (re)create")
     parser.add_argument("--output", default=str(OUTPUT), help="where to write the JSON")
+    parser.add_argument("--redis-url", default=REDIS_URL, help="the cache's Redis database")
     args = parser.parse_args()
+    REDIS_URL = args.redis_url  # flushed first: no queue estimates left from an earlier run
     if args.quick:
         args.members, args.seconds = 2_000, 20.0
     command = " ".join([".venv/bin/python", "bench/submissions.py", *sys.argv[1:]])

@@ -44,6 +44,7 @@ from conferences.services import (
     report_due_after,
 )
 from members.models import Member
+from nghiquyet import generations
 from nghiquyet.backlog import Backlog, Full
 
 logger = logging.getLogger(__name__)
@@ -268,6 +269,9 @@ def _apply(rows: list[CheckinInbox]) -> None:
         new.append((row, mark))
 
     Attendance.objects.bulk_create([mark for _row, mark in new])
+    # The marks carry report deadlines: what the submission's front door judged moves.
+    if new:
+        generations.bump(*{generations.of_campaign(mark.campaign_id) for _row, mark in new})
     tallies: dict[int, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
     headcounts: dict[int, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
     for row, mark in new:

@@ -36,6 +36,7 @@ from conferences.models import (
     Topic,
 )
 from members.models import Member
+from nghiquyet import generations
 from organizations.models import Organization, under_any
 from organizations.subtree import subtree_add, subtree_counted, subtree_store
 from vn.formats import format_date, format_datetime, format_int
@@ -400,6 +401,7 @@ def report_dues_refresh(campaign: Campaign) -> int:
         changed += Attendance.objects.filter(makeup=makeup).update(
             report_due=makeup.held_on + dt.timedelta(days=campaign.makeup_days)
         )
+    generations.bump(generations.of_campaign(campaign.pk))  # the report deadlines moved
     return changed
 
 
@@ -619,6 +621,7 @@ def _marks_insert(actor, point: BridgePoint, rows, *, channel: str) -> list[Atte
         for member_id, unit_id, member_status, status, reason in rows
     ]
     Attendance.objects.bulk_create(marks, batch_size=BATCH)
+    generations.bump(generations.of_campaign(campaign.pk))  # report deadlines of the marked
     tallies: dict[int, Counter] = defaultdict(Counter)
     headcount: Counter = Counter()
     for mark in marks:
@@ -801,6 +804,7 @@ def makeup_create(
     Attendance.objects.filter(pk__in=[mark.pk for mark in marks]).update(
         makeup=makeup, report_due=due
     )
+    generations.bump(generations.of_campaign(campaign.pk))
     audit_record(
         actor,
         "makeup.create",
@@ -842,6 +846,7 @@ def makeup_confirm(actor, makeup: Makeup, attended_ids: Iterable[int]) -> int:
             mark.makeup = None
             mark.report_due = report_due_after(mark.conference)
     Attendance.objects.bulk_update(marks, ["made_up", "makeup", "report_due"], batch_size=BATCH)
+    generations.bump(generations.of_campaign(makeup.campaign_id))
     AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
     _counters_add(makeup.campaign_id, tallies, {})
     makeup.done = True

@@ -41,6 +41,7 @@ from members.roster import (
     stored_file,
 )
 from members.services import EDITABLE
+from nghiquyet import generations
 from nghiquyet.bulkload import bulk_insert, insert_rows
 from organizations.services import member_count_add
 
@@ -279,6 +280,7 @@ def _write(result: CheckResult, roster: RosterImport, actor, report: _Reporter) 
         members = [plan.member() for plan in batch]
         fields = sorted({name for plan in batch for name in plan.fields})
         Member.objects.bulk_update(members, fields, batch_size=BATCH)
+        generations.bump(generations.ROSTER)  # members moved or left
         # Same record as members.services.member_transfer, dated today.
         moves = [plan for plan in batch if plan.from_unit_id is not None]
         bulk_insert(

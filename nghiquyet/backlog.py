@@ -46,7 +46,10 @@ class Backlog:
 
     def admit(self, max_wait: float) -> int:
         """How many rows wait, or Full when one more would wait over `max_wait` seconds."""
-        found = cache.get_many([self.waiting_key, self.rate_key])
+        return self.judge(cache.get_many([self.waiting_key, self.rate_key]), max_wait)
+
+    def judge(self, found: dict, max_wait: float) -> int:
+        """`admit` on the figures `found` read from the cache."""
         waiting = max(found.get(self.waiting_key) or 0, 0)
         wait = expected_wait(waiting, found.get(self.rate_key))
         if wait > max_wait:

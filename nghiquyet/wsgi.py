@@ -8,5 +8,6 @@ application = get_wsgi_application()
 # Imported once Django is set up: the front doors read settings and the cache.
 from conferences.front import CheckinFront  # noqa: E402
 from news.front import PortalFront  # noqa: E402
+from reports.front import SubmissionFront  # noqa: E402
 
-application = CheckinFront(PortalFront(application))
+application = SubmissionFront(CheckinFront(PortalFront(application)))

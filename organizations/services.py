@@ -9,6 +9,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, diff, snapshot
+from nghiquyet import generations
 from organizations.models import Organization, OrganizationRename
 from organizations.subtree import subtree_add, subtree_counted, subtree_recount_all, subtree_store
 
@@ -67,6 +68,7 @@ def organization_move(actor, unit: Organization, new_parent: Organization) -> Or
         raise ValidationError(_("Không thể chuyển vào đơn vị đã đóng."))
     old_parent = Organization.objects.get_parent(unit)
     Organization.objects.move(unit, new_parent, pos="last-child")
+    generations.bump(generations.ROSTER)  # the subtree's paths changed, without signals
     unit.refresh_from_db()
     unit_subtrees_rebuild()
     subtree_recount_all(unit)

@@ -8,9 +8,8 @@ from ninja.errors import HttpError
 
 from accounts import policy
 from accounts.policy import Action
-from members.models import Member
 from nghiquyet.schemas import column
-from reports import copies, inbox, services
+from reports import copies, inbox, services, standing
 from reports.anonymity import Anonymity
 from reports.models import Report, SubmissionInbox, Version
 
@@ -86,7 +85,7 @@ class SubmissionReceiptOut(Schema):
     similarity: float | None
 
 
-def _receipt_out(row: SubmissionInbox) -> dict:
+def receipt_out(row: SubmissionInbox) -> dict:
     version = row.version if row.state == SubmissionInbox.State.DONE else None
     report = version.report if version is not None else None
     return {
@@ -122,12 +121,7 @@ def report_submit(
     503 with Retry-After when too many submissions wait already."""
     campaign = policy.get_campaign_for(request.auth, campaign_id, Action.VIEW)
     if payload.member_id is None:
-        member = (
-            Member.objects.active()
-            .filter(user=request.auth, organization__path__startswith=campaign.owner.path)
-            .select_related("organization")
-            .first()
-        )
+        member = standing.own_member(request.auth, campaign)
         if member is None:
             raise HttpError(404, "Bạn không thuộc đơn vị nào của đợt học tập này.")
     else:
@@ -147,14 +141,14 @@ def report_submit(
         raise HttpError(409, _problem(refused)) from None
     except ValidationError as error:
         raise HttpError(422, _problem(error)) from None
-    return Status(202, _receipt_out(receipt))
+    return Status(202, receipt_out(receipt))
 
 
 @router.get("/submission-receipts/{receipt_id}", response=SubmissionReceiptOut)
 def submission_receipt(request, receipt_id: int):
     """How a submission came out, for its member, whoever handed it in and the officers
     of the member's units."""
-    return _receipt_out(policy.get_submission_for(request.auth, receipt_id))
+    return receipt_out(policy.get_submission_for(request.auth, receipt_id))
 
 
 @router.get("/{report_id}", response=ReportOut)

@@ -7,6 +7,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from organizations.subtree import subtree_recounts
+        from reports import standing
         from reports.services import report_subtrees_recount
 
         subtree_recounts(report_subtrees_recount)
+        standing.connect()

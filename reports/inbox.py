@@ -67,29 +67,34 @@ class SubmissionBusy(Exception):
         self.retry_after = retry_after
 
 
+# The submission's front door (reports/front.py) prepares the same statement.
+INSERT = f"""INSERT INTO {SubmissionInbox._meta.db_table} (campaign_id, member_id, actor_id,
+        sections, source, file_name, "key", received_at, state, outcome, repeated)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, '', %s)
+    ON CONFLICT (campaign_id, member_id, "key") DO NOTHING
+    RETURNING id"""
+
+
+def insert_params(row: SubmissionInbox, at=lambda value: value) -> list:
+    """The INSERT's parameters; `at` adapts a datetime for the connection."""
+    return [
+        row.campaign_id,
+        row.member_id,
+        row.actor_id,
+        json.dumps(row.sections, ensure_ascii=False),
+        row.source,
+        row.file_name,
+        row.key,
+        at(row.received_at),
+        Inbox.WAITING,
+        False,
+    ]
+
+
 def _insert(row: SubmissionInbox) -> int | None:
     """Write the row in one statement; its id, or None when the key has a row already."""
-    table = SubmissionInbox._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""INSERT INTO {table} (campaign_id, member_id, actor_id, sections, source,
-                    file_name, "key", received_at, state, outcome, repeated)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, '', %s)
-                ON CONFLICT (campaign_id, member_id, "key") DO NOTHING
-                RETURNING id""",
-            [
-                row.campaign_id,
-                row.member_id,
-                row.actor_id,
-                json.dumps(row.sections, ensure_ascii=False),
-                row.source,
-                row.file_name,
-                row.key,
-                connection.ops.adapt_datetimefield_value(row.received_at),
-                Inbox.WAITING,
-                False,
-            ],
-        )
+        cursor.execute(INSERT, insert_params(row, connection.ops.adapt_datetimefield_value))
         found = cursor.fetchone()
     return found[0] if found else None
 

@@ -231,10 +231,19 @@ def clean_text(raw: str) -> str:
 def clean_sections(campaign: Campaign, raw: list[str], *, partial: bool = False) -> list[str]:
     """One cleaned text per prompt of the campaign. Problems come back by section
     (`section_1`, …); with `partial`, empty sections are allowed (a draft)."""
-    prompts = campaign.prompts or [""]
-    if len(raw) != len(prompts):
+    return sections_cleaned(section_count(campaign), raw, partial=partial)
+
+
+def section_count(campaign: Campaign) -> int:
+    return len(campaign.prompts or [""])
+
+
+def sections_cleaned(count: int, raw: list[str], *, partial: bool = False) -> list[str]:
+    """`clean_sections` for a campaign of `count` prompts, without the campaign (the
+    submission's front door knows the count from its cache)."""
+    if len(raw) != count:
         raise ValidationError(
-            _("Bài cần đúng %(n)s phần nội dung.") % {"n": len(prompts)}, code="sections"
+            _("Bài cần đúng %(n)s phần nội dung.") % {"n": count}, code="sections"
         )
     problems: dict[str, str] = {}
     sections = []

@@ -19,6 +19,7 @@ from conferences import inbox, services
 from conferences.models import Attendance, BridgePoint, CheckinInbox
 from conferences.tests.builders import conference_for
 from conferences.tests.inbox_builders import members_with_logins, queue_busy
+from nghiquyet.tests.front_testing import until
 
 REPO = Path(__file__).resolve().parents[2]
 on_postgresql = pytest.mark.skipif(
@@ -140,16 +141,6 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _until(condition, seconds: float = 60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.1)
-    raise AssertionError("waited in vain")
-
-
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_drain_killed_with_sigkill_in_the_middle_of_a_batch_loses_and_doubles_nothing(
@@ -178,7 +169,7 @@ def test_a_drain_killed_with_sigkill_in_the_middle_of_a_batch_loses_and_doubles_
             stderr=subprocess.DEVNULL,
         )
         try:
-            backend = _until(
+            backend = until(
                 lambda: watcher.execute(
                     "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
                     "AND query LIKE 'UPDATE \"conferences_bridgepoint\"%%'"
@@ -190,7 +181,7 @@ def test_a_drain_killed_with_sigkill_in_the_middle_of_a_batch_loses_and_doubles_
             drain.wait(30)
         assert drain.returncode == -signal.SIGKILL
         holder.rollback()
-        _until(
+        until(
             lambda: (
                 not watcher.execute(
                     "SELECT 1 FROM pg_stat_activity WHERE pid = %s", [backend]

@@ -2,22 +2,12 @@
 answer, hands every other request to Django, sees a revoked token at once, and a web
 process killed after its INSERT leaves one row whose member gets the same receipt."""
 
-import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import threading
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
-from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
-from django.test import RequestFactory, override_settings
+from django.test import override_settings
 from django.utils import timezone
 
 from accounts import services as accounts
@@ -28,32 +18,19 @@ from conferences.front import CheckinFront
 from conferences.models import Attendance, CheckinInbox
 from conferences.tests.builders import conference_for
 from conferences.tests.inbox_builders import members_with_logins, queue_busy
+from nghiquyet.tests.front_testing import (
+    Django,
+    call,
+    door_in_front,
+    paused_server,
+    post,
+    redis_cache,
+    same_as_django,
+)
 
-REPO = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/7"
-REDIS = {"default": {"BACKEND": "nghiquyet.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
 # The door writes through a connection of its own: its rows are committed at once.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Django:
-    """The site behind the front door, counting the requests that reach it."""
-
-    def __init__(self):
-        self.handler, self.calls = WSGIHandler(), 0
-
-    def __call__(self, environ, start_response):
-        self.calls += 1
-        return self.handler(environ, start_response)
-
-
-def _redis_up() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL).ping())
-    except redis.exceptions.ConnectionError:
-        return False
 
 
 def test_on_a_laptop_the_door_is_shut():
@@ -61,46 +38,14 @@ def test_on_a_laptop_the_door_is_shut():
     local = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     with override_settings(CACHES=local):
         assert CheckinFront(Django()).on is False
-    with override_settings(CACHES=REDIS):
+    with override_settings(CACHES=redis_cache(REDIS_URL)):
         assert CheckinFront(Django()).on is (connection.vendor == "postgresql")
 
 
 @pytest.fixture
 def front():
-    if connection.vendor != "postgresql":
-        pytest.skip("the front door is for PostgreSQL only")
-    if not _redis_up():
-        pytest.skip("Redis không chạy ở 127.0.0.1:6379")
-    with override_settings(CACHES=REDIS):
-        cache.clear()
-        cache.set("nq:tokuse:flush-due", 1, 600)  # no flush job is enqueued by the calls
-        django = Django()
-        door = CheckinFront(django)
-        assert door.on
-        yield door, django
-        conn = getattr(door.local, "conn", None)
-        if conn is not None:
-            conn.close()
-        cache.clear()
-
-
-def call(app, path, body=None, raw="", method="POST", **extra):
-    data = body if isinstance(body, str | bytes) else json.dumps(body) if body else ""
-    extra = {"HTTP_HOST": "testserver", **extra}
-    environ = RequestFactory().generic(method, path, data, "application/json", **extra).environ
-    if raw:
-        environ["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
-    answer = {}
-
-    def start_response(status, headers, *exc_info):
-        answer.update(status=status, headers=dict(headers))
-
-    content = b"".join(app(environ, start_response))
-    try:
-        answer["body"] = json.loads(content)
-    except ValueError:  # Django's plain answers (405)
-        answer["body"] = content
-    return answer
+    with door_in_front(CheckinFront, REDIS_URL) as door_and_django:
+        yield door_and_django
 
 
 def checkin_url(conference_id: int) -> str:
@@ -163,16 +108,6 @@ def _old_token(monkeypatch, point, seconds: int) -> str:
     return token
 
 
-def _same_as_django(door, django, *args, **kwargs) -> dict:
-    """The door's answer, which must be Django's own for the same request."""
-    before = django.calls
-    through = call(door, *args, **kwargs)
-    assert django.calls == before + 1  # the door did not answer it itself
-    direct = call(django.handler, *args, **kwargs)
-    assert (through["status"], through["body"]) == (direct["status"], direct["body"])
-    return through
-
-
 def test_every_refusal_is_django_s_own(front, world, hall, campaign, monkeypatch):
     door, django = front
     raw = _checkin_token(world.member_user)
@@ -194,11 +129,11 @@ def test_every_refusal_is_django_s_own(front, world, hall, campaign, monkeypatch
         "malformed JSON": ('{"token": ', raw, 400, ""),
     }
     for name, (body, token, status, words) in cases.items():
-        answer = _same_as_django(door, django, url, body, token)
+        answer = same_as_django(door, django, url, body, token)
         assert answer["status"].startswith(str(status)), name
         assert words in answer["body"]["detail"] if words else True, name
     assert not CheckinInbox.objects.exists()
-    get = _same_as_django(door, django, url, None, raw, method="GET")
+    get = same_as_django(door, django, url, None, raw, method="GET")
     assert get["status"].startswith("405")
 
 
@@ -209,7 +144,7 @@ def test_a_member_outside_the_conference_is_told_as_django_tells_it(front, world
     queue_busy()
     url = checkin_url(hall.conference_id)
     # A bad QR from someone who may not check in there: nothing about the conference.
-    refused = _same_as_django(door, django, url, {"token": "nonsense"}, raw)
+    refused = same_as_django(door, django, url, {"token": "nonsense"}, raw)
     assert refused["status"].startswith("404")
     # A good QR is stored, as Django stores it, and refused by the drain with its reason.
     body = {"token": tokens.token_make(hall)}
@@ -242,7 +177,7 @@ def test_a_revoked_token_is_refused_on_the_next_call(front, world, hall):
     assert call(door, url, {"token": tokens.token_make(hall)}, raw)["status"] == "202 Accepted"
     assert django.calls == 0  # the token is in the door's cache now
     accounts.token_revoke(world.member_user, token)
-    answer = _same_as_django(door, django, url, {"token": tokens.token_make(hall)}, raw)
+    answer = same_as_django(door, django, url, {"token": tokens.token_make(hall)}, raw)
     assert answer["status"].startswith("401") and "thu hồi" in answer["body"]["detail"]
 
 
@@ -259,11 +194,11 @@ def test_a_deactivated_user_and_an_expired_token_are_refused_on_the_next_call(fr
     user = User.objects.get(pk=world.member_user.pk)
     user.is_active = False
     user.save()
-    answer = _same_as_django(door, django, url, {"token": tokens.token_make(hall)}, raw)
+    answer = same_as_django(door, django, url, {"token": tokens.token_make(hall)}, raw)
     assert answer["status"].startswith("401")
     token2.expires_at = timezone.now()
     token2.save(update_fields=["expires_at"])
-    answer = _same_as_django(door, django, url, {"token": tokens.token_make(hall)}, raw2)
+    answer = same_as_django(door, django, url, {"token": tokens.token_make(hall)}, raw2)
     assert answer["status"].startswith("401") and "hết hạn" in answer["body"]["detail"]
 
 
@@ -289,43 +224,8 @@ def test_every_other_request_reaches_django(front, world, hall):
     # An address locked out for bad tokens is told so by Django, good token or not.
     for _ in range(20):
         call(door, checkin_url(pk), body, "nq_sai")
-    locked = _same_as_django(door, django, checkin_url(pk), body, raw)
+    locked = same_as_django(door, django, checkin_url(pk), body, raw)
     assert locked["status"].startswith("429")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _worker_of(master: int) -> int | None:
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return int(children[0]) if children else None
-
-
-def _until(condition, seconds: float = 60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.1)
-    raise AssertionError("waited in vain")
-
-
-def _post(port: int, path: str, body: dict, raw: str, timeout: float = 30):
-    import http.client
-
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    conn.request(
-        "POST",
-        path,
-        json.dumps(body),
-        {"Authorization": f"Bearer {raw}", "Content-Type": "application/json"},
-    )
-    response = conn.getresponse()
-    return response.status, json.loads(response.read())
 
 
 def test_a_web_process_killed_after_its_insert_leaves_one_row_and_the_retry_its_receipt(
@@ -333,74 +233,20 @@ def test_a_web_process_killed_after_its_insert_leaves_one_row_and_the_retry_its_
 ):
     raw = _checkin_token(world.member_user)
     queue_busy()
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    port = _free_port()
-    stop = tmp_path / "stop-after-insert"
-    stop.touch()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "REDIS_URL": REDIS_URL,
-        "SECRET_KEY": settings.SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SETTINGS_MODULE": "nghiquyet.settings_test",
-        "NQ_STOP_AFTER_INSERT": str(stop),
-    }
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "conferences.tests.front_paused_wsgi",
-            f"--bind=127.0.0.1:{port}",
-            "--workers=1",
-            "--log-level=warning",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     path = checkin_url(hall.conference_id)
-    try:
-        worker = _until(lambda: _worker_of(server.pid))
-        answers = []
 
-        def scan():  # the phone whose answer is lost
-            try:
-                answers.append(_post(port, path, {"token": tokens.token_make(hall)}, raw))
-            except OSError as error:
-                answers.append(error)
+    def scan():
+        return post(server.port, path, {"token": tokens.token_make(hall)}, raw)
 
-        lost = threading.Thread(target=scan, daemon=True)
-        lost.start()
-        _until(lambda: not stop.exists() and _state(worker) == "T")  # stopped after the INSERT
-        os.kill(worker, signal.SIGKILL)
-        lost.join(30)
-        assert len(answers) == 1 and isinstance(answers[0], OSError)
+    with paused_server(REDIS_URL, tmp_path) as server:
+        server.killed_after_insert(scan)
         stored = CheckinInbox.objects.get()
         assert stored.user_id == world.member_user.pk and stored.state == "waiting"
-        # gunicorn starts another worker; the member scans again and gets that receipt.
-        status, receipt = _until(
-            lambda: _try(_post, port, path, {"token": tokens.token_make(hall)}, raw)
-        )
-        assert _worker_of(server.pid) != worker
+        # The member scans again and gets that receipt.
+        status, receipt = server.again(scan)
         assert status == 202 and receipt["id"] == stored.pk and receipt["state"] == "waiting"
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(30)
     assert CheckinInbox.objects.count() == 1
     inbox.checkin_drain()
     assert Attendance.objects.filter(member=world.an).count() == 1
     hall.refresh_from_db()
     assert hall.present == 1
-
-
-def _state(pid: int) -> str:
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-
-
-def _try(function, *args):
-    try:
-        return function(*args)
-    except OSError:
-        return None

@@ -5,7 +5,6 @@ serves a signed-in officer, a bot's count or another language from it."""
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import RequestFactory, override_settings
@@ -14,6 +13,7 @@ from news import counting, services
 from news.front import PortalFront
 from news.models import Article
 from news.tests.test_counting_concurrency import _redis_up
+from nghiquyet.tests.front_testing import Django
 
 REDIS = {
     "default": {
@@ -23,17 +23,6 @@ REDIS = {
     }
 }
 BROWSER = "Mozilla/5.0 (Linux; Android 14) Chrome/126"
-
-
-class Django:
-    """The site behind the front door, counting the requests that reach it."""
-
-    def __init__(self):
-        self.handler, self.calls = WSGIHandler(), 0
-
-    def __call__(self, environ, start_response):
-        self.calls += 1
-        return self.handler(environ, start_response)
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from conferences.tests.test_checkin_crash import REPO, _database_url, _until, on_postgresql
+from conferences.tests.test_checkin_crash import REPO, _database_url, on_postgresql
+from nghiquyet.tests.front_testing import until
 from reports import inbox, services
 from reports.models import Fingerprint, Pair, Report, ReportTally, SubmissionInbox, Version
 from reports.tests.builders import crowd, essay, submit
@@ -59,7 +60,7 @@ def test_a_drain_killed_with_sigkill_in_the_middle_of_a_batch_loses_and_doubles_
             stderr=subprocess.DEVNULL,
         )
         try:
-            backend = _until(
+            backend = until(
                 lambda: watcher.execute(
                     "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
                     "AND query LIKE '%%UPDATE reports_reporttally%%'"
@@ -71,7 +72,7 @@ def test_a_drain_killed_with_sigkill_in_the_middle_of_a_batch_loses_and_doubles_
             drain.wait(30)
         assert drain.returncode == -signal.SIGKILL
         holder.rollback()
-        _until(
+        until(
             lambda: (
                 not watcher.execute(
                     "SELECT 1 FROM pg_stat_activity WHERE pid = %s", [backend]

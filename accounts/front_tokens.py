@@ -1,9 +1,10 @@
-"""Check-in tokens the check-in's front door (conferences/front.py) may accept without
-Django, kept in the shared cache by digest.
+"""API tokens the front doors (nghiquyet/front.py: the check-in's, the submission's) may
+accept without Django, kept in the shared cache by digest.
 
-An entry is (token id, user id, expiry as a Unix time) for a usable token of scope
-`checkin` whose user is active, or NOT_HERE for any other digest: such a call goes to
-Django, which gives every refusal its words. A change to a token or to a user puts NOT_HERE
+An entry is (token id, user id, expiry as a Unix time, scope) for a usable token whose
+user is active, or NOT_HERE for any other digest: such a call goes to Django, which gives
+every refusal its words. Each door asks `accounts.api.scope_allows` of the scope, as
+Django's authentication does. A change to a token or to a user puts NOT_HERE
 in its place at once and again once the change is committed, for a few seconds: a front
 door that read the row just before cannot put the old entry back (entries are `add`ed),
 and the next miss reads the row as it is now.
@@ -15,7 +16,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from accounts.models import ApiToken, Scope, User
+from accounts.models import ApiToken, User
 
 SECONDS = 300  # an entry's life; a change is seen at once all the same
 FORGOTTEN_SECONDS = 10
@@ -23,15 +24,15 @@ NOT_HERE = 0
 
 
 def key(digest: str) -> str:
-    return f"nq:apitoken:checkin:{digest}"
+    return f"nq:apitoken:{digest}"
 
 
 def entry(token_id, user_id, scope, expires_at, revoked_at, user_active):
     """What the cache keeps for a token row as the database has it."""
     usable = revoked_at is None and expires_at.timestamp() > time.time()
-    if scope != Scope.CHECKIN or not usable or not user_active:
+    if not usable or not user_active:
         return NOT_HERE
-    return (token_id, user_id, expires_at.timestamp())
+    return (token_id, user_id, expires_at.timestamp(), scope)
 
 
 def _forget(digests) -> None:
@@ -56,7 +57,7 @@ def _user_changed(sender, instance: User, created=False, update_fields=None, **k
         _forget(ApiToken.objects.filter(user_id=instance.pk).values_list("digest", flat=True))
 
 
-post_save.connect(_token_changed, sender=ApiToken, dispatch_uid="checkin-token-saved")
-post_delete.connect(_token_changed, sender=ApiToken, dispatch_uid="checkin-token-deleted")
-post_save.connect(_user_changed, sender=User, dispatch_uid="checkin-token-user-saved")
-post_delete.connect(_user_changed, sender=User, dispatch_uid="checkin-token-user-deleted")
+post_save.connect(_token_changed, sender=ApiToken, dispatch_uid="front-token-saved")
+post_delete.connect(_token_changed, sender=ApiToken, dispatch_uid="front-token-deleted")
+post_save.connect(_user_changed, sender=User, dispatch_uid="front-token-user-saved")
+post_delete.connect(_user_changed, sender=User, dispatch_uid="front-token-user-deleted")

@@ -17,11 +17,16 @@ Usage: .venv/bin/python bench/checkin_cpu.py [--members 2000] [--database …] [
 import argparse
 import cProfile
 import json
-import os
-import sys
 import time
 
-from harness import ADMIN_URL, cpu_spent, database_url, drop, recreate, say, top
+from harness import (
+    ADMIN_URL,
+    cpu_spent,
+    demo_seeded,
+    django_on_fresh_database,
+    drop,
+    top,
+)
 
 
 def main() -> None:
@@ -35,25 +40,9 @@ def main() -> None:
 
     import checkin_burst
 
-    checkin_burst.REDIS_URL = args.redis_url
-    url = database_url(args.admin_url, args.database)
-    os.environ.update(checkin_burst.server_env(url))
-    os.environ["ALLOWED_HOSTS"] = "127.0.0.1"
-    os.environ["CONN_MAX_AGE"] = "3600"  # one backend per connection for the whole run, timed
-    sys.path.insert(0, str(checkin_burst.REPO))
-    import django
-
-    django.setup()
-    import redis
-
-    say(f"== creating database {args.database}")
-    recreate(args.admin_url, args.database)
-    redis.Redis.from_url(args.redis_url).flushdb()
+    url = django_on_fresh_database(checkin_burst, args.admin_url, args.database, args.redis_url)
     try:
-        checkin_burst.manage(url, "migrate", "--noinput", "-v", "0")
-        checkin_burst.manage(
-            url, "seed_demo", "--members", str(args.members), "--seed", "1", "--reset"
-        )
+        demo_seeded(checkin_burst, url, args.members)
         plan = checkin_burst.setup()
         checkin_burst.analyze(url)
         rows, profiles = measure(plan)

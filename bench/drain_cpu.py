@@ -19,11 +19,18 @@ import cProfile
 import io
 import os
 import pstats
-import sys
 import time
 from collections import Counter
 
-from harness import ADMIN_URL, backend_cpu, backend_pid, database_url, drop, recreate, say
+from harness import (
+    ADMIN_URL,
+    backend_cpu,
+    backend_pid,
+    demo_seeded,
+    django_on_fresh_database,
+    drop,
+    say,
+)
 
 
 def main() -> None:
@@ -41,25 +48,9 @@ def main() -> None:
 
     import submissions
 
-    submissions.REDIS_URL = args.redis_url
-    url = database_url(args.admin_url, args.database)
-    os.environ.update(submissions.server_env(url))
-    os.environ["CONN_MAX_AGE"] = "3600"  # one backend for the whole run, timed
-    sys.path.insert(0, str(submissions.REPO))
-    import django
-
-    django.setup()
-    import redis
-
-    say(f"== load average before: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
-    say(f"== creating database {args.database}")
-    recreate(args.admin_url, args.database)
-    redis.Redis.from_url(args.redis_url).flushdb()
+    url = django_on_fresh_database(submissions, args.admin_url, args.database, args.redis_url)
     try:
-        submissions.manage(url, "migrate", "--noinput", "-v", "0")
-        submissions.manage(
-            url, "seed_demo", "--members", str(args.members), "--seed", "1", "--reset"
-        )
+        demo_seeded(submissions, url, args.members)
         prepared = submissions.setup()
         shares = {
             "copy": 0.03,

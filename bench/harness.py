@@ -122,3 +122,30 @@ def backend_pid(connection) -> int:
     """The PostgreSQL backend of a Django connection."""
     connection.ensure_connection()
     return connection.connection.info.backend_pid
+
+
+def django_on_fresh_database(burst, admin_url: str, database: str, redis_url: str) -> str:
+    """For a benchmark timing CPU in its own process: `burst` (the module of the HTTP
+    benchmark whose server settings and commands it shares) pointed at `redis_url`, its
+    settings in the environment with one PostgreSQL backend kept for the whole run,
+    Django set up, `database` made afresh and the Redis database emptied. Its URL."""
+    burst.REDIS_URL = redis_url
+    url = database_url(admin_url, database)
+    os.environ.update(burst.server_env(url))
+    os.environ["CONN_MAX_AGE"] = "3600"  # one backend per connection for the whole run, timed
+    sys.path.insert(0, str(burst.REPO))
+    import django
+    import redis
+
+    django.setup()
+    say(f"== load average before: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
+    say(f"== creating database {database}")
+    recreate(admin_url, database)
+    redis.Redis.from_url(redis_url).flushdb()
+    return url
+
+
+def demo_seeded(burst, url: str, members: int, seed: int = 1) -> None:
+    """The schema and a demo tree of `members` members, by the management commands."""
+    burst.manage(url, "migrate", "--noinput", "-v", "0")
+    burst.manage(url, "seed_demo", "--members", str(members), "--seed", str(seed), "--reset")

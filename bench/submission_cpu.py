@@ -23,10 +23,17 @@ import cProfile
 import json
 import os
 import random
-import sys
 import time
 
-from harness import ADMIN_URL, cpu_spent, database_url, drop, recreate, say, top
+from harness import (
+    ADMIN_URL,
+    cpu_spent,
+    demo_seeded,
+    django_on_fresh_database,
+    drop,
+    say,
+    top,
+)
 
 
 def main() -> None:
@@ -41,25 +48,9 @@ def main() -> None:
 
     import submissions
 
-    submissions.REDIS_URL = args.redis_url
-    url = database_url(args.admin_url, args.database)
-    os.environ.update(submissions.server_env(url))
-    os.environ["CONN_MAX_AGE"] = "3600"  # one backend per connection for the whole run, timed
-    sys.path.insert(0, str(submissions.REPO))
-    import django
-
-    django.setup()
-    import redis
-
-    say(f"== load average before: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
-    say(f"== creating database {args.database}")
-    recreate(args.admin_url, args.database)
-    redis.Redis.from_url(args.redis_url).flushdb()
+    url = django_on_fresh_database(submissions, args.admin_url, args.database, args.redis_url)
     try:
-        submissions.manage(url, "migrate", "--noinput", "-v", "0")
-        submissions.manage(
-            url, "seed_demo", "--members", str(args.members), "--seed", str(args.seed), "--reset"
-        )
+        demo_seeded(submissions, url, args.members, args.seed)
         prepared = submissions.setup()
         submissions.analyze(url)
         rows, profile = measure(prepared, random.Random(args.seed))

@@ -142,7 +142,7 @@ def conference_checkin(request, conference_id: int, payload: CheckinIn):
         response = JsonResponse({"detail": str(busy)}, status=503)
         response["Retry-After"] = str(busy.retry_after)
         return response
-    return Status(202, _receipt_out(receipt))
+    return Status(202, receipt_out(receipt))
 
 
 @router.get("/checkin-receipts/{receipt_id}", response=ReceiptOut)
@@ -154,10 +154,11 @@ def checkin_receipt(request, receipt_id: int):
         raise HttpError(404, "Không tìm thấy lượt điểm danh này.")
     if receipt.state == CheckinInbox.State.REFUSED:
         policy.get_checkin_conference_for(request.auth, receipt.conference_id)
-    return _receipt_out(receipt)
+    return receipt_out(receipt)
 
 
-def _receipt_out(receipt: CheckinInbox) -> dict:
+def receipt_out(receipt: CheckinInbox) -> dict:
+    """A receipt as the API shows it (the check-in's front door answers with it too)."""
     done = receipt.state == CheckinInbox.State.DONE
     return {
         "id": receipt.pk,

@@ -14,9 +14,9 @@ import re
 import time
 
 from django.conf import settings
-from django.urls import reverse
 
 from conferences import inbox
+from conferences.api import receipt_out
 from conferences.checkin import CheckinError, token_read
 from conferences.models import CheckinInbox
 from nghiquyet.front import Declined, Front, json_body
@@ -46,13 +46,6 @@ class CheckinFront(Front):
         if pk is None:
             raise Declined
         self.stored(inbox.BACKLOG, second, caller, now)
-        return "202 Accepted", {
-            "id": pk,
-            "conference_id": conference_id,
-            "state": CheckinInbox.State.WAITING.value,
-            "arrived_at": now,
-            "detail": "",
-            "conflict": False,
-            "url": reverse("api:checkin_receipt", args=[pk]),
-            "mark": None,
-        }
+        return "202 Accepted", receipt_out(
+            CheckinInbox(pk=pk, conference_id=conference_id, arrived_at=now)
+        )

@@ -41,6 +41,8 @@ from nghiquyet.middleware import CONTENT_SECURITY_POLICY
 from nghiquyet.redis_cache import RedisCache
 
 logger = logging.getLogger(__name__)
+# Django logs every answer of 500 and above here; the door answers for it (a 503).
+request_logger = logging.getLogger("django.request")
 
 TOKEN_ROW = f"""SELECT t.id, t.user_id, t.scope, t.expires_at, t.revoked_at, u.is_active
     FROM {ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id
@@ -126,6 +128,11 @@ class Front:
         except Exception:  # Django, with the request as it came, answers whatever this was
             logger.exception("%s failed; handed to Django", type(self).__name__)
             return self._django(environ, start_response, body)
+        code, _space, reason = answer.status.partition(" ")
+        if int(code) >= 500:
+            request_logger.error(
+                "%s: %s", reason, environ["PATH_INFO"], extra={"status_code": int(code)}
+            )
         data = json.dumps(answer.payload, cls=DjangoJSONEncoder).encode()
         headers = self._headers(answer.content_type, len(data), answer.by_cookie)
         start_response(answer.status, headers + list(answer.headers))

@@ -5,6 +5,7 @@ the report rated, the member moved or gone), and a web process killed after its 
 leaves one row whose member gets the same receipt."""
 
 import datetime as dt
+import logging
 import time
 
 import pytest
@@ -120,17 +121,24 @@ def test_a_quiet_queue_is_left_to_django_which_makes_the_version_at_once(front, 
     assert django.calls == 1 and answer["body"]["state"] == "done"
 
 
-def test_a_full_queue_is_answered_503_before_django_as_django_answers_it(front, world, campaign):
+def test_a_full_queue_is_answered_503_before_django_as_django_answers_it(
+    front, world, campaign, caplog
+):
     door, django = front
     raw = token(world.member_user)
     queue_busy()
     stored = answered_by_door(door, django, campaign, raw, report(1))
     cache.set(inbox.BACKLOG.waiting_key, 10_000, None)
     cache.set(inbox.BACKLOG.rate_key, 10.0, None)  # 1,000 s to drain: over the 60 allowed
-    busy = send(door, campaign, raw, report(3))
-    assert busy["status"] == "503 Service Unavailable" and django.calls == 0
-    assert busy["headers"]["Retry-After"] == "940" and "940 giây" in busy["body"]["detail"]
-    direct = send(django.handler, campaign, raw, report(3))
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        busy = send(door, campaign, raw, report(3))
+        assert busy["status"] == "503 Service Unavailable" and django.calls == 0
+        assert busy["headers"]["Retry-After"] == "940" and "940 giây" in busy["body"]["detail"]
+        direct = send(django.handler, campaign, raw, report(3))
+    # The server's log has the same line whoever answered.
+    logged = [r.getMessage() for r in caplog.records if r.name == "django.request"]
+    path = f"/api/v1/campaigns/{campaign.pk}/reports"
+    assert logged == [f"Service Unavailable: {path}"] * 2
     assert (busy["status"], busy["body"]) == (direct["status"], direct["body"])
     assert {k: v for k, v in busy["headers"].items() if k != "Content-Length"} == {
         k: v for k, v in direct["headers"].items() if k != "Content-Length"

@@ -21,10 +21,13 @@ def test_j_and_k_move_through_the_list_but_not_while_typing_a_comment(world, cam
     expect(page.locator("nav.queue")).to_contain_text("J — bài sau")
     first = page.url
 
+    # The keys are the deferred script's: they act once the page has run it.
+    page.wait_for_load_state("domcontentloaded")
     page.keyboard.press("j")
     expect(page.locator("nav.queue")).to_contain_text("Bài 2/2 trong danh sách")
     second = page.url
     assert second != first and f"unit={world.ward.pk}" in second
+    page.wait_for_load_state("domcontentloaded")
 
     page.locator("textarea[name=comment]").fill("")
     page.locator("textarea[name=comment]").press("k")

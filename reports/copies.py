@@ -267,7 +267,7 @@ def _candidates(campaign_id: int, keys: list[int], size: int, exclude: int | Non
             cursor.execute(
                 _CANDIDATES_SQL,
                 {
-                    "keys": sorted(keys),
+                    "keys": _int_array(sorted(keys)),
                     "campaign": campaign_id,
                     "cap": similarity.CROWDED_MARK + 1,
                     "crowded": similarity.CROWDED_MARK,

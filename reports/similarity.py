@@ -20,6 +20,7 @@ Pure functions over text and numpy arrays; `reports.copies` stores what they com
 - The MinHash signature is kept for benchmarks against the peers.
 """
 
+import array
 import re
 import unicodedata
 import zlib
@@ -136,28 +137,78 @@ def words(text: str) -> list[re.Match[str]]:
     return list(_WORD.finditer(fold_aligned(text)))
 
 
-def tokens(text: str) -> list[bytes]:
-    """The same words as `words`, fast: decompose, then in the UTF-8 bytes drop the
-    combining marks (lead bytes CC/CD) and every continuation byte, and turn any other
-    non-ASCII lead byte, like every ASCII character that is not a letter or digit, into
-    a separator."""
+def _tokens_slow(text: str) -> list[bytes]:
     text = text.lower().replace("đ", "d").replace("ð", "d")
     data = unicodedata.normalize("NFD", text).encode("utf-8", "replace")
     return data.translate(_SEPARATORS, _DROPPED).split()
 
 
+# What `_tokens_slow` makes of each code point below _TABLE_END, alone: the ASCII byte it
+# folds to, _SEPARATE, _DROP (a combining mark) or _IRREGULAR (several letters, as "ǆ"
+# gives "dz"). Per character is the whole string's result: lower-casing depends on its
+# neighbours only for the Greek final sigma (a separator either way), and NFD's reordering
+# only swaps combining marks, which are dropped or separate alike.
+_TABLE_END = 0x3000
+_DROP, _SEPARATE, _IRREGULAR = 0, 32, 255
+_table: np.ndarray | None = None
+
+
+def _fold_table() -> np.ndarray:
+    global _table
+    if _table is None:
+        table = np.empty(_TABLE_END, dtype=np.uint8)
+        for point in range(_TABLE_END):
+            data = b" ".join(_tokens_slow(chr(point)))
+            if not data:
+                data = _DROP if _dropped(point) else _SEPARATE
+            elif len(data) == 1:
+                data = data[0]
+            else:
+                data = _IRREGULAR
+            table[point] = data
+        _table = table
+    return _table
+
+
+def _dropped(point: int) -> bool:
+    """Whether the code point leaves nothing at all (not even a separator) in a word."""
+    return _tokens_slow(f"a{chr(point)}b") == [b"ab"]
+
+
+def tokens(text: str) -> list[bytes]:
+    """The same words as `words`, fast: lower-cased, "đ" made "d", decomposed (NFD), then
+    in the UTF-8 bytes the combining marks (lead bytes CC/CD) and every continuation byte
+    dropped, and any other non-ASCII lead byte, like every ASCII character that is not a
+    letter or digit, made a separator. Computed with a table of what each code point
+    becomes, one numpy lookup for the text; a text with a code point past the table, an
+    unpaired surrogate or a letter that folds to several is folded the long way."""
+    try:
+        points = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    except UnicodeEncodeError:
+        return _tokens_slow(text)
+    if not len(points):
+        return []
+    if int(points.max()) >= _TABLE_END:
+        return _tokens_slow(text)
+    folded = _fold_table()[points]
+    if (folded == _IRREGULAR).any():
+        return _tokens_slow(text)
+    return folded[folded != _DROP].tobytes().split()
+
+
 def _word_hashes(tokens: list[bytes]) -> np.ndarray:
     cache = _word_cache
     try:
-        values = [cache[token] for token in tokens]
+        values = list(map(cache.__getitem__, tokens))
     except KeyError:
         if len(cache) > _WORD_CACHE_MAX:
             cache.clear()
         for token in tokens:
             if token not in cache:
                 cache[token] = zlib.crc32(token)
-        values = [cache[token] for token in tokens]
-    return np.array(values, dtype=np.uint64)
+        values = list(map(cache.__getitem__, tokens))
+    # Through array.array: numpy converts a list of Python ints one by one, twice slower.
+    return np.frombuffer(array.array("I", values), dtype=np.uint32).astype(np.uint64)
 
 
 def _shingles_of(hashes: np.ndarray) -> np.ndarray:
@@ -213,13 +264,19 @@ def marks(sequence: np.ndarray, boilerplate: np.ndarray | None = None) -> np.nda
     """The winnowed marks of a shingle sequence (sorted set, uint32): boilerplate shingles
     are taken out first, so quoting the campaign's documents or an allowed sample neither
     gives nor hides a mark; then the smallest hash of every WINDOW consecutive shingles
-    (the rightmost on a tie) is kept."""
+    is kept."""
     sequence = without(sequence, boilerplate)
     if len(sequence) <= WINDOW:
         return _sorted_set(sequence[[int(np.argmin(sequence))]]) if len(sequence) else sequence
-    windows = np.lib.stride_tricks.sliding_window_view(sequence, WINDOW)
-    rightmost = WINDOW - 1 - np.argmin(windows[:, ::-1], axis=1)
-    return _sorted_set(sequence[rightmost + np.arange(len(windows))])
+    # The minimum of every window by doubling spans (a sparse table): the minima of spans
+    # of 1, 2, 4 … shingles, then each window as two overlapping spans. Which of equal
+    # minima is chosen does not change the set of marks.
+    span, minima = 1, sequence
+    while span * 2 <= WINDOW:
+        minima = np.minimum(minima[:-span], minima[span:])
+        span *= 2
+    windows, second = len(sequence) - WINDOW + 1, WINDOW - span
+    return _sorted_set(np.minimum(minima[:windows], minima[second : second + windows]))
 
 
 def keys_of(marks: np.ndarray) -> list[int]:

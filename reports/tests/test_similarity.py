@@ -19,6 +19,22 @@ def test_fast_words_equal_the_aligned_words_used_for_highlighting():
     assert aligned == similarity.tokens(text)
 
 
+def test_words_through_the_table_equal_the_words_folded_the_long_way():
+    # Letters with every tone, bare combining marks, punctuation, letters that fold to
+    # several ("ǆ"), others that lower-case to a letter and a mark ("İ"), the final sigma,
+    # code points past the table (CJK, emoji) and an unpaired surrogate.
+    alphabet = list("aăâbdđeêioôơuưyĐƯàáảãạằắẳẵặầấẩẫậềếểễệờớởỡợừứửữựỳýỷỹỵ09 \n.,:;!?–—“”…()")
+    alphabet += ["\u0301", "\u0323", "\u20d0", "ǆ", "İ", "ß", "σ", "ς", "Σ", "ﬁ", "Å", "K"]
+    alphabet += ["中", "😀", "\ud800"]
+    rng = np.random.default_rng(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet, int(rng.integers(0, 40))))
+        text += "".join(chr(int(point)) for point in rng.integers(0x80, 0x3000, 3))
+        assert similarity.tokens(text) == similarity._tokens_slow(text), repr(text)
+    text = essay(5, 300)
+    assert similarity.tokens(text) == similarity._tokens_slow(text)
+
+
 def test_exact_overlap_of_a_half_copy():
     a = similarity.shingles(essay(1))
     half = similarity.shingles(essay(1)[: len(essay(1)) // 2] + " " + essay(2))

@@ -435,6 +435,32 @@ def _runs(hashes: np.ndarray, label: np.ndarray) -> list[tuple[int, int, int]]:
     return runs
 
 
+def _quoted(hashes: np.ndarray, boilerplate: np.ndarray | None) -> np.ndarray:
+    """Which shingles of a text are boilerplate (quoted from the campaign's documents,
+    prompts or allowed texts)."""
+    if boilerplate is None or not len(boilerplate):
+        return np.zeros(len(hashes), dtype=bool)
+    return np.isin(hashes, boilerplate)
+
+
+def _bridged(label: np.ndarray, quoted: np.ndarray) -> np.ndarray:
+    """`label` with each stretch of boilerplate shingles given the passage number of the
+    shingles on both sides of it when they are of the same passage: a prompt quoted inside
+    a copied passage does not cut it in two (it still counts in neither share)."""
+    if not quoted.any():
+        return label
+    at = np.arange(len(label))
+    before = np.maximum.accumulate(np.where(quoted, -1, at))
+    after = np.minimum.accumulate(np.where(quoted, len(label), at)[::-1])[::-1]
+    inside = quoted & (before >= 0) & (after < len(label))
+    left = label[np.clip(before, 0, None)]
+    right = label[np.clip(after, None, len(label) - 1)]
+    fill = inside & (left == right) & (left != 0)
+    label = label.copy()
+    label[fill] = left[fill]
+    return label
+
+
 def _located(text: str):
     matches = words(text)
     return matches, _shingles_of(_word_hashes([m.group().encode() for m in matches]))
@@ -474,14 +500,18 @@ def alignment(text: str, other: str, boilerplate: np.ndarray | None = None) -> A
     common = np.intersect1d(mine, theirs, assume_unique=True)
     left_matches, left_hashes = _located(text)
     right_matches, right_hashes = _located(other)
+    left_quoted = _quoted(left_hashes, boilerplate)
+    shared = np.isin(left_hashes, common)
     number: dict[int, int] = {}
-    for first, last, _one in _runs(left_hashes, np.isin(left_hashes, common)):
+    for first, last, _one in _runs(left_hashes, _bridged(shared.astype(np.int64), left_quoted)):
         n = len(number) and max(number.values())
-        for h in left_hashes[first : last + 1].tolist():
+        for h in left_hashes[first : last + 1][shared[first : last + 1]].tolist():
             number.setdefault(h, n + 1)
     # A shingle repeated later in `text` keeps the number of its first passage.
     left_label = np.array([number.get(h, 0) for h in left_hashes.tolist()], dtype=np.int64)
     right_label = np.array([number.get(h, 0) for h in right_hashes.tolist()], dtype=np.int64)
+    left_label = _bridged(left_label, left_quoted)
+    right_label = _bridged(right_label, _quoted(right_hashes, boilerplate))
     left, left_found = _cut(text, left_matches, _runs(left_hashes, left_label))
     right, right_found = _cut(other, right_matches, _runs(right_hashes, right_label))
     rows = [

@@ -109,6 +109,25 @@ def test_boilerplate_is_taken_out_of_any_values_in_their_order():
     assert similarity.without(values, np.empty(0, dtype=np.uint32)) is values
 
 
+def test_a_prompt_quoted_inside_a_copied_passage_does_not_cut_it_in_two():
+    prompt = "Trách nhiệm của bản thân trong việc tổ chức thực hiện nghị quyết"
+    boilerplate = similarity.shingles(prompt)
+    passage = essay(60, 60) + " " + prompt + " " + essay(61, 60)
+    mine = essay(62, 80) + "\n" + passage
+    # The copy also quotes the prompt on its own, away from the copied passage.
+    theirs = passage + "\n" + essay(63, 40) + " " + prompt + " " + essay(64, 40)
+    found = similarity.alignment(mine, theirs, boilerplate)
+    assert [row.passage for row in found.rows] == [1]
+    [row] = found.rows
+    assert prompt in row.mine and len(row.theirs) == 1 and prompt in row.theirs[0]
+    marked = [piece.text for piece in found.right if piece.shared]
+    assert len(marked) == 1 and marked[0].startswith(essay(60, 60).split()[0])
+    # The quoted prompt still counts in neither share: the same as without bridging.
+    own = similarity.fingerprint(mine, boilerplate)
+    common = np.intersect1d(own, similarity.fingerprint(theirs, boilerplate))
+    assert found.left_share == pytest.approx(len(common) / len(own))
+
+
 def _copied(rng, source: np.ndarray, size: int, pieces: int) -> np.ndarray:
     """A report of `size` fresh shingles with `source` cut into `pieces` runs, each set
     between fresh shingles (a section copied in pieces, paragraphs moved)."""

@@ -158,14 +158,11 @@ def _fold_table() -> np.ndarray:
     if _table is None:
         table = np.empty(_TABLE_END, dtype=np.uint8)
         for point in range(_TABLE_END):
-            data = b" ".join(_tokens_slow(chr(point)))
-            if not data:
-                data = _DROP if _dropped(point) else _SEPARATE
-            elif len(data) == 1:
-                data = data[0]
+            folded = b" ".join(_tokens_slow(chr(point)))
+            if not folded:
+                table[point] = _DROP if _dropped(point) else _SEPARATE
             else:
-                data = _IRREGULAR
-            table[point] = data
+                table[point] = folded[0] if len(folded) == 1 else _IRREGULAR
         _table = table
     return _table
 
